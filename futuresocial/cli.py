@@ -1,0 +1,185 @@
+"""The `futuresocial` command: migrate, start the platform, manage credentials, export OpenAPI."""
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from services.common.auth import Role
+from services.common.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="FutureSocial platform commands.", no_args_is_help=True)
+clients_app = typer.Typer(help="Machine clients (council HR systems, the DfE).", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People's accounts (academy staff, council staff, social workers).", no_args_is_help=True
+)
+app.add_typer(clients_app, name="clients")
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+
+OPENAPI_DIR = PROJECT_ROOT / "openapi"
+APP_MODULES = {
+    "gateway": "gateway.app",
+    "careers": "services.careers.app",
+    "placements": "services.placements.app",
+    "returners": "services.returners.app",
+    "analytics": "services.analytics.app",
+}
+
+
+def _session():
+    from services.common.db import new_session
+
+    return new_session()
+
+
+def _prepare_sqlite_dir() -> None:
+    settings = get_settings()
+    if settings.is_sqlite and ":memory:" not in settings.database_url:
+        Path(settings.database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest version and load the reference data."""
+    from services.common import migrate as migrations
+    from services.common.reference import load_councils
+
+    _prepare_sqlite_dir()
+    migrations.upgrade(get_settings().database_url)
+    with _session() as session:
+        count = load_councils(session)
+    console.print(f"Database migrated; {count} councils in the reference table.")
+
+
+@app.command()
+def up(
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Create demo credentials")] = True,
+) -> None:
+    """Migrate, then run the gateway and the four services until Ctrl-C."""
+    from futuresocial import runner
+    from services.common.jwt import ensure_development_keys
+
+    settings = get_settings()
+    migrate()
+    ensure_development_keys(settings)
+    credentials = []
+    if demo:
+        from futuresocial.demo import demo_credentials
+
+        with _session() as session:
+            credentials = demo_credentials(session)
+    processes = runner.start_processes(settings)
+    if not runner.wait_until_ready(settings, processes):
+        console.print("[red]The platform did not become ready; stopping.[/red]")
+        runner.stop_processes(processes)
+        raise typer.Exit(1)
+    base = f"http://{settings.host}:{settings.gateway_port}"
+    console.print(f"\nFutureSocial is running. API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)")
+    if credentials:
+        console.print("Demo credentials (new on every start):")
+        for credential in credentials:
+            if credential.grant_type == "client_credentials":
+                secret = f"client_id={credential.identifier} client_secret={credential.secret}"
+            else:
+                secret = f"username={credential.identifier} password={credential.secret}"
+            console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
+        first = credentials[0]
+        console.print(
+            f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
+            f"-d client_id={first.identifier} -d client_secret={first.secret}",
+            soft_wrap=True,
+        )
+    raise typer.Exit(runner.supervise(processes))
+
+
+@clients_app.command("create")
+def clients_create(
+    role: Annotated[Role, typer.Option(help="council_hr, dfe, academy_admin or service")],
+    council: Annotated[str | None, typer.Option(help="DfE code of the client's council (council_hr)")] = None,
+    name: Annotated[str, typer.Option(help="What the client is")] = "api client",
+) -> None:
+    """Create a machine client; prints its id and secret once, as JSON."""
+    from gateway.credentials import create_client
+
+    with _session() as session:
+        client, secret = create_client(session, name=name, role=role, council=council)
+        session.commit()
+        print(
+            json.dumps(
+                {
+                    "client_id": client.client_id,
+                    "client_secret": secret,
+                    "role": role.value,
+                    "council": council,
+                    "scope": client.scopes,
+                }
+            )
+        )
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option()],
+    role: Annotated[Role, typer.Option()],
+    council: Annotated[str | None, typer.Option(help="DfE code (council staff, social workers)")] = None,
+    worker: Annotated[str | None, typer.Option(help="SWE number (social workers)")] = None,
+) -> None:
+    """Create a person's account with a generated password; prints it once, as JSON."""
+    from gateway.credentials import create_user
+
+    with _session() as session:
+        user, password = create_user(session, username=username, role=role, council=council, worker=worker)
+        session.commit()
+        print(
+            json.dumps(
+                {
+                    "username": user.username,
+                    "password": password,
+                    "role": role.value,
+                    "council": council,
+                    "worker": worker,
+                }
+            )
+        )
+
+
+def openapi_documents() -> dict[str, str]:
+    """Each app's OpenAPI document as the text written to openapi/<app>.json."""
+    documents = {}
+    for name, module in APP_MODULES.items():
+        application = importlib.import_module(module).app
+        documents[name] = json.dumps(application.openapi(), indent=2, sort_keys=True) + "\n"
+    return documents
+
+
+@app.command()
+def openapi(check: Annotated[bool, typer.Option(help="Fail if a file is stale")] = False) -> None:
+    """Write openapi/<app>.json for the gateway and every service."""
+    stale = []
+    OPENAPI_DIR.mkdir(exist_ok=True)
+    for name, text in openapi_documents().items():
+        path = OPENAPI_DIR / f"{name}.json"
+        if path.exists() and path.read_text() == text:
+            continue
+        stale.append(name)
+        if not check:
+            path.write_text(text)
+    if check and stale:
+        console.print(f"Stale OpenAPI documents: {', '.join(stale)}; run `make openapi`.")
+        raise typer.Exit(1)
+    console.print("OpenAPI documents are up to date." if not stale else f"Wrote {', '.join(stale)}.")
+
+
+def main() -> None:  # pragma: no cover
+    from services.common.errors import DomainError
+
+    try:
+        app()
+    except DomainError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        sys.exit(2)

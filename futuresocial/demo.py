@@ -1,0 +1,48 @@
+"""Demo credentials for `make run`: one of each kind of user, with secrets made anew on every start."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from gateway.credentials import create_client, create_user, reset_client_secret, reset_user_password
+from gateway.models import ApiClient, UserAccount
+from services.common.auth import Role
+
+DEMO_WORKER_SWE = "SW900001"
+
+
+@dataclass(frozen=True)
+class DemoCredential:
+    who: str
+    grant_type: str
+    identifier: str
+    secret: str
+
+
+def _client(session: Session, name: str, role: Role, council: str | None) -> DemoCredential:
+    client = session.exec(select(ApiClient).where(ApiClient.name == name)).first()
+    if client is None:
+        client, secret = create_client(session, name=name, role=role, council=council)
+    else:
+        secret = reset_client_secret(session, client)
+    return DemoCredential(name, "client_credentials", client.client_id, secret)
+
+
+def _user(session: Session, username: str, role: Role, **binding) -> DemoCredential:
+    user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
+    if user is None:
+        user, password = create_user(session, username=username, role=role, **binding)
+    else:
+        password = reset_user_password(session, user)
+    return DemoCredential(username, "password", username, password)
+
+
+def demo_credentials(session: Session) -> list[DemoCredential]:
+    credentials = [
+        _client(session, "demo Birmingham HR system", Role.council_hr, "330"),
+        _client(session, "demo DfE extracts", Role.dfe, None),
+        _user(session, "demo.admin", Role.academy_admin),
+        _user(session, "demo.worker", Role.social_worker, council="330", worker=DEMO_WORKER_SWE),
+    ]
+    session.commit()
+    return credentials

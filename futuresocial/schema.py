@@ -1,0 +1,10 @@
+"""Every table of the platform on one metadata, for migrations, the CLI and tests.
+
+Importing each owner's models here, at the composition root, keeps the services independent.
+"""
+
+import gateway.models  # noqa: F401
+import services.common.models  # noqa: F401
+from services.common.db import metadata
+
+__all__ = ["metadata"]

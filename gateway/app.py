@@ -1,0 +1,94 @@
+"""The gateway: the platform's front door (tokens, routing, limits, request ids, merged docs)."""
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from gateway import tokens
+from gateway.docs import platform_openapi
+from gateway.limiter import enforce
+from gateway.proxy import Upstreams, forward
+from services.common.app import VERSION
+from services.common.auth import principal_from_token
+from services.common.errors import install_problem_handlers
+from services.common.logging import RequestContextMiddleware, configure_logging
+from services.common.settings import get_settings
+
+DESCRIPTION = (
+    "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (client credentials for "
+    "council HR systems and the DfE, password for people), then call `/v1/<service>/...` with "
+    "`Authorization: Bearer <token>`. Errors are RFC 9457 problem details."
+)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.upstreams = Upstreams(get_settings())
+    yield
+    await app.state.upstreams.aclose()
+
+
+def create_gateway() -> FastAPI:
+    configure_logging(get_settings().log_level)
+    app = FastAPI(
+        title="FutureSocial platform",
+        description=DESCRIPTION,
+        version=VERSION,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(RequestContextMiddleware, service="gateway")
+    install_problem_handlers(app)
+    app.include_router(tokens.router)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(await platform_openapi(app.openapi(), request.app.state.upstreams))
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="FutureSocial platform API")
+
+    async def aggregate(request: Request, path: str) -> JSONResponse:
+        upstreams: Upstreams = request.app.state.upstreams
+        statuses: dict[str, Any] = {}
+        for service in upstreams.clients:
+            try:
+                answer = await upstreams.send(service, "GET", path)
+                statuses[service] = "ok" if answer.status_code == 200 else f"answered {answer.status_code}"
+            except Exception as exc:  # noqa: BLE001 - any failure means "not ok"
+                statuses[service] = getattr(exc, "detail", "unreachable")
+        healthy = all(state == "ok" for state in statuses.values())
+        body = {"status": "ok" if healthy else "degraded", "service": "gateway", "upstreams": statuses}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    @app.get("/health", tags=["health"], summary="The gateway and every service are alive")
+    async def health(request: Request) -> JSONResponse:
+        return await aggregate(request, "/health")
+
+    @app.get("/ready", tags=["health"], summary="Every service can reach the database")
+    async def ready(request: Request) -> JSONResponse:
+        return await aggregate(request, "/ready")
+
+    @app.api_route(
+        "/v1/{service}/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    async def proxy(service: str, path: str, request: Request) -> Response:
+        # Checked here as well as at the service, so a bad token never costs an upstream call.
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        principal = principal_from_token(token if scheme.lower() == "bearer" else None)
+        request.state.principal = principal.subject
+        enforce("api", principal.subject, get_settings().api_rate_limit)
+        return await forward(request.app.state.upstreams, service, request)
+
+    return app
+
+
+app = create_gateway()

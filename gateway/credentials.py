@@ -1,0 +1,123 @@
+"""Creating machine clients and user accounts, and checking the secrets they present."""
+
+import secrets
+from dataclasses import dataclass
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from gateway.models import ApiClient, UserAccount
+from services.common.auth import DEFAULT_SCOPES, Role
+from services.common.errors import InvalidInput, Unauthorized
+from services.common.models import Council
+
+_hasher = PasswordHash.recommended()  # argon2id
+# Verified when the client or user does not exist, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+BAD_CREDENTIALS = "The credentials are not valid."
+
+
+@dataclass(frozen=True)
+class Identity:
+    subject: str
+    role: Role
+    council: str | None
+    worker: str | None
+    scopes: list[str]
+
+
+def _check_binding(session: Session, role: Role, council: str | None, worker: str | None) -> None:
+    if role is Role.council_hr and not council:
+        raise InvalidInput("A council_hr principal needs a council (DfE code).")
+    if role is Role.social_worker and not worker:
+        raise InvalidInput("A social_worker account needs a worker (SWE number).")
+    if council and session.get(Council, council) is None:
+        raise InvalidInput(f"Unknown council code {council!r}.")
+
+
+def _scopes(role: Role, scopes: list[str] | None) -> list[str]:
+    allowed = DEFAULT_SCOPES[role]
+    chosen = scopes or allowed
+    extra = sorted(set(chosen) - set(allowed))
+    if extra:
+        raise InvalidInput(f"Role {role.value} cannot have scopes {', '.join(extra)}.")
+    return chosen
+
+
+def create_client(
+    session: Session, *, name: str, role: Role, council: str | None = None, scopes: list[str] | None = None
+) -> tuple[ApiClient, str]:
+    """Returns the client and its secret; the secret is shown once and stored only as a hash."""
+    _check_binding(session, role, council, None)
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient(
+        client_id="fs_" + secrets.token_hex(12),
+        name=name,
+        secret_hash=_hasher.hash(secret),
+        role=role.value,
+        council=council,
+        scopes=" ".join(_scopes(role, scopes)),
+    )
+    session.add(client)
+    session.flush()
+    return client, secret
+
+
+def reset_client_secret(session: Session, client: ApiClient) -> str:
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = _hasher.hash(secret)
+    session.add(client)
+    return secret
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: Role,
+    password: str | None = None,
+    council: str | None = None,
+    worker: str | None = None,
+) -> tuple[UserAccount, str]:
+    _check_binding(session, role, council, worker)
+    if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
+        raise InvalidInput(f"The username {username!r} is taken.")
+    password = password or secrets.token_urlsafe(18)
+    if len(password) < 12:
+        raise InvalidInput("A password needs at least 12 characters.")
+    user = UserAccount(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role.value,
+        council=council,
+        worker=worker,
+        scopes=" ".join(_scopes(role, None)),
+    )
+    session.add(user)
+    session.flush()
+    return user, password
+
+
+def reset_user_password(session: Session, user: UserAccount) -> str:
+    password = secrets.token_urlsafe(18)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    return password
+
+
+def authenticate_client(session: Session, client_id: str, secret: str) -> Identity:
+    client = session.exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
+    valid = _hasher.verify(secret, client.secret_hash if client else _DUMMY_HASH)
+    if not (client and valid and client.active):
+        raise Unauthorized(BAD_CREDENTIALS)
+    return Identity(
+        f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split()
+    )
+
+
+def authenticate_user(session: Session, username: str, password: str) -> Identity:
+    user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
+    valid = _hasher.verify(password, user.password_hash if user else _DUMMY_HASH)
+    if not (user and valid and user.active):
+        raise Unauthorized(BAD_CREDENTIALS)
+    return Identity(f"user:{user.username}", Role(user.role), user.council, user.worker, user.scopes.split())

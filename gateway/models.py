@@ -1,0 +1,40 @@
+"""Tables owned by the gateway: machine clients and people's accounts, with hashed secrets."""
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from services.common.models import utcnow
+
+
+class ApiClient(SQLModel, table=True):
+    """A machine client (a council HR system, the DfE, a service) using client credentials."""
+
+    __tablename__ = "api_client"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    client_id: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=120)
+    secret_hash: str = Field(max_length=255)
+    role: str = Field(max_length=32)
+    council: str | None = Field(default=None, max_length=3, foreign_key="council.code")
+    scopes: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserAccount(SQLModel, table=True):
+    """A person (academy staff, council HR staff, a social worker) signing in with a password."""
+
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    username: str = Field(max_length=120, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=32)
+    council: str | None = Field(default=None, max_length=3, foreign_key="council.code")
+    worker: str | None = Field(default=None, max_length=12, description="SWE number of a social worker")
+    scopes: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)

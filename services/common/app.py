@@ -1,0 +1,56 @@
+"""Builds a service's FastAPI app the same way for all four: auth at router level, errors, ids, health."""
+
+from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel
+
+from services.common.auth import CurrentPrincipal, require_scope
+from services.common.errors import PROBLEM_RESPONSES, install_problem_handlers
+from services.common.health import health_router
+from services.common.logging import RequestContextMiddleware, configure_logging
+from services.common.settings import get_settings
+
+VERSION = "0.1.0"
+
+
+class WhoAmI(BaseModel):
+    service: str
+    subject: str
+    role: str
+    council: str | None
+    worker: str | None
+    scopes: list[str]
+
+
+def service_router(service: str) -> APIRouter:
+    """The router every endpoint of a service hangs from: /v1/<service>, a valid token required."""
+    return APIRouter(
+        prefix=f"/v1/{service}",
+        dependencies=[Depends(require_scope(service))],
+        responses=PROBLEM_RESPONSES,
+    )
+
+
+def create_service_app(service: str, description: str, routers: list[APIRouter]) -> FastAPI:
+    configure_logging(get_settings().log_level)
+    app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION)
+    app.add_middleware(RequestContextMiddleware, service=service)
+    install_problem_handlers(app)
+    app.include_router(health_router(service))
+
+    whoami = service_router(service)
+
+    @whoami.get("/whoami", response_model=WhoAmI, tags=["auth"], summary="Who this service takes you for")
+    def who_am_i(principal: CurrentPrincipal) -> WhoAmI:
+        return WhoAmI(
+            service=service,
+            subject=principal.subject,
+            role=principal.role.value,
+            council=principal.council,
+            worker=principal.worker,
+            scopes=sorted(principal.scopes),
+        )
+
+    app.include_router(whoami)
+    for router in routers:
+        app.include_router(router)
+    return app

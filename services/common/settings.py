@@ -1,0 +1,62 @@
+"""Settings for every process, read from FUTURESOCIAL_* environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SERVICE_NAMES = ("careers", "placements", "returners", "analytics")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FUTURESOCIAL_", env_file=".env", extra="ignore")
+
+    environment: str = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'futuresocial.db'}"
+    host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    careers_port: int = 8001
+    placements_port: int = 8002
+    returners_port: int = 8003
+    analytics_port: int = 8004
+    # Upstream base URLs; empty means http://{host}:{service}_port.
+    careers_url: str = ""
+    placements_url: str = ""
+    returners_url: str = ""
+    analytics_url: str = ""
+    upstream_timeout_seconds: float = 10.0
+    upstream_connect_timeout_seconds: float = 2.0
+
+    jwt_issuer: str = "https://futuresocial.local/gateway"
+    jwt_audience: str = "futuresocial-api"
+    token_ttl_seconds: int = 900
+    # PEM text; in development both are generated on first run into keys_dir when empty.
+    jwt_private_key: str = ""
+    jwt_public_key: str = ""
+    keys_dir: Path = PROJECT_ROOT / "var" / "keys"
+
+    token_rate_limit: str = "30/minute"
+    api_rate_limit: str = "1200/minute"
+    rate_limit_storage_url: str = "memory://"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_generated_keys_in_production(self) -> "Settings":
+        if self.environment == "production" and not self.jwt_public_key:
+            raise ValueError("FUTURESOCIAL_JWT_PUBLIC_KEY must be set in production")
+        return self
+
+    def upstream_url(self, service: str) -> str:
+        explicit = getattr(self, f"{service}_url")
+        return explicit or f"http://{self.host}:{getattr(self, f'{service}_port')}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,12 @@
+"""Request and response models of the placements API."""
+
+from pydantic import BaseModel
+
+
+class CouncilPublic(BaseModel):
+    code: str
+    ons_code: str
+    name: str
+    region_code: str
+    region_name: str
+    academy_member: bool
