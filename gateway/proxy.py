@@ -71,7 +71,9 @@ class Upstreams:
 
 
 def _forward_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: value for name, value in headers.items() if name.lower() not in HOP_BY_HOP}
+    # Headers named in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+    named = {token.strip().lower() for token in headers.get("connection", "").split(",")}
+    return {name: value for name, value in headers.items() if name.lower() not in HOP_BY_HOP | named}
 
 
 async def forward(upstreams: Upstreams, service: str, request: Request) -> Response:
