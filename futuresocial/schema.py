@@ -5,6 +5,7 @@ Importing each owner's models here, at the composition root, keeps the services 
 
 import gateway.models  # noqa: F401
 import services.common.models  # noqa: F401
+import services.placements.models  # noqa: F401
 from services.common.db import metadata
 
 __all__ = ["metadata"]

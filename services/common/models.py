@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common import db as _db  # noqa: F401  (naming convention before any table)
@@ -37,3 +38,18 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: str = Field(max_length=64, index=True)
     request_id: str | None = Field(default=None, max_length=128)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """The first answer to a write sent with an Idempotency-Key, replayed to its retries."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (UniqueConstraint("principal", "key", name="uq_idempotent_request_principal_key"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    principal: str = Field(max_length=120)
+    key: str = Field(max_length=128)
+    fingerprint: str = Field(max_length=64)
+    status_code: int
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

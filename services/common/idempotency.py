@@ -1,0 +1,71 @@
+"""Idempotency-Key on writes: a retry gets the first answer again and changes nothing."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlmodel import Session, select
+
+from services.common.auth import Principal
+from services.common.errors import Conflict
+from services.common.models import IdempotentRequest
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Send the same key when retrying: the first answer comes back and nothing is written again.",
+    ),
+]
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps(jsonable_encoder(body), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{method} {path} {canonical}".encode()).hexdigest()
+
+
+def idempotent(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    request_fingerprint: str,
+    write: Callable[[], tuple[int, Any]],
+    headers: Callable[[Any], dict[str, str]] | None = None,
+) -> JSONResponse:
+    """Run `write` (returning status and body) once per key; later calls replay its answer.
+
+    The same key with a different request is a conflict (409), never a silent replay.
+    """
+    if key:
+        earlier = session.exec(
+            select(IdempotentRequest).where(
+                IdempotentRequest.principal == principal.subject, IdempotentRequest.key == key
+            )
+        ).first()
+        if earlier is not None:
+            if earlier.fingerprint != request_fingerprint:
+                raise Conflict("This Idempotency-Key was used for a different request.")
+            body = json.loads(earlier.body)
+            return JSONResponse(
+                body,
+                status_code=earlier.status_code,
+                headers={"Idempotent-Replayed": "true", **(headers(body) if headers else {})},
+            )
+    status_code, result = write()
+    body = jsonable_encoder(result)
+    if key:
+        session.add(
+            IdempotentRequest(
+                principal=principal.subject,
+                key=key,
+                fingerprint=request_fingerprint,
+                status_code=status_code,
+                body=json.dumps(body),
+            )
+        )
+    return JSONResponse(body, status_code=status_code, headers=headers(body) if headers else None)
