@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -56,6 +57,10 @@ def migrate() -> None:
     console.print(f"Database migrated; {count} councils in the reference table.")
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 @app.command()
 def up(
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Create demo credentials")] = True,
@@ -73,27 +78,37 @@ def up(
 
         with _session() as session:
             credentials = demo_credentials(session)
-    processes = runner.start_processes(settings)
-    if not runner.wait_until_ready(settings, processes):
-        console.print("[red]The platform did not become ready; stopping.[/red]")
-        runner.stop_processes(processes)
-        raise typer.Exit(1)
-    base = f"http://{settings.host}:{settings.gateway_port}"
-    console.print(f"\nFutureSocial is running. API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)")
-    if credentials:
-        console.print("Demo credentials (new on every start):")
-        for credential in credentials:
-            if credential.grant_type == "client_credentials":
-                secret = f"client_id={credential.identifier} client_secret={credential.secret}"
-            else:
-                secret = f"username={credential.identifier} password={credential.secret}"
-            console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
-        first = credentials[0]
+    signal.signal(signal.SIGTERM, _interrupt)  # a stop during start-up stops the children too
+    processes: dict = {}
+    try:
+        processes.update(runner.start_processes(settings))
+        if not runner.wait_until_ready(settings, processes):
+            console.print("[red]The platform did not become ready; stopping.[/red]")
+            runner.stop_processes(processes)
+            raise typer.Exit(1)
+        base = f"http://{settings.host}:{settings.gateway_port}"
         console.print(
-            f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
-            f"-d client_id={first.identifier} -d client_secret={first.secret}",
-            soft_wrap=True,
+            f"\nFutureSocial is running. API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)"
         )
+        if credentials:
+            console.print("Demo credentials (new on every start):")
+            for credential in credentials:
+                if credential.grant_type == "client_credentials":
+                    secret = f"client_id={credential.identifier} client_secret={credential.secret}"
+                else:
+                    secret = f"username={credential.identifier} password={credential.secret}"
+                console.print(
+                    f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True
+                )
+            first = credentials[0]
+            console.print(
+                f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
+                f"-d client_id={first.identifier} -d client_secret={first.secret}",
+                soft_wrap=True,
+            )
+    except KeyboardInterrupt:
+        runner.stop_processes(processes)
+        raise typer.Exit(130)
     raise typer.Exit(runner.supervise(processes))
 
 

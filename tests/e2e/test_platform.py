@@ -1,0 +1,392 @@
+"""The real platform, end to end: `futuresocial up --no-demo` on free loopback ports, exactly as
+`make run` starts it, against a database of its own (the processes commit for real), and every
+request through the gateway over HTTP."""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from services.common.settings import SERVICE_NAMES
+
+HOST = "127.0.0.1"
+BIN = Path(sys.executable).parent
+COUNCIL = "330"  # Birmingham
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 20.0
+
+
+@dataclass
+class Platform:
+    folder: Path
+    env: dict[str, str]
+    ports: dict[str, int]
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    process: subprocess.Popen | None = None
+    logs: list[Path] = field(default_factory=list)
+
+    @property
+    def gateway(self) -> str:
+        return self.url("gateway")
+
+    def url(self, app: str) -> str:
+        return f"http://{HOST}:{self.ports[app]}"
+
+    def output(self) -> str:
+        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-6000:]}" for path in self.logs)
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct ports the kernel has just found free on the loopback interface."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind((HOST, 0))
+            sockets.append(sock)
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def is_listening(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def futuresocial(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(BIN / "futuresocial"), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, f"futuresocial {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def last_json_line(stdout: str) -> dict:
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no JSON printed:\n{stdout}"
+    return json.loads(lines[-1])
+
+
+def wait_for(url: str, deadline: float, process: subprocess.Popen, expect: int | None = 200) -> None:
+    """Until `url` answers (with `expect`, when given), the process dies, or the deadline passes."""
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the process exited with {process.returncode} before {url} answered")
+        try:
+            answer = httpx.get(url, timeout=2)
+            if expect is None or answer.status_code == expect:
+                return
+            last = f"{answer.status_code} {answer.text[:300]}"
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer {expect} in time; last: {last}")
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the platform's own: a SQLite file, or a fresh PostgreSQL database."""
+    base = os.environ.get("FUTURESOCIAL_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'futuresocial.db'}"
+        return
+    url = make_url(base)
+    name = f"{url.database}_e2e_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    folder = tmp_path_factory.mktemp("e2e-platform")
+    ports = dict(zip(("gateway", *SERVICE_NAMES), free_ports(5), strict=True))
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FUTURESOCIAL_")}
+    env |= {
+        "FUTURESOCIAL_DATABASE_URL": database_url,
+        "FUTURESOCIAL_KEYS_DIR": str(folder / "keys"),
+        "FUTURESOCIAL_HOST": HOST,
+        **{f"FUTURESOCIAL_{app.upper()}_PORT": str(port) for app, port in ports.items()},
+    }
+    futuresocial(env, folder, "migrate")
+    client = last_json_line(
+        futuresocial(env, folder, "clients", "create", "--role", "council_hr", "--council", COUNCIL).stdout
+    )
+    user = last_json_line(
+        futuresocial(
+            env, folder, "users", "create", "--username", "e2e.admin", "--role", "academy_admin"
+        ).stdout
+    )
+    platform = Platform(
+        folder=folder,
+        env=env,
+        ports=ports,
+        client_id=client["client_id"],
+        client_secret=client["client_secret"],
+        username=user["username"],
+        password=user["password"],
+        logs=[folder / "up.out", folder / "up.err"],
+    )
+    with open(folder / "up.out", "wb") as out, open(folder / "up.err", "wb") as err:
+        platform.process = subprocess.Popen(
+            [str(BIN / "futuresocial"), "up", "--no-demo"],
+            env=env,
+            cwd=folder,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        wait_for(f"{platform.gateway}/ready", deadline, platform.process)
+        # `up` announces itself once it has stopped waiting and is about to supervise (Ctrl-C handling).
+        while "FutureSocial is running" not in (folder / "up.err").read_text(errors="replace"):
+            assert time.monotonic() < deadline, "`futuresocial up` never said it was running"
+            time.sleep(0.1)
+    except BaseException as exc:
+        os.killpg(platform.process.pid, signal.SIGKILL)
+        platform.process.wait()
+        raise AssertionError(f"the platform did not start: {exc}\n{platform.output()}") from exc
+
+    yield platform
+
+    platform.process.send_signal(signal.SIGINT)
+    try:
+        code = platform.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(platform.process.pid, signal.SIGKILL)
+        platform.process.wait()
+        raise AssertionError(
+            f"`futuresocial up` did not stop within {STOP_TIMEOUT:g} s of SIGINT\n{platform.output()}"
+        )
+    still = [app for app, port in ports.items() if is_listening(port)]
+    if still:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(platform.process.pid, signal.SIGKILL)
+    assert not still, f"still listening after `up` stopped: {still}\n{platform.output()}"
+    assert code == 0, f"`futuresocial up` exited with {code} after SIGINT\n{platform.output()}"
+
+
+def get_token(base_url: str, **form: str) -> httpx.Response:
+    return httpx.post(f"{base_url}/v1/auth/token", data=form, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def hr_headers(platform: Platform) -> dict[str, str]:
+    answer = get_token(
+        platform.gateway,
+        grant_type="client_credentials",
+        client_id=platform.client_id,
+        client_secret=platform.client_secret,
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+@pytest.fixture
+def gateway(platform: Platform) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=platform.gateway, timeout=30) as client:
+        yield client
+
+
+def assert_problem(answer: httpx.Response, status: int) -> None:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    body = answer.json()
+    assert body["status"] == status
+    assert body["title"]
+
+
+def test_a_council_hr_system_gets_a_token_with_client_credentials_sent_as_a_form(platform: Platform) -> None:
+    answer = get_token(
+        platform.gateway,
+        grant_type="client_credentials",
+        client_id=platform.client_id,
+        client_secret=platform.client_secret,
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["token_type"] == "bearer"
+    assert body["access_token"].count(".") == 2
+    assert body["expires_in"] > 0
+    assert set(body["scope"].split()) == set(SERVICE_NAMES)
+
+
+def test_a_person_gets_a_token_with_their_password(platform: Platform, gateway: httpx.Client) -> None:
+    answer = get_token(
+        platform.gateway, grant_type="password", username=platform.username, password=platform.password
+    )
+    assert answer.status_code == 200, answer.text
+    token = answer.json()["access_token"]
+    me = gateway.get("/v1/careers/whoami", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    assert me.json()["role"] == "academy_admin"
+    assert me.json()["council"] is None
+
+
+def test_a_wrong_secret_gets_no_token(platform: Platform) -> None:
+    answer = get_token(
+        platform.gateway,
+        grant_type="client_credentials",
+        client_id=platform.client_id,
+        client_secret="not-the-secret",
+    )
+    assert_problem(answer, 401)
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_service_knows_the_caller_through_the_gateway(
+    gateway: httpx.Client, hr_headers: dict[str, str], service: str
+) -> None:
+    answer = gateway.get(f"/v1/{service}/whoami", headers=hr_headers)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["service"] == service
+    assert body["role"] == "council_hr"
+    assert body["council"] == COUNCIL
+
+
+def test_placements_lists_the_fourteen_academy_councils(
+    gateway: httpx.Client, hr_headers: dict[str, str]
+) -> None:
+    answer = gateway.get("/v1/placements/councils", params={"member": "true"}, headers=hr_headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["total"] == 14
+
+
+@pytest.mark.parametrize("probe", ["/health", "/ready"])
+def test_the_gateway_probes_report_every_upstream_ok(gateway: httpx.Client, probe: str) -> None:
+    answer = gateway.get(probe)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["status"] == "ok"
+    assert body["upstreams"] == dict.fromkeys(SERVICE_NAMES, "ok")
+
+
+def test_the_gateway_serves_one_openapi_document_for_the_whole_platform(gateway: httpx.Client) -> None:
+    answer = gateway.get("/openapi.json")
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    paths = set(document["paths"])
+    assert "/v1/auth/token" in paths
+    for service in SERVICE_NAMES:
+        assert f"/v1/{service}/whoami" in paths, f"{service} is missing from the merged document"
+    assert "/v1/placements/councils" in paths
+    assert "Not reachable now" not in document["info"]["description"]
+
+
+def test_the_gateway_serves_the_api_docs_as_html(gateway: httpx.Client) -> None:
+    answer = gateway.get("/docs")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "/openapi.json" in answer.text
+
+
+def test_a_request_id_sent_in_comes_back_unchanged(gateway: httpx.Client, hr_headers: dict[str, str]) -> None:
+    request_id = f"e2e-{uuid.uuid4().hex}"
+    answer = gateway.get("/v1/placements/whoami", headers={**hr_headers, "X-Request-ID": request_id})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers.get_list("x-request-id") == [request_id]
+
+
+def test_a_request_without_an_id_is_given_one(gateway: httpx.Client, hr_headers: dict[str, str]) -> None:
+    first = gateway.get("/v1/careers/whoami", headers=hr_headers).headers.get("x-request-id")
+    second = gateway.get("/v1/careers/whoami", headers=hr_headers).headers.get("x-request-id")
+    assert first and second
+    assert first != second
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_a_service_called_directly_without_a_token_refuses_with_a_problem(
+    platform: Platform, service: str
+) -> None:
+    answer = httpx.get(f"{platform.url(service)}/v1/{service}/whoami", timeout=10)
+    assert_problem(answer, 401)
+
+
+def test_the_gateway_refuses_a_call_without_a_token_with_a_problem(gateway: httpx.Client) -> None:
+    assert_problem(gateway.get("/v1/placements/councils"), 401)
+
+
+def test_the_gateway_refuses_a_forged_token(gateway: httpx.Client) -> None:
+    assert_problem(gateway.get("/v1/careers/whoami", headers={"Authorization": "Bearer a.b.c"}), 401)
+
+
+@pytest.fixture
+def gateway_without_placements(platform: Platform) -> Iterator[str]:
+    """A second gateway process whose placements upstream is a port nobody listens on."""
+    port, nobody = free_ports(2)
+    env = platform.env | {
+        "FUTURESOCIAL_GATEWAY_PORT": str(port),
+        **{f"FUTURESOCIAL_{service.upper()}_URL": platform.url(service) for service in SERVICE_NAMES},
+        "FUTURESOCIAL_PLACEMENTS_URL": f"http://{HOST}:{nobody}",
+    }
+    log = platform.folder / f"gateway-{port}.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "gateway.app:app", "--host", HOST, "--port", str(port)],
+            env=env,
+            cwd=platform.folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        try:
+            # Any answer means it is up: its /health is 503 while placements is down.
+            wait_for(f"http://{HOST}:{port}/health", time.monotonic() + START_TIMEOUT, process, expect=None)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{log.read_text(errors='replace')}") from exc
+        yield f"http://{HOST}:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_a_service_that_is_down_answers_503_quickly_while_the_others_still_work(
+    gateway_without_placements: str, hr_headers: dict[str, str]
+) -> None:
+    with httpx.Client(base_url=gateway_without_placements, timeout=30) as client:
+        started = time.monotonic()
+        answer = client.get("/v1/placements/councils", headers=hr_headers)
+        elapsed = time.monotonic() - started
+        assert_problem(answer, 503)
+        assert elapsed < 5, f"the gateway took {elapsed:.1f} s to give up on a service that is down"
+
+        assert client.get("/v1/careers/whoami", headers=hr_headers).status_code == 200
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        assert ready.json()["upstreams"]["placements"] != "ok"
+        assert ready.json()["upstreams"]["careers"] == "ok"
