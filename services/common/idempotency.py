@@ -19,7 +19,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=128,
-        description="Send the same key when retrying: the first answer comes back and nothing is written again.",
+        description="Send the same key when retrying: the first answer comes back, nothing is written again.",
     ),
 ]
 

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = "memory://"
     log_level: str = "INFO"
 
+    # placements
+    import_max_bytes: int = 50 * 1024 * 1024
+    movement_window_days: int = 180
+    agency_regional_months: int = 12  # West Midlands memorandum of understanding
+    agency_national_months: int = 3  # statutory guidance from 31 Oct 2024
+    agency_min_pq_years: int = 3
+
     @model_validator(mode="after")
     def _refuse_generated_keys_in_production(self) -> "Settings":
         if self.environment == "production" and not self.jwt_public_key:

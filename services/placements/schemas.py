@@ -1,6 +1,12 @@
-"""Request and response models of the placements API."""
+"""Request and response models of the placements API: councils, imports, movements, agency checks."""
 
-from pydantic import BaseModel
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, field_validator
+
+from services.placements.rules import normalise_swe
 
 
 class CouncilPublic(BaseModel):
@@ -10,3 +16,112 @@ class CouncilPublic(BaseModel):
     region_code: str
     region_name: str
     academy_member: bool
+
+
+class ProblemItem(BaseModel):
+    """One problem in a census file, where it is and how bad."""
+
+    location: str = Field(description="'line 7' in CSV, '/Message/CSWWWorker[3]' in XML")
+    field: str | None = Field(description="census element name")
+    value: str | None
+    code: str
+    message: str
+    severity: str = Field(description="error (rejects the file) or warning")
+
+
+class Counts(BaseModel):
+    create: int
+    update: int
+    unchanged: int
+
+
+class ImportSummary(BaseModel):
+    records: int
+    workers: Counts
+    spells: Counts
+    spells_ended: int
+    year_records: Counts = Field(description="what this census year holds for each spell")
+    year_records_removed: int = Field(
+        description="spells an earlier return for this year held and this one does not"
+    )
+    vacancies: str
+    changes_anything: bool
+
+
+class ImportReport(BaseModel):
+    id: uuid.UUID | None = Field(description="the import's id in the history; none for a dry run")
+    status: str = Field(description="applied, unchanged (the file changes nothing) or dry_run")
+    message: str
+    council: str
+    census_year: int
+    file_sha256: str
+    summary: ImportSummary
+    warnings: list[ProblemItem]
+
+
+class ImportHistoryItem(BaseModel):
+    id: uuid.UUID
+    council: str
+    census_year: int
+    file_name: str
+    file_kind: str
+    file_sha256: str
+    record_count: int
+    status: str
+    principal: str
+    created_at: datetime
+    summary: ImportSummary
+    problems: list[ProblemItem]
+
+
+class MoveOut(BaseModel):
+    swe_number: str
+    from_council: str
+    to_council: str
+    left_on: date
+    started_on: date
+    days_between: int
+    fte: Decimal
+    to_agency: bool
+
+
+class Flow(BaseModel):
+    from_council: str
+    to_council: str
+    headcount: int
+    fte: Decimal
+
+
+class MovementReport(BaseModel):
+    year: int
+    window_days: int
+    moves: list[MoveOut] = Field(description="each move (for a council: the moves into or out of it)")
+    matrix: list[Flow] = Field(description="origin-destination pairs across the whole region")
+
+
+class AgencyCheckRequest(BaseModel):
+    swe_number: str = Field(max_length=20)
+    council: str = Field(max_length=3, description="the council that would engage the agency worker")
+    proposed_start: date
+
+    @field_validator("swe_number")
+    @classmethod
+    def _normalised(cls, value: str) -> str:
+        return normalise_swe(value)
+
+
+class RuleOutcomeOut(BaseModel):
+    rule: str
+    passed: bool
+    detail: str
+    deciding_dates: dict[str, date | None]
+    exception: str | None
+
+
+class AgencyCheckResult(BaseModel):
+    swe_number: str
+    council: str
+    proposed_start: date
+    allowed: bool
+    known_to_region: bool
+    rules: list[RuleOutcomeOut]
