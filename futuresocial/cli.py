@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -67,6 +68,7 @@ def up(
 ) -> None:
     """Migrate, then run the gateway and the four services until Ctrl-C."""
     from futuresocial import runner
+    from futuresocial.demo import service_client_credentials
     from services.common.jwt import ensure_development_keys
 
     settings = get_settings()
@@ -78,6 +80,10 @@ def up(
 
         with _session() as session:
             credentials = demo_credentials(session)
+    with _session() as session:
+        service_credential = service_client_credentials(session)
+    os.environ["FUTURESOCIAL_SERVICE_CLIENT_ID"] = service_credential.identifier
+    os.environ["FUTURESOCIAL_SERVICE_CLIENT_SECRET"] = service_credential.secret
     signal.signal(signal.SIGTERM, _interrupt)  # a stop during start-up stops the children too
     processes: dict = {}
     try:

@@ -1,4 +1,4 @@
-"""Demo credentials for `make run`: one of each kind of user, with secrets made anew on every start."""
+"""Credentials made at start-up: the services' own client, and demo users (secrets new on every start)."""
 
 from dataclasses import dataclass
 
@@ -46,3 +46,10 @@ def demo_credentials(session: Session) -> list[DemoCredential]:
     ]
     session.commit()
     return credentials
+
+
+def service_client_credentials(session: Session) -> DemoCredential:
+    """The client the services use to call one another; its secret lives only in their environment."""
+    credential = _client(session, "platform services", Role.service, None)
+    session.commit()
+    return credential

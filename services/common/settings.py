@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     jwt_public_key: str = ""
     keys_dir: Path = PROJECT_ROOT / "var" / "keys"
 
+    # This process's own machine client (role "service"), for calls to other services.
+    service_client_id: str = ""
+    service_client_secret: str = ""
+
     token_rate_limit: str = "30/minute"
     api_rate_limit: str = "1200/minute"
     rate_limit_storage_url: str = "memory://"
