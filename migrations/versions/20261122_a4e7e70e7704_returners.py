@@ -1,0 +1,24 @@
+"""returners: cohorts, applicants, stages, updating, hosts
+
+Revision ID: a4e7e70e7704
+Revises: a3c0ca7ee703
+Create Date: 2026-11-22 14:30:00
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel.sql.sqltypes  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = 'a4e7e70e7704'
+down_revision: str | None = 'a3c0ca7ee703'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
