@@ -23,7 +23,7 @@ class Role(StrEnum):
 # What each role may do by default; a client's own scopes may narrow this.
 DEFAULT_SCOPES: dict[Role, list[str]] = {
     Role.council_hr: ["careers", "placements", "returners", "analytics"],
-    Role.social_worker: ["careers"],
+    Role.social_worker: ["careers", "placements"],  # placements: their own record only
     Role.academy_admin: ["careers", "placements", "returners", "analytics"],
     Role.dfe: ["analytics"],
     Role.service: ["careers", "placements", "returners", "analytics"],

@@ -1,5 +1,7 @@
 """Settings for every process, read from FUTURESOCIAL_* environment variables."""
 
+from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +54,14 @@ class Settings(BaseSettings):
     agency_regional_months: int = 12  # West Midlands memorandum of understanding
     agency_national_months: int = 3  # statutory guidance from 31 Oct 2024
     agency_min_pq_years: int = 3
+
+    # returners
+    returners_swe_rules_from: date = date(2019, 12, 2)  # SWE took over from the HCPC
+    returners_default_hours_per_day: Decimal = Decimal(7)  # an updating day (an older SWE page said 6)
+    returners_enquiry_rate_per_ip: str = "10/hour"
+    returners_enquiry_rate_per_email: str = "3/day"
+    # Peers whose X-Forwarded-For is believed (the gateway); anyone else is limited by its own address.
+    returners_trusted_proxies: list[str] = ["127.0.0.1", "::1"]
 
     @model_validator(mode="after")
     def _refuse_generated_keys_in_production(self) -> "Settings":

@@ -389,10 +389,12 @@ def _encoding_problem(body: bytes, kind: FileKind) -> Problem | None:
     # Checked in chunks so a large file is not held twice, as bytes and as text.
     decoder = codecs.getincrementaldecoder("utf-8")()
     for offset in range(0, len(body), _CHUNK):
+        chunk = body[offset:offset + _CHUNK]
         try:
-            decoder.decode(body[offset:offset + _CHUNK], final=offset + _CHUNK >= len(body))
+            decoder.decode(chunk, final=offset + _CHUNK >= len(body))
         except UnicodeDecodeError as exc:
-            at = max(offset + exc.start - len(exc.object) + len(body[offset:offset + _CHUNK]), 0)
+            carried = len(exc.object) - len(chunk)  # an unfinished character from the chunk before
+            at = offset - carried + exc.start
             line = body.count(b"\n", 0, at) + 1
             return Problem(
                 f"line {line}", None, None, "bad_encoding",

@@ -34,7 +34,7 @@ def test_a_person_signs_in_with_a_password_and_a_social_worker_token_names_the_w
     assert answer.status_code == 200
     claims = verify_token(answer.json()["access_token"])
     assert claims["role"] == "social_worker" and claims["worker"] == "SW42"
-    assert answer.json()["scope"] == "careers"
+    assert answer.json()["scope"] == "careers placements"
 
 
 def test_a_wrong_secret_gets_the_same_401_whether_or_not_the_client_exists(gateway, session):

@@ -377,7 +377,8 @@ def test_streaming_a_long_file_keeps_memory_small(kind):
         data = out.getvalue().encode()
     tracemalloc.start()
     try:
-        count = sum(isinstance(item, CensusRecord) for item in iter_census(data, census_year=YEAR, council=COUNCIL))
+        items = iter_census(data, census_year=YEAR, council=COUNCIL)
+        count = sum(isinstance(item, CensusRecord) for item in items)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,0 +1,552 @@
+"""Workers and employment spells changed one at a time through the API, and the census years holding them."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, true
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from services.common.audit import audit
+from services.common.auth import Principal, Role
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from services.common.models import Council, utcnow
+from services.common.pagination import PageParams, paginate
+from services.placements.access import WRITERS, council_to_read, council_to_write
+from services.placements.models import Employment, EmploymentYear, ImportBatch, Worker
+from services.placements.rules import (
+    census_reference_date,
+    census_year_of,
+    census_year_start,
+    normalise_swe,
+)
+from services.placements.workforce_schemas import (
+    YEAR_FIGURES,
+    EmploymentCreate,
+    EmploymentPublic,
+    EmploymentUpdate,
+    EmploymentYearPublic,
+    LeaverCreate,
+    WorkerCreate,
+    WorkerPublic,
+    WorkerUpdate,
+)
+
+# One body for "missing" and "not yours", so a 404 never tells another council's records exist.
+WORKER_NOT_FOUND = "No worker with this id was found."
+EMPLOYMENT_NOT_FOUND = "No employment with this id was found."
+IMPORT, API = "import", "api"
+# Figures that hold from one year to the next when the API has to add a year the spell was in post;
+# the 30 September snapshot and the year's totals belong to one year and start empty.
+CARRIED_FORWARD = ("agency", "org_role", "fte", "kss_status")
+
+
+# --- ETags -------------------------------------------------------------------------------------
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_allows(version: int, if_match: str | None) -> bool:
+    """RFC 9110 If-Match: absent or `*` allow; otherwise strong comparison, so a weak W/"3" never matches."""
+    if if_match is None:
+        return True
+    tags = [tag.strip() for tag in if_match.split(",")]
+    return "*" in tags or etag(version) in tags
+
+
+def _check_if_match(version: int, if_match: str | None) -> None:
+    if not if_match_allows(version, if_match):
+        raise PreconditionFailed(
+            f"The record has changed since you read it (its ETag is now {etag(version)}); "
+            "read it again and retry.",
+            headers={"ETag": etag(version)},
+        )
+
+
+# --- Census years ------------------------------------------------------------------------------
+
+
+def in_post_during(start: date, end: date | None, census_year: int) -> bool:
+    """Was a spell from `start` to `end` (None: still in post) in post at any time in census year N?"""
+    return start <= census_reference_date(census_year) and (
+        end is None or end >= census_year_start(census_year)
+    )
+
+
+def api_census_years(start: date, end: date | None, today: date) -> range:
+    """The census years a spell created through the API is held in: from its start to its end (or today).
+
+    A spell that starts in a later census year than today's is held by its start year.
+    """
+    first = census_year_of(start)
+    return range(first, max(first, census_year_of(end or today)) + 1)
+
+
+def returned_years(session: Session, council: str) -> set[int]:
+    """Census years whose return the council has imported: closed to API changes, which would
+    otherwise revise figures the DfE has already taken from that return."""
+    query = select(ImportBatch.census_year).where(ImportBatch.council == council).distinct()
+    return set(session.exec(query))
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def _own_swe(principal: Principal) -> str | None:
+    try:
+        return normalise_swe(principal.worker) if principal.worker else None
+    except ValueError:
+        return None
+
+
+def _worker_scope(principal: Principal) -> ColumnElement[bool]:
+    """The workers a principal may see: a council's are those with any spell there."""
+    if principal.is_regional:
+        return true()
+    if principal.role is Role.council_hr:
+        return exists().where(Employment.worker_id == Worker.id, Employment.council == principal.council)
+    if principal.role is Role.social_worker and (swe := _own_swe(principal)):
+        return Worker.swe_number == swe
+    return false()
+
+
+def _employment_scope(principal: Principal) -> ColumnElement[bool]:
+    if principal.is_regional:
+        return true()
+    if principal.role is Role.council_hr:
+        return Employment.council == principal.council
+    if principal.role is Role.social_worker and (swe := _own_swe(principal)):
+        return col(Employment.worker_id).in_(select(Worker.id).where(Worker.swe_number == swe))
+    return false()
+
+
+def _check_writer(principal: Principal) -> None:
+    if principal.role not in WRITERS:
+        raise Forbidden("Your role may not change workforce records.")
+
+
+def _visible_worker(session: Session, principal: Principal, worker_id: uuid.UUID) -> Worker:
+    worker = session.exec(select(Worker).where(Worker.id == worker_id, _worker_scope(principal))).first()
+    if worker is None:
+        raise NotFound(WORKER_NOT_FOUND)
+    return worker
+
+
+def _visible_employment(session: Session, principal: Principal, employment_id: uuid.UUID) -> Employment:
+    employment = session.exec(
+        select(Employment).where(Employment.id == employment_id, _employment_scope(principal))
+    ).first()
+    if employment is None:
+        raise NotFound(EMPLOYMENT_NOT_FOUND)
+    return employment
+
+
+def _flush(session: Session, conflict: str) -> None:
+    """A unique constraint lost to a concurrent request is a 409, not a 500; the request's session is
+    rolled back as the error leaves the endpoint, so nothing of it is written."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(conflict)
+
+
+# --- Workers -----------------------------------------------------------------------------------
+
+
+def _swe_taken_detail(session: Session, principal: Principal, swe_number: str) -> tuple[str, dict[str, Any]]:
+    """The 409 for an SWE number already recorded; its id only for a principal who may see the worker."""
+    existing = session.exec(
+        select(Worker.id).where(Worker.swe_number == swe_number, _worker_scope(principal))
+    ).first()
+    detail = (
+        f"A worker with SWE number {swe_number} is already recorded; "
+        "to add a spell for them, create an employment with this swe_number."
+    )
+    return detail, ({"worker_id": str(existing)} if existing else {})
+
+
+def create_worker(
+    session: Session, principal: Principal, data: WorkerCreate, request_id: str | None = None
+) -> WorkerPublic:
+    _check_writer(principal)
+    if session.exec(select(Worker.id).where(Worker.swe_number == data.swe_number)).first() is not None:
+        detail, extra = _swe_taken_detail(session, principal, data.swe_number)
+        raise Conflict(detail, **extra)
+    worker = Worker.model_validate(data.model_dump())
+    session.add(worker)
+    _flush(session, f"A worker with SWE number {data.swe_number} is already recorded.")
+    audit(session, principal, "create", "worker", str(worker.id), request_id)
+    return WorkerPublic.model_validate(worker)
+
+
+def get_worker(
+    session: Session, principal: Principal, worker_id: uuid.UUID, request_id: str | None = None
+) -> WorkerPublic:
+    worker = _visible_worker(session, principal, worker_id)
+    audit(session, principal, "read", "worker", str(worker.id), request_id)
+    return WorkerPublic.model_validate(worker)
+
+
+def list_workers(
+    session: Session,
+    principal: Principal,
+    page: PageParams,
+    *,
+    council: str | None = None,
+    census_year: int | None = None,
+    swe_number: str | None = None,
+    request_id: str | None = None,
+) -> tuple[list[WorkerPublic], int]:
+    """Workers with a spell at `council` and/or held in `census_year`; a council's HR sees its own only."""
+    query = select(Worker).where(_worker_scope(principal))
+    if principal.role is Role.council_hr:  # another council's code: 404; held in year N at their own
+        council = council_to_read(principal, council)
+    if council is not None or census_year is not None:
+        spells = exists().where(Employment.worker_id == Worker.id)
+        if council is not None:
+            spells = spells.where(Employment.council == council)
+        if census_year is not None:
+            spells = spells.where(
+                EmploymentYear.employment_id == Employment.id, EmploymentYear.census_year == census_year
+            )
+        query = query.where(spells)
+    if swe_number is not None:
+        query = query.where(Worker.swe_number == swe_number)
+    rows, total = paginate(session, query.order_by(Worker.swe_number, Worker.id), page)
+    if rows:
+        audit(session, principal, "read", "worker", [str(worker.id) for worker in rows], request_id)
+    return [WorkerPublic.model_validate(worker) for worker in rows], total
+
+
+def update_worker(
+    session: Session,
+    principal: Principal,
+    worker_id: uuid.UUID,
+    data: WorkerUpdate,
+    if_match: str | None = None,
+    request_id: str | None = None,
+) -> WorkerPublic:
+    _check_writer(principal)
+    worker = _visible_worker(session, principal, worker_id)
+    _check_if_match(worker.version, if_match)
+    changes = data.model_dump(exclude_unset=True)
+    if not changes:
+        return WorkerPublic.model_validate(worker)
+    swe_number = changes.get("swe_number")
+    if swe_number is not None and swe_number != worker.swe_number:
+        taken = session.exec(select(Worker.id).where(Worker.swe_number == swe_number)).first()
+        if taken is not None:
+            detail, extra = _swe_taken_detail(session, principal, swe_number)
+            raise Conflict(detail, **extra)
+    for name, value in changes.items():
+        setattr(worker, name, value)
+    worker.version += 1
+    worker.updated_at = utcnow()
+    session.add(worker)
+    _flush(session, f"A worker with SWE number {swe_number} is already recorded.")
+    audit(session, principal, "update", "worker", str(worker.id), request_id)
+    return WorkerPublic.model_validate(worker)
+
+
+# --- Employments -------------------------------------------------------------------------------
+
+
+def _years_of(session: Session, employment_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[EmploymentYear]]:
+    ids = list(employment_ids)
+    found: dict[uuid.UUID, list[EmploymentYear]] = defaultdict(list)
+    if ids:
+        rows = session.exec(
+            select(EmploymentYear)
+            .where(col(EmploymentYear.employment_id).in_(ids))
+            .order_by(EmploymentYear.employment_id, EmploymentYear.census_year)
+        )
+        for row in rows:
+            found[row.employment_id].append(row)
+    return found
+
+
+def _public(employment: Employment, years: list[EmploymentYear]) -> EmploymentPublic:
+    return EmploymentPublic.model_validate(
+        {
+            **employment.model_dump(),
+            "years": [EmploymentYearPublic.model_validate(year) for year in years],
+        }
+    )
+
+
+def _employment_public(session: Session, employment: Employment) -> EmploymentPublic:
+    return _public(employment, _years_of(session, [employment.id])[employment.id])
+
+
+def _worker_for_spell(
+    session: Session, principal: Principal, data: EmploymentCreate, request_id: str | None
+) -> Worker:
+    """The worker a new spell belongs to: by id (any worker: ids are only known to those given them), or
+    by SWE number, recorded as a new worker when the region has not seen them before."""
+    if data.worker_id is not None:
+        worker = session.get(Worker, data.worker_id)
+        if worker is None:
+            raise NotFound(WORKER_NOT_FOUND)
+        return worker
+    assert data.swe_number is not None
+    worker = session.exec(select(Worker).where(Worker.swe_number == data.swe_number)).first()
+    if worker is None:
+        worker = Worker(swe_number=data.swe_number)
+        session.add(worker)
+        _flush(session, f"A worker with SWE number {data.swe_number} was recorded at the same time; retry.")
+        audit(session, principal, "create", "worker", str(worker.id), request_id)
+    return worker
+
+
+def _check_member_council(session: Session, code: str) -> None:
+    council = session.get(Council, code)
+    if council is None or not council.academy_member:
+        raise InvalidInput(
+            f"Council {code} is not one of the academy's councils.",
+            errors=[
+                {"loc": ["body", "council"], "code": "unknown_council", "message": f"{code} is not a member"}
+            ],
+        )
+
+
+def create_employment(
+    session: Session,
+    principal: Principal,
+    data: EmploymentCreate,
+    request_id: str | None = None,
+    today: date | None = None,
+) -> EmploymentPublic:
+    """A new spell, held through the API in every census year from its start to its end (or today)."""
+    council_to_write(principal, data.council)
+    _check_member_council(session, data.council)
+    worker = _worker_for_spell(session, principal, data, request_id)
+    duplicate = session.exec(
+        select(Employment.id).where(
+            Employment.worker_id == worker.id,
+            Employment.council == data.council,
+            Employment.start_date == data.start_date,
+        )
+    ).first()
+    conflict = f"This worker already has a spell at council {data.council} starting on {data.start_date}."
+    if duplicate is not None:
+        raise Conflict(conflict)
+    employment = Employment(
+        worker_id=worker.id,
+        council=data.council,
+        agency=data.agency,
+        org_role=data.org_role,
+        start_date=data.start_date,
+        start_origin=data.start_origin,
+        end_date=data.end_date,
+        reason_leave=data.reason_leave,
+        leaver_destination=data.leaver_destination,
+    )
+    session.add(employment)
+    _flush(session, conflict)
+    end_year = census_year_of(data.end_date) if data.end_date else None
+    figures = data.model_dump(include=set(YEAR_FIGURES))
+    years = [
+        EmploymentYear(
+            employment_id=employment.id,
+            council=employment.council,
+            census_year=year,
+            agency=employment.agency,
+            org_role=employment.org_role,
+            end_date=data.end_date if year == end_year else None,
+            source=API,
+            **figures,
+        )
+        for year in api_census_years(data.start_date, data.end_date, today or date.today())
+        if year not in returned_years(session, employment.council)
+    ]
+    session.add_all(years)
+    session.flush()
+    return _public(employment, years)
+
+
+def get_employment(session: Session, principal: Principal, employment_id: uuid.UUID) -> EmploymentPublic:
+    return _employment_public(session, _visible_employment(session, principal, employment_id))
+
+
+def list_employments(
+    session: Session,
+    principal: Principal,
+    page: PageParams,
+    *,
+    council: str | None = None,
+    census_year: int | None = None,
+    in_post_on: date | None = None,
+    agency: bool | None = None,
+    role: int | None = None,
+    worker_id: uuid.UUID | None = None,
+) -> tuple[list[EmploymentPublic], int]:
+    """Spells, oldest start first. With `census_year`, agency and role are what that year held."""
+    query: SelectOfScalar[Employment] = select(Employment).where(_employment_scope(principal))
+    if principal.role is Role.council_hr:
+        council = council_to_read(principal, council)
+    if council is not None:
+        query = query.where(Employment.council == council)
+    if worker_id is not None:
+        query = query.where(Employment.worker_id == worker_id)
+    if in_post_on is not None:
+        query = query.where(
+            Employment.start_date <= in_post_on,
+            or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= in_post_on),
+        )
+    if census_year is not None:
+        held = exists().where(
+            EmploymentYear.employment_id == Employment.id, EmploymentYear.census_year == census_year
+        )
+        if agency is not None:
+            held = held.where(EmploymentYear.agency == agency)
+        if role is not None:
+            held = held.where(EmploymentYear.org_role == role)
+        query = query.where(held)
+    else:
+        if agency is not None:
+            query = query.where(Employment.agency == agency)
+        if role is not None:
+            query = query.where(Employment.org_role == role)
+    rows, total = paginate(session, query.order_by(Employment.start_date, Employment.id), page)
+    years = _years_of(session, [employment.id for employment in rows])
+    return [_public(employment, years[employment.id]) for employment in rows], total
+
+
+def _year_row(
+    session: Session, employment: Employment, years: dict[int, EmploymentYear], census_year: int
+) -> EmploymentYear:
+    """The row of `census_year`, added if missing, with any years between the spell's latest row and it.
+
+    A spell the API holds in post keeps being held each year; added rows carry the standing figures
+    of the nearest earlier year. Years before the spell's first row are not filled in: a return that
+    first brings in someone with an old start date does not revise earlier years.
+    """
+    if census_year in years:
+        return years[census_year]
+    earlier = [year for year in years if year < census_year]
+    first = max(earlier) + 1 if earlier else census_year
+    for year in range(first, census_year + 1):
+        if earlier:
+            carried = {name: getattr(years[max(earlier)], name) for name in CARRIED_FORWARD}
+        else:
+            carried = {"agency": employment.agency, "org_role": employment.org_role}
+        row = EmploymentYear(
+            employment_id=employment.id, council=employment.council, census_year=year, source=API, **carried
+        )
+        session.add(row)
+        years[year] = row
+        earlier.append(year)
+    return years[census_year]
+
+
+def _touch(employment: Employment) -> None:
+    employment.version += 1
+    employment.updated_at = utcnow()
+
+
+def update_employment(
+    session: Session,
+    principal: Principal,
+    employment_id: uuid.UUID,
+    data: EmploymentUpdate,
+    if_match: str | None = None,
+    today: date | None = None,
+) -> EmploymentPublic:
+    """Change a spell and what census year `data.census_year` (default: the current one) holds for it."""
+    _check_writer(principal)
+    employment = _visible_employment(session, principal, employment_id)
+    _check_if_match(employment.version, if_match)
+    changes = data.model_dump(exclude_unset=True)
+    current_year = census_year_of(today or date.today())
+    census_year = changes.pop("census_year", None) or current_year
+    start_origin_sent = "start_origin" in changes
+    start_origin = changes.pop("start_origin", None)
+    if not changes and not start_origin_sent:
+        return _employment_public(session, employment)
+    if changes:
+        if census_year > current_year + 1 or not in_post_during(
+            employment.start_date, employment.end_date, census_year
+        ):
+            raise InvalidInput(
+                f"The spell was not in post in census year {census_year}.",
+                errors=[
+                    {
+                        "loc": ["body", "census_year"],
+                        "code": "not_in_post",
+                        "message": f"the spell ({employment.start_date} to {employment.end_date or 'now'}) "
+                        f"was not in post in census year {census_year}, or that year is still to come",
+                    }
+                ],
+            )
+        years = {row.census_year: row for row in _years_of(session, [employment.id])[employment.id]}
+        row = _year_row(session, employment, years, census_year)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        session.add(row)
+        if census_year == max(years):  # the spell's own agency and role are its latest year's
+            for name in ("agency", "org_role"):
+                if name in changes:
+                    setattr(employment, name, changes[name])
+    if start_origin_sent:
+        employment.start_origin = start_origin
+    _touch(employment)
+    session.add(employment)
+    session.flush()
+    return _employment_public(session, employment)
+
+
+def record_leaver(
+    session: Session,
+    principal: Principal,
+    employment_id: uuid.UUID,
+    data: LeaverCreate,
+    if_match: str | None = None,
+) -> EmploymentPublic:
+    """End a spell: the year of the end date holds it as a leaver, and later years no longer hold it.
+
+    Later years held by a census return cannot be undone here: that return said the spell was in post.
+    """
+    _check_writer(principal)
+    employment = _visible_employment(session, principal, employment_id)
+    _check_if_match(employment.version, if_match)
+    if employment.end_date is not None:
+        raise Conflict(f"This spell already ended on {employment.end_date}.")
+    if data.end_date < employment.start_date:
+        raise InvalidInput(
+            "The end date is before the start date.",
+            errors=[
+                {
+                    "loc": ["body", "end_date"],
+                    "code": "end_before_start",
+                    "message": f"the end date is before the start date {employment.start_date}",
+                }
+            ],
+        )
+    end_year = census_year_of(data.end_date)
+    years = {row.census_year: row for row in _years_of(session, [employment.id])[employment.id]}
+    held_by_import = sorted(year for year, row in years.items() if year > end_year and row.source == IMPORT)
+    if held_by_import:
+        year = held_by_import[0]
+        raise Conflict(
+            f"Census year {year}'s return holds this spell in post, after the end date {data.end_date} "
+            f"(census year {end_year}); correct the return for {year} instead.",
+            census_years=held_by_import,
+        )
+    for year in [year for year in years if year > end_year]:
+        session.delete(years.pop(year))
+    row = _year_row(session, employment, years, end_year)
+    row.end_date = data.end_date
+    session.add(row)
+    employment.end_date = data.end_date
+    employment.reason_leave = data.reason_leave
+    employment.leaver_destination = data.leaver_destination
+    _touch(employment)
+    session.add(employment)
+    session.flush()
+    return _employment_public(session, employment)
