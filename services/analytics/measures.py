@@ -1,10 +1,17 @@
 """The DfE's workforce measures as plain functions of an area's totals, rounded as the DfE publishes."""
 
+import calendar
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 ONE_PLACE = Decimal("0.1")
-WORKING_DAYS_IN_YEAR = 253  # the published absence rates fit 253 working days (census.md)
+
+
+def working_days(census_year: int) -> int:
+    """Working days in census year N: the published absence rates fit 253, and 254 in a census year
+    holding 29 February (2020, 2024)."""
+    return 254 if calendar.isleap(census_year) else 253
+
 ZERO_DENOMINATOR = "zero denominator"
 
 
@@ -65,7 +72,7 @@ def ratio(numerator: Number, denominator: Number) -> tuple[Decimal | None, str |
     return half_up(Decimal(numerator) / Decimal(denominator)), None
 
 
-def measures(totals: Totals) -> Measures:
+def measures(totals: Totals, census_year: int) -> Measures:
     t = totals
     derived = {
         "turnover_rate_fte": rate(t.leavers_fte, t.inpost_fte),
@@ -78,7 +85,7 @@ def measures(totals: Totals) -> Measures:
         ),
         "vacancy_agency_cover_rate_fte": rate(t.agency_cover_fte, t.vacancy_fte),
         "caseload_fte": ratio(t.cases, t.case_holders_fte),
-        "absence_rate_fte": rate(t.working_days_lost_fte, t.inpost_fte * WORKING_DAYS_IN_YEAR),
+        "absence_rate_fte": rate(t.working_days_lost_fte, t.inpost_fte * working_days(census_year)),
     }
     values: dict[str, Decimal | int | None] = {
         "inpost_fte": half_up(t.inpost_fte),

@@ -19,7 +19,7 @@ def require_reader(principal: Principal) -> None:
 
 
 def _area(code: str, name: str, level: str, year: int, totals: Totals, rates_only: bool) -> WorkforceArea:
-    computed = measures(totals)
+    computed = measures(totals, year)
     values, reasons = dict(computed.values), dict(computed.reasons)
     if rates_only:
         for name_ in list(values):

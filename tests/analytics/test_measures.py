@@ -22,8 +22,14 @@ def test_rates_round_half_up_to_one_place_as_the_dfe_publishes():
     assert half_up(Decimal("8.45")) == Decimal("8.5")
 
 
+def test_absence_counts_253_working_days_and_254_in_a_year_with_29_february():
+    totals = Totals(inpost_fte=Decimal("118.3"), working_days_lost_fte=Decimal("1783"))
+    assert measures(totals, 2024).values["absence_rate_fte"] == Decimal("5.9")  # Solihull as published
+    assert measures(totals, 2025).values["absence_rate_fte"] == Decimal("6.0")
+
+
 def test_a_rate_with_a_zero_denominator_is_null_with_a_reason():
-    computed = measures(Totals())
+    computed = measures(Totals(), 2024)
     assert computed.values["turnover_rate_fte"] is None
     assert computed.reasons["turnover_rate_fte"] == "zero denominator"
     assert computed.values["caseload_fte"] is None and computed.reasons["caseload_fte"] == "zero denominator"
@@ -35,7 +41,7 @@ def test_a_regions_rate_comes_from_summed_numerators_and_denominators_not_averag
     parts = [Totals(inpost_headcount=h, leavers_headcount=le) for h, le in councils]
     region = sum(parts, Totals())
     expected = half_up(Decimal(100) * sum(le for _, le in councils) / sum(h for h, _ in councils))
-    assert measures(region).values["turnover_rate_headcount"] == expected
+    assert measures(region, 2025).values["turnover_rate_headcount"] == expected
     assert region.inpost_headcount == sum(h for h, _ in councils)
 
 
@@ -106,7 +112,7 @@ def test_hand_made_return_gives_each_dfe_measure(load, analytics):
     assert area["case_holders_fte"] == "2.4"  # SW1 1.0 + SW6's case-holding role 0.4 + agency 1.0
     assert area["cases"] == 35 and area["caseload_fte"] == "14.6"  # 35 / 2.4
     assert area["working_days_lost_fte"] == "12.5"
-    assert area["absence_rate_fte"] == "2.0"  # 100 x 12.5 / (2.5 x 253)
+    assert area["absence_rate_fte"] == "2.0"  # 100 x 12.5 / (2.5 x 254): 2024 held 29 February
 
 
 def test_region_and_england_are_sums_of_their_councils(load, analytics):
