@@ -62,6 +62,32 @@ def _interrupt(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
+def _workforce_is_empty() -> bool:
+    from sqlalchemy import text
+
+    with _session() as session:
+        return session.execute(text("SELECT 1 FROM employment_year LIMIT 1")).first() is None
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Load the synthetic demo workforce")] = False,
+) -> None:
+    """Load reference data, and with --demo the synthetic workforce of the 14 councils, 2017 to 2025."""
+    migrate()
+    if not demo:
+        return
+    from rich.progress import Progress
+
+    from futuresocial.demo_workforce import YEARS, seed_demo_workforce
+    from services.common.reference import ACADEMY_MEMBERS
+
+    with Progress(console=console, transient=True) as progress, _session() as session:
+        task = progress.add_task("Loading the demo workforce", total=len(YEARS) * len(ACADEMY_MEMBERS))
+        loaded = seed_demo_workforce(session, lambda year, council: progress.advance(task))
+    console.print(f"Demo workforce loaded: {loaded} census records (synthetic people, SW9000000001 up).")
+
+
 @app.command()
 def up(
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Create demo credentials")] = True,
@@ -77,6 +103,9 @@ def up(
     credentials = []
     if demo:
         from futuresocial.demo import demo_credentials
+
+        if _workforce_is_empty():
+            seed(demo=True)
 
         with _session() as session:
             credentials = demo_credentials(session)

@@ -21,6 +21,8 @@ COUNT_MEASURES = ("inpost_headcount", "starters_headcount", "leavers_headcount",
 # rate name -> (numerator, denominator terms, scale); denominators are sums of measures
 RATES = {
     "turnover_rate_fte": ("leavers_fte", ("inpost_fte",), 1000),
+    "turnover_rate_headcount": ("leavers_headcount", ("inpost_headcount",), 1000),
+    "agency_rate_headcount": ("agency_headcount", ("agency_headcount", "inpost_headcount"), 1000),
     "agency_rate_fte": ("agency_fte", ("agency_fte", "inpost_fte"), 1000),
     "agency_cover_rate_fte": ("agency_cover_fte", ("agency_fte",), 1000),
     "vacancy_rate_fte": ("vacancy_fte", ("vacancy_fte", "inpost_fte"), 1000),
@@ -28,6 +30,13 @@ RATES = {
     "caseload_fte": ("cases", ("case_holders_fte",), 10),
     "absence_rate_fte": ("working_days_lost_fte", ("inpost_fte",), 1000),
 }
+
+
+# FTE totals and the headcounts they belong to: one record's FTE is at most 1
+FTE_HEADCOUNTS = {
+    "inpost_fte": "inpost_headcount", "starters_fte": "starters_headcount",
+    "leavers_fte": "leavers_headcount", "agency_fte": "agency_headcount",
+}  # fmt: skip
 
 
 def _number(text: str) -> Decimal | None:
@@ -66,6 +75,13 @@ def _violations(area: Area, values: dict[str, int], year: int, fte_weight: int =
         target = area.published.get(name)
         if target is not None and (2 * values[name] + 10) // 20 != _tenths(target):
             bad += fte_weight
+        people = values.get(FTE_HEADCOUNTS.get(name, ""))
+        if people is not None and values[name] > 100 * people and (target is None or target <= people):
+            bad += 3  # more FTE than people, where the published figures leave room not to
+    for name in COUNT_MEASURES:
+        target = area.published.get(name)
+        if target is not None and values[name] != int(target):
+            bad += 3  # counts are exact, and a region's include every council
     for rate, (numerator, denominator, scale) in RATES.items():
         target = area.published.get(rate)
         if target is None:
@@ -84,7 +100,7 @@ def _region_values(councils: list[Area]) -> dict[str, int]:
 
 
 def solve_year(
-    region: Area, councils: list[Area], year: int, seed: int, steps: int = 60000, patience: int = 3000
+    region: Area, councils: list[Area], year: int, seed: int, steps: int = 400000, patience: int = 40000
 ) -> int:
     """Choose each council's exact totals; returns how many published figures could not be met."""
     rng = random.Random(seed)
@@ -117,33 +133,42 @@ def solve_year(
             if numerator in c.free and numerator != "cases" and target is not None:
                 _give_regions_rate(c, rate, target, year)
 
-    def total_violations() -> int:
-        # a region total the DfE summed over a council it then left out of the region's rates (as
-        # unreliable, "u") cannot match both: the rates win
-        hidden = any(c.free for c in councils)
-        return sum(_violations(c, c.chosen, year) for c in councils) + _violations(
-            region, _region_values(councils), year, fte_weight=1 if hidden else 3
-        )
-
-    current, since_better = total_violations(), 0
+    # a region total the DfE summed over a council it then left out of the region's rates (as
+    # unreliable, "u") cannot match both: the rates win
+    region_weight = 1 if any(c.free for c in councils) else 3
+    sums = _region_values(councils)
+    council_bad = [_violations(c, c.chosen, year) for c in councils]
+    region_bad = _violations(region, sums, year, region_weight)
+    current, since_better = sum(council_bad) + region_bad, 0
     for _ in range(steps):
         if current == 0 or since_better > patience:
             break
-        council = rng.choice(councils)
-        measure = rng.choice(FTE_MEASURES)
+        index = rng.randrange(len(councils))
+        council = councils[index]
+        free_counts = [m for m in COUNT_MEASURES if m in council.free]
+        if free_counts and rng.random() < 0.2:
+            measure = rng.choice(free_counts)
+        else:
+            measure = rng.choice(FTE_MEASURES)
         old = council.chosen[measure]
-        if measure in council.free:  # unpublished: anything plausible, near or far
+        if measure in COUNT_MEASURES:
+            new = max(0, old + rng.randint(-20, 20))
+        elif measure in council.free:  # unpublished: anything plausible, near or far
             near = rng.random() < 0.7
             new = max(0, old + rng.randint(-200, 200)) if near else rng.randint(0, 2 * max(old, 10000))
         else:  # published to 0.1: any value that rounds to it
-            new = int(council.published[measure] * 100) + rng.randint(-5, 4)
+            new = max(0, int(council.published[measure] * 100) + rng.randint(-5, 4))
         council.chosen[measure] = new
-        attempt = total_violations()
+        sums[measure] += new - old
+        bad = _violations(council, council.chosen, year)
+        bad_region = _violations(region, sums, year, region_weight)
+        attempt = current - council_bad[index] + bad - region_bad + bad_region
         since_better = 0 if attempt < current else since_better + 1
         if attempt <= current:
-            current = attempt
+            current, council_bad[index], region_bad = attempt, bad, bad_region
         else:
             council.chosen[measure] = old
+            sums[measure] -= new - old
     region.chosen = _region_values(councils)
     return current
 
