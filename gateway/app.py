@@ -23,6 +23,10 @@ DESCRIPTION = (
     "`Authorization: Bearer <token>`. Errors are RFC 9457 problem details."
 )
 
+# The only service endpoints anyone may call without a token (method, exact path); every other
+# /v1/<service>/ path needs a valid one.
+PUBLIC_ENDPOINTS = frozenset({("POST", "/v1/returners/enquiries")})
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
@@ -81,6 +85,12 @@ def create_gateway() -> FastAPI:
         include_in_schema=False,
     )
     async def proxy(service: str, path: str, request: Request) -> Response:
+        if (request.method, request.url.path) in PUBLIC_ENDPOINTS:
+            # No token to check; limited by address here, and by the service's own limits.
+            enforce(
+                "public", request.client.host if request.client else "unknown", get_settings().api_rate_limit
+            )
+            return await forward(request.app.state.upstreams, service, request)
         # Checked here as well as at the service, so a bad token never costs an upstream call.
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         principal = principal_from_token(token if scheme.lower() == "bearer" else None)

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from services.common.db import make_engine
 from futuresocial.schema import metadata
+from services.common.db import make_engine
 from services.common.settings import get_settings
 
 config = context.config

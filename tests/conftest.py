@@ -4,6 +4,7 @@ for the run; each test inside a transaction that is rolled back."""
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="futuresocial-tests-"))
@@ -34,6 +35,7 @@ def _test_database_url() -> str:
 os.environ["FUTURESOCIAL_DATABASE_URL"] = _test_database_url()
 os.environ.setdefault("FUTURESOCIAL_TOKEN_RATE_LIMIT", "100000/minute")
 os.environ.setdefault("FUTURESOCIAL_API_RATE_LIMIT", "100000/minute")
+os.environ.setdefault("FUTURESOCIAL_SCHEDULER_ENABLED", "false")  # tests drive the scheduler with a clock
 
 from collections.abc import Callable, Iterator  # noqa: E402
 
@@ -41,7 +43,8 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Connection  # noqa: E402
+from sqlalchemy import Connection, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from gateway.app import create_gateway  # noqa: E402
@@ -170,3 +173,29 @@ def gateway(app_client) -> Iterator[TestClient]:
             transport=httpx.ASGITransport(app=service_app), base_url=f"http://{name}"
         )
     yield client
+
+
+POSTGRES_BASE_URL = os.environ.get("FUTURESOCIAL_TEST_DATABASE_URL")
+FRESH_BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_BASE_URL else [])
+
+
+@pytest.fixture(params=FRESH_BACKENDS)
+def fresh_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database nobody else uses, empty at the start and thrown away at the end."""
+    if request.param == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="futuresocial-fresh-") as folder:
+            yield f"sqlite:///{Path(folder) / 'fresh.db'}"
+        return
+    base = make_url(POSTGRES_BASE_URL)
+    name = f"{base.database}_fresh_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_BASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+

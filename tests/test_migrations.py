@@ -1,49 +1,18 @@
 """The one Alembic history, on a fresh database of its own (SQLite, and PostgreSQL when configured):
 upgrade, downgrade to base and upgrade again; the models match the migrations; one head."""
 
-import os
 import pprint
-import tempfile
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from futuresocial.schema import metadata
 from services.common import migrate
 from services.common.db import make_engine
 
 FOUNDATION_TABLES = {"council", "audit_event", "api_client", "user_account"}
-POSTGRES_BASE_URL = os.environ.get("FUTURESOCIAL_TEST_DATABASE_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_BASE_URL else [])
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A database nobody else uses, empty at the start and thrown away at the end."""
-    if request.param == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="futuresocial-migrations-") as folder:
-            yield f"sqlite:///{Path(folder) / 'fresh.db'}"
-        return
-    base = make_url(POSTGRES_BASE_URL)
-    name = f"{base.database}_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_BASE_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:

@@ -1,10 +1,46 @@
-"""The analytics service."""
+"""The analytics service: the workforce measures and the DfE extracts, with their scheduler."""
 
+from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime
+
+import httpx
+from fastapi import FastAPI
+
+from services.analytics.delivery import deliver_due
+from services.analytics.extracts_router import router as extracts_router
 from services.analytics.router import router
+from services.analytics.scheduler import SchedulerThread
 from services.common.app import create_service_app
+from services.common.db import new_session
+from services.common.service_client import service_client
+from services.common.settings import get_settings
+
+
+@contextmanager
+def _placements():
+    yield from service_client("placements")
+
+
+def _deliver(now: datetime) -> None:
+    with new_session() as session, httpx.Client(timeout=30) as client:
+        deliver_due(session, client, now)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    scheduler = None
+    if get_settings().scheduler_enabled:
+        scheduler = SchedulerThread(new_session, _placements, _deliver)
+        scheduler.start()
+    yield
+    if scheduler is not None:
+        scheduler.stopping.set()
+        scheduler.join(timeout=10)
+
 
 app = create_service_app(
     "analytics",
     "Turnover and retention for each council, the region and England, and the DfE's scheduled extracts.",
-    [router],
+    [router, extracts_router],
+    lifespan=lifespan,
 )

@@ -12,6 +12,7 @@ def working_days(census_year: int) -> int:
     holding 29 February (2020, 2024)."""
     return 254 if calendar.isleap(census_year) else 253
 
+
 ZERO_DENOMINATOR = "zero denominator"
 
 

@@ -1,15 +1,17 @@
 """Analytics endpoints: thin; the logic lives in the domain modules."""
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Response
 
-from services.analytics import workforce
-from services.analytics.schemas import WorkforceReport
+from services.analytics import benchmarks, charts, movements, retention, workforce, workforce_sql
+from services.analytics.schemas import BenchmarkReport, MovementReport, RetentionReport, WorkforceReport
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.db import SessionDep
 from services.common.errors import InvalidInput
+from services.common.settings import get_settings
 
 router = service_router("analytics")
 Year = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
@@ -30,6 +32,29 @@ def census_years(year: int | None, from_year: int | None, to_year: int | None) -
     return list(range(first, last + 1))
 
 
+AsOf = Annotated[
+    date | None,
+    Query(
+        description="The 12 months to this date instead of census year N to 30 September "
+        "(instead of year, from_year and to_year)"
+    ),
+]
+
+
+def as_of_date(as_of: date, year: int | None, from_year: int | None, to_year: int | None) -> date:
+    if year is not None or from_year is not None or to_year is not None:
+        raise InvalidInput(
+            "Give either as_of or a year, not both.",
+            errors=[{"loc": ["query", "as_of"], "code": "conflict", "message": "as_of excludes year"}],
+        )
+    if not 2010 <= as_of.year <= 2100:
+        raise InvalidInput(
+            "as_of must fall between 2010 and 2100.",
+            errors=[{"loc": ["query", "as_of"], "code": "out_of_range", "message": "2010 to 2100"}],
+        )
+    return as_of
+
+
 @router.get("/workforce", response_model=WorkforceReport, tags=["workforce"])
 def workforce_measures(
     session: SessionDep,
@@ -38,8 +63,68 @@ def workforce_measures(
     from_year: Year = None,
     to_year: Year = None,
     council: CouncilCode = None,
+    as_of: AsOf = None,
 ) -> WorkforceReport:
-    """The DfE's published measures for each council with records, its region and England."""
+    """The DfE's published measures for each council with records, its region and England.
+
+    With `as_of`, the same measures for the 12 months to that date: in post on that date, starters
+    and leavers in the 12 months to it (one "year", the census year the date falls in)."""
+    if as_of is not None:
+        day = as_of_date(as_of, year, from_year, to_year)
+        areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
+        census_year = workforce_sql.census_year_of(day)
+        return WorkforceReport(from_year=census_year, to_year=census_year, as_of=day.isoformat(), areas=areas)
     years = census_years(year, from_year, to_year)
     areas = workforce.workforce_areas(session, principal, years, council)
     return WorkforceReport(from_year=years[0], to_year=years[-1], areas=areas)
+
+
+RequiredYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
+Council = Annotated[str, Query(max_length=3, description="DfE code of one council")]
+
+
+@router.get("/retention", response_model=RetentionReport, tags=["retention"])
+def retention_measures(
+    session: SessionDep, principal: CurrentPrincipal, year: RequiredYear, council: CouncilCode = None
+) -> RetentionReport:
+    """Retention, regional retention, stability, leaver destinations and time in service, per member
+    council and for the region: what matching people across the region's councils shows."""
+    window = get_settings().movement_window_days
+    return retention.retention_report(session, principal, year, council, window)
+
+
+@router.get("/movements", response_model=MovementReport, tags=["retention"])
+def movement_matrix(session: SessionDep, principal: CurrentPrincipal, year: RequiredYear) -> MovementReport:
+    """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
+    return movements.movement_report(session, principal, year, get_settings().movement_window_days)
+
+
+@router.get("/benchmarks", response_model=BenchmarkReport, tags=["workforce"])
+def benchmark(
+    session: SessionDep, principal: CurrentPrincipal, year: RequiredYear, council: Council
+) -> BenchmarkReport:
+    """The council's computed measures beside the DfE's published figures for it, its region and
+    England; a published symbol (x, z, u, c, low, empty) is a null with that reason."""
+    return benchmarks.benchmark_report(session, principal, year, council)
+
+
+SVG = "image/svg+xml"
+
+
+@router.get(
+    "/charts/turnover.svg",
+    response_class=Response,
+    responses={200: {"content": {SVG: {}}, "description": "An SVG line chart"}},
+    tags=["charts"],
+)
+def turnover_chart(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    council: Council,
+    from_year: Year = None,
+    to_year: Year = None,
+) -> Response:
+    """The council's turnover_rate_fte against its region and England over the census years, as SVG.
+    Without from_year or to_year, the years the council's records hold."""
+    svg = charts.turnover_chart(session, principal, council, from_year, to_year)
+    return Response(content=svg, media_type=SVG)

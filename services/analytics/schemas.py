@@ -45,3 +45,139 @@ class WorkforceReport(BaseModel):
     to_year: int
     as_of: str | None = Field(None, description="the 12 months to this date, when asked")
     areas: list[WorkforceArea]
+
+
+# --- Retention, stability, leaver destinations and time in service (beyond the DfE) ---------------
+
+Destination = Literal[
+    "moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known"
+]
+ServiceBandName = Literal["under_2", "2_to_5", "5_to_10", "10_to_20", "20_and_over"]
+
+
+class LeaverDestination(BaseModel):
+    """Where one council's (or the region's) employed leavers of the year went."""
+
+    destination: Destination
+    label: str
+    headcount: int | None = None
+    fte: Decimal | None = None
+    share_headcount: Decimal | None = Field(None, description="percentage of the leavers (headcount)")
+
+
+class ServiceBand(BaseModel):
+    """Employed people in post on 30 September by completed years of continuous service at the council."""
+
+    band: ServiceBandName
+    label: str
+    headcount: int | None = None
+    fte: Decimal | None = None
+    share_headcount: Decimal | None = Field(None, description="percentage of those in post (headcount)")
+
+
+class RetentionArea(BaseModel):
+    """One member council, or the academy's region, in census year N. A null figure has a reason."""
+
+    code: str = Field(description="DfE code for a council; ONS code for the region")
+    name: str
+    level: Literal["council", "region"]
+    year: int
+    in_post_last_year_fte: Decimal | None = Field(
+        None, description="employed in post on 30 Sep N-1 (region: sum of its councils)"
+    )
+    in_post_last_year_headcount: int | None = None
+    retained_fte: Decimal | None = Field(None, description="of those, still employed there on 30 Sep N")
+    retained_headcount: int | None = None
+    retention_rate_fte: Decimal | None = None
+    retention_rate_headcount: Decimal | None = None
+    regional_base_fte: Decimal | None = Field(
+        None, description="employed in post on 30 Sep N-1 at the council (region: anywhere in it, once each)"
+    )
+    regional_base_headcount: int | None = None
+    retained_employed_fte: Decimal | None = Field(
+        None, description="of those, employed anywhere in the region on 30 Sep N"
+    )
+    retained_employed_headcount: int | None = None
+    retained_agency_fte: Decimal | None = Field(
+        None, description="of the rest, agency workers anywhere in the region on 30 Sep N"
+    )
+    retained_agency_headcount: int | None = None
+    regional_retention_rate_fte: Decimal | None = Field(None, description="employed or agency, in the region")
+    regional_retention_rate_headcount: Decimal | None = None
+    inpost_fte: Decimal | None = Field(None, description="employed in post on 30 Sep N")
+    inpost_headcount: int | None = None
+    year_or_more_headcount: int | None = Field(None, description="of those, with a year's service or more")
+    stability_index: Decimal | None = Field(
+        None, description="percentage of those in post with at least one year's service at the council"
+    )
+    service_bands: list[ServiceBand]
+    leavers_fte: Decimal | None = Field(None, description="employed leavers in year N")
+    leavers_headcount: int | None = None
+    leaver_destinations: list[LeaverDestination]
+    reasons: dict[str, str] = Field(default_factory=dict, description="why a figure is null")
+
+
+class RetentionReport(BaseModel):
+    year: int
+    movement_window_days: int = Field(description="a start within this many days of leaving is a move")
+    areas: list[RetentionArea]
+
+
+# --- Movement between member councils ----------------------------------------------------------
+
+
+class Move(BaseModel):
+    """Employed leavers of council `from_council` in year N whose next start was at `to_council`."""
+
+    from_council: str
+    to_council: str
+    headcount: int
+    fte: Decimal = Field(description="FTE the leavers held at the council they left")
+    agency_headcount: int = Field(description="of whom started as agency workers")
+
+
+class CouncilFlow(BaseModel):
+    code: str
+    name: str
+    moved_in_headcount: int
+    moved_in_fte: Decimal
+    moved_out_headcount: int
+    moved_out_fte: Decimal
+    net_headcount: int = Field(description="in minus out")
+    net_fte: Decimal
+
+
+class MovementReport(BaseModel):
+    year: int
+    movement_window_days: int
+    moves: list[Move] = Field(description="the origin-destination matrix's non-empty cells")
+    councils: list[CouncilFlow]
+    total_headcount: int
+    total_fte: Decimal
+
+
+# --- Benchmarks against the DfE's published figures -------------------------------------------
+
+
+class Figure(BaseModel):
+    """A number, or no number and why (a published symbol is kept as its reason, never a zero)."""
+
+    value: Decimal | None = None
+    reason: str | None = None
+
+
+class BenchmarkRow(BaseModel):
+    measure: str = Field(description="the DfE's column name")
+    computed: Figure = Field(description="the council's figure computed from the records")
+    published: Figure = Field(description="the DfE's published figure for the council")
+    region: Figure = Field(description="the DfE's published figure for the council's region")
+    england: Figure = Field(description="the DfE's published figure for England")
+
+
+class BenchmarkReport(BaseModel):
+    year: int
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    measures: list[BenchmarkRow]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    or_,
     select,
     table,
 )
@@ -139,6 +140,22 @@ def councils(session: Session) -> dict[str, CouncilRow]:
     return {row.code: CouncilRow(*row) for row in session.execute(select(*council.c))}
 
 
+def _totals(row) -> Totals:
+    return Totals(
+        inpost_fte=_decimal(row["inpost_fte"]),
+        inpost_headcount=row["inpost_headcount"],
+        starters_fte=_decimal(row["starters_fte"]),
+        starters_headcount=row["starters_headcount"],
+        leavers_fte=_decimal(row["leavers_fte"]),
+        leavers_headcount=row["leavers_headcount"],
+        agency_fte=_decimal(row["agency_fte"]),
+        agency_headcount=row["agency_headcount"],
+        case_holders_fte=_decimal(row["case_holders_fte"]),
+        cases=int(row["cases"]),
+        working_days_lost_fte=_decimal(row["working_days_lost_fte"], 2),
+    )
+
+
 def council_totals(
     session: Session, years: Iterable[int], councils_wanted: Iterable[str] | None = None
 ) -> dict[tuple[str, int], Totals]:
@@ -146,19 +163,7 @@ def council_totals(
     years = list(years)
     found: dict[tuple[str, int], Totals] = {}
     for row in session.execute(totals_query(years, councils_wanted)).mappings():
-        found[(row["council"], row["census_year"])] = Totals(
-            inpost_fte=_decimal(row["inpost_fte"]),
-            inpost_headcount=row["inpost_headcount"],
-            starters_fte=_decimal(row["starters_fte"]),
-            starters_headcount=row["starters_headcount"],
-            leavers_fte=_decimal(row["leavers_fte"]),
-            leavers_headcount=row["leavers_headcount"],
-            agency_fte=_decimal(row["agency_fte"]),
-            agency_headcount=row["agency_headcount"],
-            case_holders_fte=_decimal(row["case_holders_fte"]),
-            cases=int(row["cases"]),
-            working_days_lost_fte=_decimal(row["working_days_lost_fte"], 2),
-        )
+        found[(row["council"], row["census_year"])] = _totals(row)
     v = council_vacancy.c
     vacancies = select(v.council, v.census_year, v.number_of_vacancies, v.agency_fte_covering).where(
         v.census_year.in_(years)
@@ -176,3 +181,431 @@ def add_days(value, days: int, dialect: str):
     if dialect == "sqlite":
         return func.date(value, f"+{int(days)} days")
     return value + timedelta(days=days)
+
+
+# --- The 12 months to any date (as_of) ----------------------------------------------------------
+
+import_batch = table(
+    "import_batch", column("council", String), column("census_year", Integer), column("status", String),
+)  # fmt: skip
+RETURN_STATUSES = ("applied", "unchanged")  # a return that is in (a dry run or a rejected file is not)
+
+
+def census_year_of(day: date) -> int:
+    """The census year a date falls in (1 Oct 2023 to 30 Sep 2024 is census year 2024)."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def twelve_months_to(day: date) -> date:
+    """First day of the 12 months ending on `day`: 30 Sep N gives 1 Oct N-1, 29 Feb 2024 gives 1 Mar 2023."""
+    try:
+        year_before = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        year_before = date(day.year - 1, 2, 28)
+    return year_before + timedelta(days=1)
+
+
+def last_reference_year(day: date) -> int:
+    """The census year of the latest 30 September at or before `day`."""
+    return day.year if (day.month, day.day) >= (9, 30) else day.year - 1
+
+
+def as_of_totals_query(as_of: date) -> Select:
+    """One row per council: the DfE measures' numerators and denominators for the 12 months to `as_of`.
+
+    The choices, where the census says nothing about a date other than 30 September:
+    - each spell is read through its most recent year record at or before the census year of
+      `as_of` (a record of a later year never changes the figures: the DfE's rule for years);
+      employed or agency, FTE, cases and days lost are that record's;
+    - in post on `as_of`: started on or before it and not ended on or before it (a leaver on the
+      day has left, as on 30 September), from the spells' own start and end dates. A spell whose
+      council has sent a later return (up to that census year) that does not hold it is not in post:
+      a return holds everyone employed at any time in its year, so a spell it leaves out had gone
+      even when nobody sent its leaving date;
+    - starters and leavers: spells that started or ended in the 12 months to `as_of`;
+    - FTE in post is the record's FTE on 30 September (its contract FTE when it has none).
+    On a 30 September these are exactly that census year's figures."""
+    ey, e, b = employment_year.c, employment.c, import_batch.c
+    census_year, first = census_year_of(as_of), twelve_months_to(as_of)
+    latest = (
+        select(ey.employment_id, func.max(ey.census_year).label("census_year"))
+        .where(ey.census_year <= census_year)
+        .group_by(ey.employment_id)
+        .subquery("latest")
+    )
+    record = employment_year.alias("record")
+    r = record.c
+    last_return = (
+        select(b.council, func.max(b.census_year).label("census_year"))
+        .where(b.census_year <= census_year, b.status.in_(RETURN_STATUSES))
+        .group_by(b.council)
+        .subquery("last_return")
+    )
+    employed = r.agency.is_(False)
+    in_post = and_(
+        e.start_date <= as_of,
+        or_(e.end_date.is_(None), e.end_date > as_of),
+        or_(last_return.c.census_year.is_(None), r.census_year >= last_return.c.census_year),
+    )
+    started = and_(e.start_date >= first, e.start_date <= as_of)
+    left = and_(e.end_date >= first, e.end_date <= as_of)
+    fte_in_post = func.coalesce(r.fte30, r.fte, 0)
+    fte = func.coalesce(r.fte, 0)
+    return (
+        select(
+            e.council,
+            literal(census_year, Integer).label("census_year"),
+            _sum_if(and_(employed, in_post), fte_in_post).label("inpost_fte"),
+            _people_if(and_(employed, in_post), e.worker_id).label("inpost_headcount"),
+            _sum_if(and_(employed, started), fte).label("starters_fte"),
+            _people_if(and_(employed, started), e.worker_id).label("starters_headcount"),
+            _sum_if(and_(employed, left), fte).label("leavers_fte"),
+            _people_if(and_(employed, left), e.worker_id).label("leavers_headcount"),
+            _sum_if(and_(~employed, in_post), fte_in_post).label("agency_fte"),
+            _people_if(and_(~employed, in_post), e.worker_id).label("agency_headcount"),
+            _sum_if(and_(in_post, r.cases30 > 0), fte_in_post).label("case_holders_fte"),
+            _sum_if(in_post, func.coalesce(r.cases30, 0)).label("cases"),
+            _sum_if(and_(employed, in_post), func.coalesce(r.working_days_lost, 0)).label(
+                "working_days_lost_fte"
+            ),
+        )
+        .select_from(latest)
+        .join(record, and_(r.employment_id == latest.c.employment_id, r.census_year == latest.c.census_year))
+        .join(employment, e.id == r.employment_id)
+        .outerjoin(last_return, last_return.c.council == e.council)
+        .where(e.start_date <= as_of)
+        .group_by(e.council)
+    )
+
+
+def council_totals_as_of(session: Session, as_of: date) -> dict[tuple[str, int], Totals]:
+    """Totals per council for the 12 months to `as_of`, keyed (council, census year of `as_of`).
+
+    Vacancies: each council's latest vacancy block whose 30 September is on or before `as_of`."""
+    census_year = census_year_of(as_of)
+    rows = session.execute(as_of_totals_query(as_of)).mappings()
+    found = {(row["council"], census_year): _totals(row) for row in rows}
+    v = council_vacancy.c
+    latest = (
+        select(v.council, func.max(v.census_year).label("census_year"))
+        .where(v.census_year <= last_reference_year(as_of))
+        .group_by(v.council)
+        .subquery("latest_block")
+    )
+    blocks = select(v.council, v.number_of_vacancies, v.agency_fte_covering).join(
+        latest, and_(latest.c.council == v.council, latest.c.census_year == v.census_year)
+    )
+    for code, vacancy, cover in session.execute(blocks):
+        totals = found.setdefault((code, census_year), Totals())
+        totals.vacancy_fte, totals.agency_cover_fte = _decimal(vacancy, 2), _decimal(cover, 2)
+    return found
+
+
+# --- Beyond the DfE: people matched across the region's councils --------------------------------
+#
+# A person is a worker row (placements matched them by SWE number). "The region" is the academy's:
+# the member councils passed in as `members`.
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _in_post(year: int, members: list[str], employed: bool, by_council: bool = True) -> Select:
+    """People in post on 30 September of `year` at member councils, from that year's records:
+    (council,) worker_id and their FTE that day (all their roles)."""
+    ey, e = employment_year.c, employment.c
+    keys = (ey.council, e.worker_id) if by_council else (e.worker_id,)
+    return (
+        select(*keys, func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"))
+        .select_from(employment_year)
+        .join(employment, e.id == ey.employment_id)
+        .where(
+            ey.census_year == year,
+            ey.end_date.is_(None),
+            ey.agency.is_(not employed),
+            ey.council.in_(members),
+        )
+        .group_by(*keys)
+    )
+
+
+def _retention_columns(before, employed_now, agency_now):
+    in_region_employed = employed_now.c.worker_id.is_not(None)
+    in_region_agency = and_(employed_now.c.worker_id.is_(None), agency_now.c.worker_id.is_not(None))
+    return (
+        func.count().label("headcount"),
+        func.coalesce(func.sum(before.c.fte), 0).label("fte"),
+        _count_if(in_region_employed).label("employed_headcount"),
+        _sum_if(in_region_employed, before.c.fte).label("employed_fte"),
+        _count_if(in_region_agency).label("agency_headcount"),
+        _sum_if(in_region_agency, before.c.fte).label("agency_fte"),
+    )
+
+
+def retention_counts(session: Session, year: int, members: list[str]) -> tuple[dict[str, dict], dict]:
+    """Who of those employed in post on 30 Sep N-1 is in post on 30 Sep N: per member council (still
+    there; anywhere in the region employed; else anywhere in the region as an agency worker), and
+    for the region with each person counted once. FTE is what they held on 30 Sep N-1."""
+    before = _in_post(year - 1, members, employed=True).subquery("before")
+    stayed = _in_post(year, members, employed=True).subquery("stayed")
+    employed_now = _in_post(year, members, employed=True, by_council=False).subquery("employed_now")
+    agency_now = _in_post(year, members, employed=False, by_council=False).subquery("agency_now")
+    still_there = stayed.c.worker_id.is_not(None)
+    per_council = (
+        select(
+            before.c.council,
+            *_retention_columns(before, employed_now, agency_now),
+            _count_if(still_there).label("stayed_headcount"),
+            _sum_if(still_there, before.c.fte).label("stayed_fte"),
+        )
+        .select_from(before)
+        .outerjoin(
+            stayed, and_(stayed.c.council == before.c.council, stayed.c.worker_id == before.c.worker_id)
+        )
+        .outerjoin(employed_now, employed_now.c.worker_id == before.c.worker_id)
+        .outerjoin(agency_now, agency_now.c.worker_id == before.c.worker_id)
+        .group_by(before.c.council)
+    )
+    councils_found = {row["council"]: dict(row) for row in session.execute(per_council).mappings()}
+    region_before = _in_post(year - 1, members, employed=True, by_council=False).subquery("region_before")
+    region = (
+        select(*_retention_columns(region_before, employed_now, agency_now))
+        .select_from(region_before)
+        .outerjoin(employed_now, employed_now.c.worker_id == region_before.c.worker_id)
+        .outerjoin(agency_now, agency_now.c.worker_id == region_before.c.worker_id)
+    )
+    return councils_found, dict(session.execute(region).mappings().one())
+
+
+# A spell that starts within this many days of the person's last spell at the council ending (a new
+# role, often after a weekend) continues their service there; a longer gap starts it again.
+SERVICE_GAP_DAYS = 7
+SERVICE_BANDS = ((0, "under_2"), (2, "2_to_5"), (5, "5_to_10"), (10, "10_to_20"), (20, "20_and_over"))
+
+
+def dialect_name(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def service_counts(session: Session, year: int, members: list[str]) -> dict[str, dict]:
+    """Per member council, the employed people in post on 30 Sep N by completed years of continuous
+    service at that council: headcount and FTE per band, and those with at least one year.
+
+    Service begins with the first of an unbroken run of the person's spells at the council (employed
+    or agency, any role; a gap over SERVICE_GAP_DAYS breaks it), counting only spells a census year
+    up to N held, so a later return never changes year N. Completed years on 30 Sep N: at least k
+    years when the run began on or before 30 Sep N-k."""
+    ey, e = employment_year.c, employment.c
+    held_by_then = select(ey.employment_id).where(ey.census_year <= year)
+    spells = (
+        select(e.id, e.worker_id, e.council, e.start_date, e.end_date)
+        .where(e.council.in_(members), e.start_date <= census_reference_date(year), e.id.in_(held_by_then))
+        .subquery("spells")
+    )
+    s = spells.c
+    person_at_council = (s.worker_id, s.council)
+    earlier = {"partition_by": person_at_council, "order_by": (s.start_date, s.id), "rows": (None, -1)}
+    earlier_end = func.max(s.end_date).over(**earlier)
+    earlier_open = func.max(case((s.end_date.is_(None), 1), else_=0)).over(**earlier)
+    earlier_count = func.count().over(**earlier)
+    begins_run = case(
+        (earlier_count == 0, 1),
+        (earlier_open == 1, 0),
+        (s.start_date > add_days(earlier_end, SERVICE_GAP_DAYS, dialect_name(session)), 1),
+        else_=0,
+    )
+    flagged = select(*s, begins_run.label("begins_run")).subquery("flagged")
+    f = flagged.c
+    numbered = select(
+        *f,
+        func.sum(f.begins_run)
+        .over(partition_by=(f.worker_id, f.council), order_by=(f.start_date, f.id), rows=(None, 0))
+        .label("run"),
+    ).subquery("numbered")
+    n = numbered.c
+    runs = select(
+        n.id, func.min(n.start_date).over(partition_by=(n.worker_id, n.council, n.run)).label("service_start")
+    ).subquery("runs")
+    people = (
+        select(
+            ey.council,
+            e.worker_id,
+            func.min(runs.c.service_start).label("service_start"),
+            func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"),
+        )
+        .select_from(employment_year)
+        .join(employment, e.id == ey.employment_id)
+        .join(runs, runs.c.id == ey.employment_id)
+        .where(ey.census_year == year, ey.end_date.is_(None), ey.agency.is_(False), ey.council.in_(members))
+        .group_by(ey.council, e.worker_id)
+        .subquery("people")
+    )
+    p = people.c
+
+    def served(years_: int):
+        return p.service_start <= literal(census_reference_date(year - years_), Date)
+
+    columns = [
+        func.count().label("headcount"),
+        func.coalesce(func.sum(p.fte), 0).label("fte"),
+        _count_if(served(1)).label("year_or_more_headcount"),
+        _sum_if(served(1), p.fte).label("year_or_more_fte"),
+    ]
+    bounds = [low for low, _ in SERVICE_BANDS[1:]] + [None]
+    for (low, band), high in zip(SERVICE_BANDS, bounds, strict=True):
+        within = and_(served(low), ~served(high)) if high is not None else served(low)
+        columns += [_count_if(within).label(f"{band}_headcount"), _sum_if(within, p.fte).label(f"{band}_fte")]
+    query = select(p.council, *columns).group_by(p.council)
+    return {row["council"]: dict(row) for row in session.execute(query).mappings()}
+
+
+DESTINATIONS = ("moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known")
+
+
+def _leavers(year: int, members: list[str]):
+    """Employed leavers of census year N at member councils, one row per person and council, from
+    that year's records: their last end date, the FTE they left, and the destination their council
+    coded (the most specific of their spells': moved elsewhere, left social work, not known)."""
+    ey, e = employment_year.c, employment.c
+    coded = case(
+        (e.leaver_destination.between(1, 4), 3), (e.leaver_destination.in_((5, 6)), 4), else_=5
+    )  # indexes into DESTINATIONS, from 1
+    return (
+        select(
+            ey.council,
+            e.worker_id,
+            func.max(ey.end_date).label("left_on"),
+            func.sum(func.coalesce(ey.fte, 0)).label("fte"),
+            func.min(coded).label("coded"),
+        )
+        .select_from(employment_year)
+        .join(employment, e.id == ey.employment_id)
+        .where(
+            ey.census_year == year,
+            ey.agency.is_(False),
+            ey.end_date >= census_year_start(year),
+            ey.end_date <= census_reference_date(year),
+            ey.council.in_(members),
+        )
+        .group_by(ey.council, e.worker_id)
+        .subquery("leavers")
+    )
+
+
+def _starts_within(leavers, later, members: list[str], window_days: int, dialect: str):
+    """A later spell of the same person at a member council that starts within the window after leaving."""
+    return and_(
+        later.c.worker_id == leavers.c.worker_id,
+        later.c.council.in_(members),
+        later.c.start_date > leavers.c.left_on,
+        later.c.start_date <= add_days(leavers.c.left_on, window_days, dialect),
+    )
+
+
+def destination_counts(
+    session: Session, year: int, members: list[str], window_days: int
+) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    """(council, destination) -> (headcount, FTE) of that council's employed leavers in year N.
+
+    Matched records first: an employed spell at another member council starting within the window
+    is a move in the region; else any agency spell at a member council (the same one included)
+    within the window is agency work in the region; else the council's LeaverDestination code."""
+    leavers = _leavers(year, members)
+    dialect = dialect_name(session)
+    later = employment.alias("later")
+    moved = (
+        select(literal(1))
+        .where(
+            _starts_within(leavers, later, members, window_days, dialect),
+            later.c.council != leavers.c.council,
+            later.c.agency.is_(False),
+        )
+        .exists()
+    )
+    agency = (
+        select(literal(1))
+        .where(_starts_within(leavers, later, members, window_days, dialect), later.c.agency.is_(True))
+        .exists()
+    )
+    classified = select(
+        leavers.c.council,
+        leavers.c.fte,
+        case((moved, 1), (agency, 2), else_=leavers.c.coded).label("destination"),
+    ).subquery("classified")
+    c = classified.c
+    query = select(c.council, c.destination, func.count(), func.coalesce(func.sum(c.fte), 0)).group_by(
+        c.council, c.destination
+    )
+    return {
+        (code, DESTINATIONS[index - 1]): (people, _decimal(fte))
+        for code, index, people, fte in session.execute(query)
+    }
+
+
+@dataclass(frozen=True)
+class MoveCount:
+    from_council: str
+    to_council: str
+    headcount: int
+    fte: Decimal
+    agency_headcount: int
+
+
+def move_counts(session: Session, year: int, members: list[str], window_days: int) -> list[MoveCount]:
+    """Moves between member councils in census year N: an employed leaver of N at council A (from
+    A's year N records) whose next spell at another member council B starts within the window after
+    leaving. Where there are several, an employed post comes before agency work, then the earliest
+    start, then the lower council code. FTE is what A's return held for the leaver."""
+    leavers = _leavers(year, members)
+    later = employment.alias("later")
+    l_ = later.c
+    ranked = (
+        select(
+            leavers.c.council.label("from_council"),
+            l_.council.label("to_council"),
+            leavers.c.fte,
+            l_.agency,
+            func.row_number()
+            .over(
+                partition_by=(leavers.c.council, leavers.c.worker_id),
+                order_by=(l_.agency, l_.start_date, l_.council),
+            )
+            .label("choice"),
+        )
+        .select_from(leavers)
+        .join(
+            later,
+            and_(
+                _starts_within(leavers, later, members, window_days, dialect_name(session)),
+                l_.council != leavers.c.council,
+            ),
+        )
+        .subquery("ranked")
+    )
+    r = ranked.c
+    query = (
+        select(
+            r.from_council,
+            r.to_council,
+            func.count(),
+            func.coalesce(func.sum(r.fte), 0),
+            _count_if(r.agency.is_(True)),
+        )
+        .where(r.choice == 1)
+        .group_by(r.from_council, r.to_council)
+        .order_by(r.from_council, r.to_council)
+    )
+    return [
+        MoveCount(a, b, people, _decimal(fte), int(agency))
+        for a, b, people, fte, agency in session.execute(query)
+    ]
+
+
+def years_held(session: Session, council_code: str) -> tuple[int, int] | None:
+    """The first and last census years whose records hold a spell at the council, if any."""
+    ey = employment_year.c
+    first, last = session.execute(
+        select(func.min(ey.census_year), func.max(ey.census_year)).where(ey.council == council_code)
+    ).one()
+    return None if first is None else (first, last)

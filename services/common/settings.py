@@ -48,6 +48,21 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = "memory://"
     log_level: str = "INFO"
 
+    # analytics: the DfE extracts and their scheduler
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = 60
+    scheduler_start_delay_seconds: float = 10
+    scheduler_instance: str = ""  # defaults to host:pid
+    extract_first_year: int = 2025  # the first census year whose returns the schedule produces
+    extract_csww_due: str = "10-15"  # month-day after 30 September N when year N's returns are due
+    extract_first_month: str = "2026-01"  # the first month whose 12-month retention summary is due
+    extract_takeover_seconds: int = 900  # a run still "running" this long after its claim died
+    extract_retry_base_seconds: int = 60  # backoff: base x 2^attempts, capped at a day
+    extract_max_attempts: int = 8
+    dfe_endpoint_url: str = ""  # HTTPS endpoint the extracts are pushed to; empty = no push
+    dfe_endpoint_token: str = ""
+    extract_outbox_dir: str = ""  # folder the extracts are written into; empty = none
+
     # placements
     import_max_bytes: int = 50 * 1024 * 1024
     movement_window_days: int = 180

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO, Literal, TextIO
+from xml.etree.ElementTree import TreeBuilder
+from xml.parsers import expat
 from xml.sax.saxutils import XMLGenerator
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from services.placements.rules import census_reference_date, census_year_start, normalise_swe, swe_for_census
 
@@ -133,6 +133,9 @@ def _table(cls: type) -> dict[str, CensusField]:
 CENSUS_FIELDS: dict[str, CensusField] = _table(CensusRecord)
 VACANCY_FIELDS: dict[str, CensusField] = _table(Vacancies)
 REQUIRED_ELEMENTS = tuple(name for name, spec in CENSUS_FIELDS.items() if spec.required)
+_ATTRS = {name: spec.attr for name, spec in CENSUS_FIELDS.items()}
+_POSITIONS = {name: spec.position for name, spec in CENSUS_FIELDS.items()}
+_PARSED_KEPT = 1024  # distinct texts remembered per element
 
 
 # --- Values: parse and format ------------------------------------------------------------------
@@ -224,7 +227,12 @@ def _parse_text(spec: CensusField, text: str) -> str:
     return text
 
 
+_CENSUS_SWE = re.compile(r"SW0*([1-9][0-9]{0,9})")  # the census spelling, which normalise_swe accepts
+
+
 def _parse_swe(spec: CensusField, text: str) -> str:
+    if census_spelling := _CENSUS_SWE.fullmatch(text):
+        return "SW" + census_spelling.group(1)
     try:
         return normalise_swe(text)
     except ValueError as exc:
@@ -424,23 +432,37 @@ class _Checker:
         # "SW123 738886" (SWE number, start day ordinal) -> number of the first record with it;
         # compact because it is the one thing kept for every record.
         self.seen: dict[str, int] = {}
+        # element -> {text: value}: most census texts repeat (codes, flags, FTE, dates), and a
+        # value is immutable, so each distinct text is parsed once; bounded, so memory stays flat.
+        self.parsed: dict[str, dict[str, Any]] = {element: {} for element in CENSUS_FIELDS}
 
     def location(self, number: int) -> str:
         return self.location_format.format(number)
 
-    def record(self, values: dict[str, str | None], number: int) -> Iterator[CensusRecord | Problem]:
-        """`values` maps element to stripped text, or to None when present but already reported."""
+    def record(self, values: dict[str, str | None], number: int) -> list[CensusRecord | Problem]:
+        """`values` maps element to stripped text, or to None when present but already reported.
+
+        The record's problems, then the record.
+        """
         location = self.location(number)
-        problems: list[Problem] = []
+        problems: list[CensusRecord | Problem] = []
         attrs: dict[str, Any] = {}
+        parsed = self.parsed
         for element, text in values.items():
             if text is None:
                 continue
-            spec = CENSUS_FIELDS[element]
-            try:
-                attrs[spec.attr] = spec.parse(text)
-            except _Invalid as exc:
-                problems.append(Problem(location, element, text, exc.code, exc.message))
+            known = parsed[element]
+            value = known.get(text)  # no parser returns None
+            if value is None:
+                spec = CENSUS_FIELDS[element]
+                try:
+                    value = spec.parse(text)
+                except _Invalid as exc:
+                    problems.append(Problem(location, element, text, exc.code, exc.message))
+                    continue
+                if spec.kind != "swe" and len(known) < _PARSED_KEPT:
+                    known[text] = value
+            attrs[_ATTRS[element]] = value
         for element in REQUIRED_ELEMENTS:
             if element not in values:
                 problems.append(
@@ -448,8 +470,8 @@ class _Checker:
                 )
         record = CensusRecord(**attrs, location=location)
         problems.extend(self._across_fields(record, values, number))
-        yield from problems
-        yield record
+        problems.append(record)
+        return problems
 
     def _across_fields(
         self, record: CensusRecord, values: dict[str, str | None], number: int
@@ -540,30 +562,88 @@ class _Checker:
         yield Vacancies(**attrs)
 
 
+_XML_FEED = 16 * 1024  # bytes fed to the parser at a time, as ElementTree's iterparse reads them
+
+
+class _WrongRoot(Exception):
+    """Stops the parser at a root element that is not a census Message."""
+
+
+def _refuse_dtd(name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool) -> None:
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _refuse_entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name) -> None:  # noqa: ANN001
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
+
+
+def _refuse_unparsed_entity(name, base, sysid, pubid, notation_name) -> None:  # noqa: ANN001
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+
+def _refuse_external(context, base, sysid, pubid) -> None:  # noqa: ANN001
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
 def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
+    # expat drives ElementTree's own (C) tree builder directly: the same elements as ElementTree's
+    # parser builds, without a Python layer per element and per event. defusedxml's guards sit on
+    # the same parser, so a DTD or an entity declaration stops it before anything is expanded.
+    parser = expat.ParserCreate(None, "}")  # "}": namespaced names, which start() spells {uri}name
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    builder = TreeBuilder()
+    build_start, build_end = builder.start, builder.end
+    names: dict[str, str] = {}
     depth = 0
+    root: Any = None
+    ended: list[Any] = []  # children of Message completed by the bytes just fed
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth, root
+        tag = names.get(name)
+        if tag is None:
+            tag = names[name] = "{" + name if "}" in name else name
+        elem = build_start(tag, attributes)
+        depth += 1
+        if depth == 1:
+            root = elem
+            if tag != "Message":
+                raise _WrongRoot
+
+    def end(name: str) -> None:
+        nonlocal depth
+        elem = build_end(name)
+        depth -= 1
+        if depth == 1:
+            ended.append(elem)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = builder.data
     workers = 0
     seen: set[str] = set()
-    root = None
-    try:
-        for event, elem in iterparse(io.BytesIO(body), events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    root = elem
-                    if elem.tag != "Message":
-                        yield Problem(
-                            "/" + elem.tag, None, None, "wrong_root", "a census return is a Message"
-                        )
-                        return
-                elif depth == 2 and elem.tag == "CSWWWorker":
-                    workers += 1
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
+    failure: Exception | None = None
+    offset, size = 0, len(body)
+    while failure is None:
+        final = offset >= size
+        try:
+            parser.Parse(body[offset : offset + _XML_FEED], final)
+        except _WrongRoot:
+            yield Problem("/" + root.tag, None, None, "wrong_root", "a census return is a Message")
+            return
+        except (DefusedXmlException, expat.ExpatError) as exc:
+            failure = exc
+            if final:  # what ElementTree's iterparse does: the last elements are lost with the error
+                ended.clear()
+        offset += _XML_FEED
+        for elem in ended:
             tag = elem.tag
             if tag == "CSWWWorker":
+                workers += 1
                 yield from _xml_worker(elem, workers, checker)
             elif tag in ("Header", "LALevelVacancies") and tag in seen:
                 yield Problem(f"/Message/{tag}", tag, None, "repeated_element", f"a return has one {tag}")
@@ -578,19 +658,20 @@ def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
                     f"/Message/{tag}", tag, None, "unknown_element", f"{tag} is not part of a return"
                 )
             # Drop what has been read so memory stays flat however long the file is.
-            assert root is not None
             root.clear()
-    except DefusedXmlException as exc:
+        ended.clear()
+        if final:
+            break
+    if isinstance(failure, DefusedXmlException):
         yield Problem(
             "/", None, None, "forbidden_dtd",
-            f"the file has a DTD or entity declarations ({type(exc).__name__}), which are refused",
+            f"the file has a DTD or entity declarations ({type(failure).__name__}), which are refused",
         )
         return
-    except ParseError as exc:
-        line, column = exc.position
+    if isinstance(failure, expat.ExpatError):
         yield Problem(
-            f"line {line}, column {column}", None, None, "malformed_xml",
-            f"the file is not well-formed XML: {exc}",
+            f"line {failure.lineno}, column {failure.offset}", None, None, "malformed_xml",
+            f"the file is not well-formed XML: {failure}",
         )
         return
     if "Header" not in seen:
@@ -602,40 +683,42 @@ def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
         )
 
 
-def _xml_worker(elem: Any, number: int, checker: _Checker) -> Iterator[CensusRecord | Problem]:
+def _xml_worker(elem: Any, number: int, checker: _Checker) -> list[CensusRecord | Problem]:
     location = checker.location(number)
     values: dict[str, str | None] = {}
-    problems: list[Problem] = []
+    problems: list[CensusRecord | Problem] = []
     furthest = -1
     out_of_order = False
     for child in elem:
         tag = child.tag
-        spec = CENSUS_FIELDS.get(tag)
-        if spec is None:
+        position = _POSITIONS.get(tag)
+        if position is None:
             problems.append(Problem(location, tag, None, "unknown_element", f"{tag} is not a census element"))
             continue
         if tag in values:
             problems.append(Problem(location, tag, None, "repeated_element", f"{tag} appears twice"))
             continue
-        out_of_order = out_of_order or spec.position < furthest
-        furthest = max(furthest, spec.position)
-        text = (child.text or "").strip()
+        if position < furthest:
+            out_of_order = True
+        else:
+            furthest = position
+        text = child.text
         if len(child):
             values[tag] = None
             problems.append(Problem(location, tag, None, "unexpected_children", f"{tag} holds elements"))
-        elif not text:
+        elif text and (text := text.strip()):
+            values[tag] = text
+        else:
             values[tag] = None
             problems.append(
                 Problem(location, tag, "", "empty_element", f"{tag} is empty; leave a missing value out")
             )
-        else:
-            values[tag] = text
     if out_of_order:
         problems.append(
             Problem(location, None, None, "element_order", "elements are not in census order", "warning")
         )
-    yield from problems
-    yield from checker.record(values, number)
+    problems.extend(checker.record(values, number))
+    return problems
 
 
 def _iter_csv(body: bytes, checker: _Checker) -> Iterator[CensusItem]:

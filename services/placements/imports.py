@@ -2,13 +2,17 @@
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -84,20 +88,55 @@ class ImportOutcome:
         return sum(1 for problem in self.problems if problem.is_error)
 
 
-def _record_values(record: CensusRecord) -> dict[str, dict[str, Any]]:
-    held = {
-        "agency": bool(record.agency_worker),
-        "org_role": record.org_role,
-        "end_date": record.role_end_date,
-    }
-    spell = held | {
-        "start_origin": record.start_origin,
-        "leaver_destination": record.leaver_destination,
-        "reason_leave": record.reason_leave,
-    }
-    year = held | {name: getattr(record, name) for name in YEAR_FIGURES}
-    worker = {name: getattr(record, name) for name in WORKER_FIELDS}
-    return {"worker": worker, "spell": spell, "year": year}
+_worker_values = attrgetter(*WORKER_FIELDS)
+_year_figures = attrgetter(*YEAR_FIGURES)
+
+
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits uuid.uuid4 sets
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
+def _random_ids() -> Iterator[uuid.UUID]:
+    """Random UUIDs as uuid.uuid4 makes them (16 random bytes, version 4), one read per thousand."""
+    while True:
+        raw = os.urandom(16 * 1024)
+        for at in range(0, len(raw), 16):
+            yield uuid.UUID(int=int.from_bytes(raw[at : at + 16], "big") & _UUID4_CLEAR | _UUID4_SET)
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys): an executemany, or on PostgreSQL (psycopg) a COPY.
+
+    COPY streams exactly what the executemany would bind (each column's bind processing applied)
+    instead of running one INSERT per row, several times faster for a large return; a database
+    error comes out as the same SQLAlchemy exception.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [
+        (at, process)
+        for at, column in enumerate(columns)
+        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    quote = dialect.identifier_preparer
+    sql = f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) FROM STDIN"
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                values = [row[name] for name in names]
+                for at, process in processors:
+                    values[at] = process(values[at])
+                copy.write_row(values)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    finally:
+        cursor.close()
 
 
 def _chunks(items: Iterable[CensusRecord], size: int) -> Iterator[list[CensusRecord]]:
@@ -112,88 +151,124 @@ class _Reconciler:
     def __init__(self, session: Session, council: str, census_year: int, apply: bool):
         self.session, self.council, self.year, self.apply = session, council, census_year, apply
         self.summary = ImportSummary()
+        # Workers a dry run would have created in an earlier chunk (an applied chunk's are stored).
         self.new_workers: dict[str, uuid.UUID] = {}
-        self.kept_year_rows: set[uuid.UUID] = set()
+        self.kept_year_rows: set[int] = set()  # UUID.int: compact, and hashed in C
         self.now = utcnow()
+        self.ids = _random_ids()
+        # Chunks are applied while the rest of the file is still being checked: inside a savepoint,
+        # rolled back if an error turns up later.
+        self.savepoint: SessionTransaction | None = None
 
     def chunk(self, records: list[CensusRecord]) -> None:
+        if self.apply and self.savepoint is None:
+            self.savepoint = self.session.begin_nested()
         self.summary.records += len(records)
-        workers = self._workers(records)
-        spells = self._spells(records, workers)
-        self._years(records, workers, spells)
+        workers, stored_workers = self._workers(records)
+        spells, stored_spells = self._spells(records, workers, stored_workers)
+        self._years(records, workers, spells, stored_spells)
 
     def _execute(self, statement, rows: list[dict[str, Any]]) -> None:
         if self.apply and rows:
             self.session.execute(statement, rows)
 
-    def _workers(self, records: list[CensusRecord]) -> dict[str, uuid.UUID]:
-        numbers = {r.swe_number for r in records}
-        stored = {
-            w.swe_number: w
-            for w in self.session.scalars(select(Worker).where(Worker.swe_number.in_(numbers)))
-        }
-        ids, inserts, updates = {}, [], []
-        latest: dict[str, dict[str, Any]] = {}
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if self.apply and rows:
+            _insert_rows(self.session, table, rows)
+
+    def _workers(self, records: list[CensusRecord]) -> tuple[dict[str, uuid.UUID], list[uuid.UUID]]:
+        """Each person's worker id, and the ids of those already stored (only they can have spells)."""
+        latest: dict[str, tuple] = {}
         for record in records:  # a person with two spells in one file: the later record's values win
-            values = {k: v for k, v in _record_values(record)["worker"].items() if v is not None}
-            latest.setdefault(record.swe_number, {}).update(values)
+            values = _worker_values(record)
+            held = latest.get(record.swe_number)
+            if held is not None:
+                values = tuple(old if new is None else new for old, new in zip(held, values, strict=True))
+            latest[record.swe_number] = values
+        table = Worker.__table__
+        query = select(
+            table.c.swe_number, table.c.id, table.c.version, *(table.c[name] for name in WORKER_FIELDS)
+        ).where(table.c.swe_number.in_(latest))
+        stored = {row[0]: row for row in self.session.execute(query)}
+        ids: dict[str, uuid.UUID] = {}
+        known = []
+        inserts, updates = [], []
+        counts = self.summary.workers
         for number, values in latest.items():
-            worker = stored.get(number)
-            if worker is not None:
-                ids[number] = worker.id
-                changed = {k: v for k, v in values.items() if getattr(worker, k) != v}
-                if changed:
-                    row = {k: getattr(worker, k) for k in WORKER_FIELDS} | changed
+            row = stored.get(number)
+            if row is not None:
+                ids[number] = row[1]
+                known.append(row[1])
+                current = row[3:]
+                pairs = tuple(zip(current, values, strict=True))
+                if any(new is not None and new != old for old, new in pairs):
+                    merged = (new if new is not None and new != old else old for old, new in pairs)
                     updates.append(
-                        row | {"_id": worker.id, "version": worker.version + 1, "updated_at": self.now}
+                        dict(zip(WORKER_FIELDS, merged, strict=True))
+                        | {"_id": row[1], "version": row[2] + 1, "updated_at": self.now}
                     )
-                    self.summary.workers.update += 1
+                    counts.update += 1
                 else:
-                    self.summary.workers.unchanged += 1
+                    counts.unchanged += 1
             elif number in self.new_workers:
                 ids[number] = self.new_workers[number]
             else:
-                ids[number] = self.new_workers[number] = uuid.uuid4()
-                inserts.append({k: None for k in WORKER_FIELDS} | values | {
-                    "id": ids[number], "swe_number": number, "version": 1,
+                ids[number] = worker_id = next(self.ids)
+                if not self.apply:
+                    self.new_workers[number] = worker_id
+                inserts.append(dict(zip(WORKER_FIELDS, values, strict=True)) | {
+                    "id": worker_id, "swe_number": number, "version": 1,
                     "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
-                self.summary.workers.create += 1
-        table = Worker.__table__
-        self._execute(insert(table), inserts)
+                counts.create += 1
+        self._insert(table, inserts)
         columns = {k: bindparam(k) for k in (*WORKER_FIELDS, "version", "updated_at")}
         self._execute(update(table).where(table.c.id == bindparam("_id")).values(columns), updates)
-        return ids
+        return ids, known
 
-    def _spells(self, records: list[CensusRecord], workers: dict[str, uuid.UUID]) -> dict[tuple, uuid.UUID]:
+    def _spells(
+        self, records: list[CensusRecord], workers: dict[str, uuid.UUID], known: list[uuid.UUID]
+    ) -> tuple[dict[tuple, uuid.UUID], list[uuid.UUID]]:
+        """Each record's spell id, and the ids of those already stored (only they can have years)."""
         table = Employment.__table__
-        query = select(table).where(
-            table.c.council == self.council, table.c.worker_id.in_(set(workers.values()))
-        )
-        stored = {(row.worker_id, row.start_date): row for row in self.session.execute(query)}
-        newest_year = dict(
-            self.session.execute(
-                select(EmploymentYear.employment_id, func.max(EmploymentYear.census_year))
-                .where(EmploymentYear.employment_id.in_([row.id for row in stored.values()]))
-                .group_by(EmploymentYear.employment_id)
-            ).all()
-        )
-        ids, inserts, updates = {}, [], []
+        stored = {}
+        if known:  # a worker not stored yet has no spell
+            query = select(table).where(table.c.council == self.council, table.c.worker_id.in_(known))
+            stored = {(row.worker_id, row.start_date): row for row in self.session.execute(query)}
+        newest_year = {}
+        if stored:
+            newest_year = dict(
+                self.session.execute(
+                    select(EmploymentYear.employment_id, func.max(EmploymentYear.census_year))
+                    .where(EmploymentYear.employment_id.in_([row.id for row in stored.values()]))
+                    .group_by(EmploymentYear.employment_id)
+                ).all()
+            )
+        ids, inserts, updates, matched = {}, [], [], []
+        counts = self.summary.spells
         reference = census_reference_date(self.year)
         for record in records:
             key = (workers[record.swe_number], record.role_start_date)
-            values = _record_values(record)["spell"]
+            values = {
+                "agency": bool(record.agency_worker),
+                "org_role": record.org_role,
+                "end_date": record.role_end_date,
+                "start_origin": record.start_origin,
+                "leaver_destination": record.leaver_destination,
+                "reason_leave": record.reason_leave,
+            }
             row = stored.get(key)
             if row is None:
-                ids[key] = uuid.uuid4()
+                ids[key] = spell_id = next(self.ids)
                 inserts.append(values | {
-                    "id": ids[key], "worker_id": key[0], "council": self.council, "start_date": key[1],
+                    "id": spell_id, "worker_id": key[0], "council": self.council, "start_date": key[1],
                     "version": 1, "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
-                self.summary.spells.create += 1
+                counts.create += 1
                 self.summary.spells_ended += values["end_date"] is not None
                 continue
             ids[key] = row.id
+            matched.append(row.id)
             current = {name: getattr(row, name) for name in SPELL_FIELDS}
             wanted = dict(current)
             if values["end_date"] is not None:
@@ -207,60 +282,74 @@ class _Reconciler:
                 )
             if wanted != current:
                 updates.append(wanted | {"_id": row.id, "version": row.version + 1, "updated_at": self.now})
-                self.summary.spells.update += 1
+                counts.update += 1
                 self.summary.spells_ended += current["end_date"] is None and wanted["end_date"] is not None
             else:
-                self.summary.spells.unchanged += 1
-        self._execute(insert(table), inserts)
+                counts.unchanged += 1
+        self._insert(table, inserts)
         columns = {k: bindparam(k) for k in (*SPELL_FIELDS, "version", "updated_at")}
         self._execute(update(table).where(table.c.id == bindparam("_id")).values(columns), updates)
-        return ids
+        return ids, matched
 
     def _years(
-        self, records: list[CensusRecord], workers: dict[str, uuid.UUID], spells: dict[tuple, uuid.UUID]
+        self,
+        records: list[CensusRecord],
+        workers: dict[str, uuid.UUID],
+        spells: dict[tuple, uuid.UUID],
+        known: list[uuid.UUID],
     ) -> None:
         table = EmploymentYear.__table__
-        query = select(table).where(
-            table.c.census_year == self.year, table.c.employment_id.in_(set(spells.values()))
-        )
-        stored = {row.employment_id: row for row in self.session.execute(query)}
+        stored = {}
+        if known:  # a spell not stored yet has no year
+            query = select(table).where(table.c.census_year == self.year, table.c.employment_id.in_(known))
+            stored = {row.employment_id: row for row in self.session.execute(query)}
         inserts, updates = [], []
+        counts = self.summary.year_records
+        kept = self.kept_year_rows
         for record in records:
             spell_id = spells[(workers[record.swe_number], record.role_start_date)]
-            values = _record_values(record)["year"]
+            held = (bool(record.agency_worker), record.org_role, record.role_end_date)
+            values = dict(zip(YEAR_FIELDS, held + _year_figures(record), strict=True))
             row = stored.get(spell_id)
             if row is None:
-                row_id = uuid.uuid4()
-                self.kept_year_rows.add(row_id)
+                row_id = next(self.ids)
+                kept.add(row_id.int)
                 inserts.append(values | {
                     "id": row_id, "employment_id": spell_id, "council": self.council,
                     "census_year": self.year, "source": "import",
                 })  # fmt: skip
-                self.summary.year_records.create += 1
+                counts.create += 1
                 continue
-            self.kept_year_rows.add(row.id)
+            kept.add(row.id.int)
             if any(getattr(row, name) != values[name] for name in YEAR_FIELDS) or row.source != "import":
                 updates.append(values | {"_id": row.id, "source": "import"})
-                self.summary.year_records.update += 1
+                counts.update += 1
             else:
-                self.summary.year_records.unchanged += 1
-        self._execute(insert(table), inserts)
+                counts.unchanged += 1
+        self._insert(table, inserts)
         columns = {k: bindparam(k) for k in (*YEAR_FIELDS, "source")}
         self._execute(update(table).where(table.c.id == bindparam("_id")).values(columns), updates)
+
+    def discard(self) -> None:
+        """Undo what the chunks applied so far (the file has an error)."""
+        if self.savepoint is not None:
+            self.savepoint.rollback()
 
     def finish(self, vacancies: Vacancies | None) -> None:
         """Drop the year rows this return no longer holds; record its vacancy block."""
         table = EmploymentYear.__table__
         existing = self.session.scalars(
             select(table.c.id).where(table.c.council == self.council, table.c.census_year == self.year)
-        ).all()
-        gone = [row_id for row_id in existing if row_id not in self.kept_year_rows]
+        )
+        gone = [row_id for row_id in existing if row_id.int not in self.kept_year_rows]
         self.summary.year_records_removed = len(gone)
         if self.apply:
             for start in range(0, len(gone), CHUNK):
                 self.session.execute(delete(table).where(table.c.id.in_(gone[start : start + CHUNK])))
         if vacancies is not None:
             self._vacancies(vacancies)
+        if self.savepoint is not None:
+            self.savepoint.commit()
 
     def _vacancies(self, vacancies: Vacancies) -> None:
         stored = self.session.scalars(
@@ -299,10 +388,42 @@ def check_census_file(
     return problems, vacancies
 
 
-def _records(data: bytes, *, kind: str | None, census_year: int, council: str) -> Iterator[CensusRecord]:
-    for item in iter_census(data, kind=kind, census_year=census_year, council=council):
+def _check_and_reconcile(
+    reconciler: _Reconciler, items: Iterable[CensusRecord | Vacancies | Problem]
+) -> tuple[list[Problem], Vacancies | None]:
+    """One read of the file: check every item and reconcile the records, chunk by chunk, as they come.
+
+    The first error stops the reconciling (the checking goes on, so every problem is reported);
+    the caller then rolls back whatever the chunks before it wrote. A failure while reconciling is
+    held back until the end of the file, because a file with an error is rejected whatever else.
+    """
+    problems: list[Problem] = []
+    vacancies: Vacancies | None = None
+    chunk: list[CensusRecord] = []
+    stopped = False
+    failure: Exception | None = None
+    for item in items:
         if isinstance(item, CensusRecord):
-            yield item
+            if stopped:
+                continue
+            chunk.append(item)
+            if len(chunk) < CHUNK:
+                continue
+            try:
+                reconciler.chunk(chunk)
+            except Exception as exc:
+                failure, stopped = exc, True
+            chunk = []
+        elif isinstance(item, Problem):
+            problems.append(item)
+            stopped = stopped or item.is_error
+        else:
+            vacancies = item
+    if failure is not None and not any(problem.is_error for problem in problems):
+        raise failure
+    if chunk and not stopped:
+        reconciler.chunk(chunk)
+    return problems, vacancies
 
 
 def import_census(
@@ -316,14 +437,19 @@ def import_census(
     council: str,
     dry_run: bool,
 ) -> ImportOutcome:
-    """Check the whole file; if it has no error, reconcile it (or, for a dry run, say what would change)."""
+    """Check the whole file; if it has no error, reconcile it (or, for a dry run, say what would change).
+
+    The file is read once: its records are reconciled as they are checked (a file of up to CHUNK
+    records is checked to its end first), inside a savepoint that is rolled back if any error turns
+    up, so a file with an error writes nothing at all.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
-    problems, vacancies = check_census_file(data, kind=kind, census_year=census_year, council=council)
-    if any(problem.is_error for problem in problems):
-        return ImportOutcome(None, "rejected", council, census_year, sha256, ImportSummary(), problems)
     reconciler = _Reconciler(session, council, census_year, apply=not dry_run)
-    for chunk in _chunks(_records(data, kind=kind, census_year=census_year, council=council), CHUNK):
-        reconciler.chunk(chunk)
+    items = iter_census(data, kind=kind, census_year=census_year, council=council)
+    problems, vacancies = _check_and_reconcile(reconciler, items)
+    if any(problem.is_error for problem in problems):
+        reconciler.discard()
+        return ImportOutcome(None, "rejected", council, census_year, sha256, ImportSummary(), problems)
     reconciler.finish(vacancies)
     summary = reconciler.summary
     if dry_run:

@@ -3,13 +3,15 @@
 import csv
 import io
 import json
+import tempfile
 import uuid
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from services.common.app import service_router
 from services.common.audit import audit
@@ -21,7 +23,7 @@ from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.settings import get_settings
 from services.placements import councils, imports, movements
 from services.placements.access import council_to_read, council_to_write
-from services.placements.census import write_census_csv
+from services.placements.census import CensusReturn, write_census_csv, write_census_xml
 from services.placements.models import ImportBatch
 from services.placements.rules import AgencyPolicy, census_reference_date, census_year_of
 from services.placements.schemas import (
@@ -206,6 +208,47 @@ def export_census_csv(
         out.getvalue(),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/exports/census.xml",
+    tags=["imports"],
+    response_class=StreamingResponse,
+    summary="A year's return as CSWW XML",
+)
+def export_census_xml(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    census_year: CensusYear,
+    council: CouncilCode = None,
+) -> StreamingResponse:
+    """The council's records for the year in the DfE's XML format, vacancy block included; written
+    as a stream to a spooled file so memory stays flat however large the council."""
+    target = council_to_read(principal, council)
+    if target is None:
+        raise InvalidInput("Name the council (DfE code) with council=CODE.")
+    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+    swe_numbers: set[str] = set()
+
+    def records():
+        for record in imports.held_in_year(session, target, census_year):
+            swe_numbers.add(record.swe_number)
+            yield record
+
+    census_return = CensusReturn(
+        census_year, target, imports.vacancies_for(session, target, census_year), records()
+    )
+    write_census_xml(census_return, spooled, generated_at=datetime.now(UTC))
+    audit(session, principal, "export", "worker_swe", sorted(swe_numbers), request.state.request_id)
+    spooled.seek(0)
+    name = f"csww-{target}-{census_year}.xml"
+    return StreamingResponse(
+        iter(lambda: spooled.read(64 * 1024), b""),
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        background=BackgroundTask(spooled.close),
     )
 
 

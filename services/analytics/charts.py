@@ -1,0 +1,105 @@
+"""Charts of the measures as SVG, drawn by pygal: a council's turnover against its region and England."""
+
+from decimal import Decimal
+
+import pygal
+from pygal.style import Style
+from sqlmodel import Session
+
+from services.analytics import workforce, workforce_sql
+from services.common.auth import Principal, Role
+from services.common.errors import InvalidInput, NotFound
+
+MEASURE = "turnover_rate_fte"
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1d1d1b",
+    foreground_strong="#1d1d1b",
+    foreground_subtle="#6f777b",
+    colors=("#1d70b8", "#f47738", "#505a5f"),  # council, region, England: distinct in grey scale too
+    font_family="Arial, Helvetica, sans-serif",
+    title_font_size=18,
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=14,
+    value_font_size=12,
+    stroke_width=2.5,
+)
+
+
+def _percent(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def turnover_chart(
+    session: Session, principal: Principal, council: str, from_year: int | None, to_year: int | None
+) -> bytes:
+    """The council's turnover_rate_fte against its region and England for each census year, as SVG.
+
+    A council's HR may chart its own council only (another answers 404). A year whose rate is null
+    (no records, or a zero denominator) is a gap in the line, and the chart says so underneath."""
+    workforce.require_reader(principal)
+    known = workforce_sql.councils(session)
+    if council not in known or (principal.role is Role.council_hr and council != principal.council):
+        raise NotFound(f"No council {council}.")
+    if from_year is None or to_year is None:
+        held = workforce_sql.years_held(session, council)
+        if held is None:
+            raise NotFound(f"No census records for council {council}; give from_year and to_year.")
+        from_year, to_year = from_year or held[0], to_year or held[1]
+    if to_year < from_year or to_year - from_year > 30:
+        raise InvalidInput(
+            "to_year must be at or after from_year, at most 30 years later.",
+            errors=[{"loc": ["query", "to_year"], "code": "out_of_range", "message": "before from_year"}],
+        )
+    years = list(range(from_year, to_year + 1))
+    areas = workforce.workforce_areas(session, principal, years, council)
+    series: dict[str, dict[int, Decimal | None]] = {"council": {}, "region": {}, "national": {}}
+    names: dict[str, str] = {}
+    for area in areas:
+        series[area.level][area.year] = getattr(area, MEASURE)
+        names[area.level] = area.name
+    return render_turnover(years, names, series)
+
+
+def render_turnover(
+    years: list[int], names: dict[str, str], series: dict[str, dict[int, Decimal | None]]
+) -> bytes:
+    """The line chart itself: one line per level (council, region, national), a gap where null."""
+    gaps = [str(year) for year in years if series["council"].get(year) is None]
+    chart = pygal.Line(
+        style=STYLE,
+        width=900,
+        height=520,
+        explicit_size=True,
+        js=[],  # no script fetched from elsewhere: the SVG is a picture, readable offline
+        title=f"Social worker turnover (FTE): {names['council']} against {names['region']} and England, "
+        f"{years[0]} to {years[-1]}",
+        x_title="Census year (12 months to 30 September)"
+        + (f"; no figure for {names['council']} in {', '.join(gaps)}" if gaps else ""),
+        y_title="Turnover rate, FTE (%)",
+        x_labels=[str(year) for year in years],
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        truncate_legend=-1,
+        truncate_label=-1,
+        include_x_axis=True,
+        show_y_guides=True,
+        dots_size=4,
+        value_formatter=lambda value: f"{value:.1f}%",
+        no_data_text="No turnover figures for these years",
+        print_values=True,
+        allow_interruptions=True,
+        margin_right=40,
+    )
+    chart.add(
+        names["council"], [_percent(series["council"].get(year)) for year in years], stroke_style={"width": 3}
+    )
+    # only the council's own rates are printed on the chart; the others' are in each point's <desc>
+    unprinted = {"formatter": lambda value: "", "dots_size": 3}
+    chart.add(names["region"], [_percent(series["region"].get(year)) for year in years], **unprinted)
+    # dashed, so a region line under it (a region that is all of England's records) still shows
+    dashed = {"stroke_style": {"dasharray": "8, 5", "width": 2.5}}
+    chart.add("England", [_percent(series["national"].get(year)) for year in years], **unprinted, **dashed)
+    return chart.render()

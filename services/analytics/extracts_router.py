@@ -1,0 +1,126 @@
+"""Endpoints of the DfE extracts: list, read, download (audited), run by hand, and the schedule."""
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from services.analytics.extract_schemas import ExtractPublic, ExtractRequest, ScheduledRunPublic
+from services.analytics.extracts import Period, produce
+from services.analytics.models import ExtractRun, ScheduledRun
+from services.common.app import service_router
+from services.common.audit import audit
+from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
+from services.common.db import SessionDep
+from services.common.errors import Forbidden, NotFound
+from services.common.pagination import Page, PageDep, make_page, paginate
+from services.common.service_client import service_client
+
+router = service_router("analytics")
+EXTRACT_READERS = (Role.academy_admin, Role.dfe, Role.council_hr, Role.service)
+
+
+def placements_client() -> Iterator[httpx.Client]:
+    yield from service_client("placements")
+
+
+PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
+
+
+def _visible(principal: Principal):
+    if principal.role not in EXTRACT_READERS:
+        raise Forbidden("Your role has no access to extracts.")
+    query = select(ExtractRun).order_by(ExtractRun.created_at.desc(), ExtractRun.id)
+    if principal.role is Role.council_hr:  # a council sees its own returns only
+        query = query.where(ExtractRun.council == principal.council)
+    return query
+
+
+def _public(extract: ExtractRun) -> ExtractPublic:
+    fields = extract.model_dump(exclude={"content", "errors"})
+    return ExtractPublic(**fields, errors=extract.errors.splitlines() if extract.errors else [])
+
+
+def _one(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
+    extract = session.exec(_visible(principal).where(ExtractRun.id == extract_id)).first()
+    if extract is None:
+        raise NotFound("No such extract.")
+    return extract
+
+
+@router.get("/extracts", response_model=Page[ExtractPublic], tags=["extracts"])
+def list_extracts(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    kind: Annotated[str | None, Query(max_length=16)] = None,
+    year: Annotated[int | None, Query(ge=2010, le=2100)] = None,
+    council: Annotated[str | None, Query(max_length=3)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+) -> Page[ExtractPublic]:
+    query = _visible(principal)
+    for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, year),
+                          (ExtractRun.council, council), (ExtractRun.status, status)):  # fmt: skip
+        if value is not None:
+            query = query.where(column == value)
+    rows, total = paginate(session, query, page)
+    return make_page([_public(row) for row in rows], total, page)
+
+
+@router.get("/extracts/{extract_id}", response_model=ExtractPublic, tags=["extracts"])
+def get_extract(extract_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ExtractPublic:
+    return _public(_one(session, principal, extract_id))
+
+
+@router.get("/extracts/{extract_id}/content", tags=["extracts"], response_class=Response)
+def download_extract(
+    extract_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """The file itself; every download is audited."""
+    extract = _one(session, principal, extract_id)
+    audit(session, principal, "download", "extract", str(extract.id), request.state.request_id)
+    return Response(
+        extract.content,
+        media_type=extract.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{extract.file_name}"',
+            "ETag": f'"{extract.sha256}"',
+        },
+    )
+
+
+@router.post(
+    "/extracts",
+    response_model=ExtractPublic,
+    status_code=201,
+    tags=["extracts"],
+    dependencies=[Depends(require_roles(Role.academy_admin))],
+)
+def run_extract(
+    body: ExtractRequest, session: SessionDep, principal: CurrentPrincipal, placements: PlacementsClient
+) -> ExtractPublic:
+    """Produce an extract now (academy staff): checked and stored like a scheduled one."""
+    extract = produce(
+        session, placements, kind=body.kind, period=Period.census(body.year), council=body.council,
+        trigger="manual", requested_by=principal.subject,
+    )  # fmt: skip
+    return _public(extract)
+
+
+@router.get(
+    "/extract-schedule",
+    response_model=Page[ScheduledRunPublic],
+    tags=["extracts"],
+    dependencies=[Depends(require_roles(Role.academy_admin, Role.dfe, Role.service))],
+)
+def extract_schedule(session: SessionDep, page: PageDep) -> Page[ScheduledRunPublic]:
+    """Each scheduled job and period claimed so far: running, succeeded, or failed with its error."""
+    query = select(ScheduledRun).order_by(ScheduledRun.period.desc(), ScheduledRun.job)
+    rows, total = paginate(session, query, page)
+    return make_page(
+        [ScheduledRunPublic.model_validate(row, from_attributes=True) for row in rows], total, page
+    )

@@ -1,0 +1,55 @@
+"""Whose career data a principal may reach: a social worker their own, council HR the workers in post at
+their council (per placements), academy staff everyone. Anyone else's answers 404, like a missing one."""
+
+from services.careers.employment import WorkerEmployment
+from services.careers.rules import normalise_swe
+from services.common.auth import Principal, Role
+from services.common.errors import Forbidden, NotFound
+
+NO_WORKER = "No career data for this worker was found."
+
+
+def own_swe(principal: Principal) -> str:
+    """The SWE number of the social worker making the request."""
+    if principal.role is not Role.social_worker:
+        raise Forbidden(
+            "Only a social worker has their own career record; use /v1/careers/workers/{swe_number}."
+        )
+    try:
+        return normalise_swe(principal.worker or "")
+    except ValueError:
+        raise Forbidden("Your token names no social worker (its worker claim is missing or invalid).")
+
+
+def is_own(principal: Principal, swe_number: str) -> bool:
+    if principal.role is not Role.social_worker or not principal.worker:
+        return False
+    try:
+        return normalise_swe(principal.worker) == swe_number
+    except ValueError:
+        return False
+
+
+def works_at_own_council(principal: Principal, worker: WorkerEmployment) -> bool:
+    """Council HR: is the worker in post at their council today (asks placements)?"""
+    return principal.role is Role.council_hr and principal.council in worker.councils_in_post
+
+
+def check_can_read(principal: Principal, worker: WorkerEmployment) -> None:
+    if principal.role is Role.social_worker:
+        if not is_own(principal, worker.swe_number):
+            raise NotFound(NO_WORKER)
+    elif principal.role is Role.council_hr:
+        if not works_at_own_council(principal, worker):
+            raise NotFound(NO_WORKER)
+    elif not principal.is_regional:
+        raise Forbidden("Your role may not read career records.")
+
+
+def check_can_manage(principal: Principal, worker: WorkerEmployment) -> None:
+    """Record levels and ASYE reviews: council HR for workers in post at their council, academy staff any."""
+    if principal.role is Role.social_worker:
+        if not is_own(principal, worker.swe_number):
+            raise NotFound(NO_WORKER)
+        raise Forbidden("Your council's HR records levels and ASYE reviews.")
+    check_can_read(principal, worker)

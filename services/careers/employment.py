@@ -1,0 +1,92 @@
+"""A worker's employment history, asked of placements over HTTP with this service's token (never read
+from its tables), and what careers makes of it: experience and the councils they are in post at."""
+
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any
+
+import httpx
+from fastapi import Depends
+
+from services.careers.rules import Experience, Spell, councils_in_post, post_qualifying_experience
+from services.common.errors import ServiceUnavailable
+from services.common.service_client import call, service_client
+
+PAGE_SIZE = 500  # the largest page placements gives
+
+
+def placements_client() -> Iterator[httpx.Client]:
+    """The HTTP client to placements; tests override this with one bound to the app in-process."""
+    yield from service_client("placements")
+
+
+PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
+
+
+def _body(response: httpx.Response) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise ServiceUnavailable(
+            f"The workforce records cannot be read now (placements answered {response.status_code}); "
+            "try again later."
+        )
+    return response.json()
+
+
+def fetch_spells(client: httpx.Client, swe_number: str) -> list[Spell]:
+    """Every spell placements holds for this SWE number (none when placements does not know them)."""
+    workers = _body(
+        call(client, "GET", "/v1/placements/workers", params={"swe_number": swe_number, "limit": 1})
+    )
+    if not workers["items"]:
+        return []
+    worker_id = workers["items"][0]["id"]
+    spells: list[Spell] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = _body(
+            call(
+                client,
+                "GET",
+                "/v1/placements/employments",
+                params={"worker_id": worker_id, "limit": PAGE_SIZE, "offset": offset},
+            )
+        )
+        spells.extend(
+            Spell(
+                council=item["council"],
+                agency=bool(item["agency"]),
+                start_date=date.fromisoformat(item["start_date"]),
+                end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
+            )
+            for item in page["items"]
+        )
+        offset = page.get("next_offset")
+    return spells
+
+
+class WorkerEmployment:
+    """The worker a request is about, with their spells fetched from placements once, when first needed."""
+
+    def __init__(self, client: httpx.Client, swe_number: str, today: date):
+        self._client = client
+        self.swe_number = swe_number
+        self.today = today
+
+    @cached_property
+    def spells(self) -> list[Spell]:
+        return fetch_spells(self._client, self.swe_number)
+
+    @cached_property
+    def councils_in_post(self) -> list[str]:
+        """Councils with a spell in post today, the most recently started first."""
+        return councils_in_post(self.spells, self.today)
+
+    @property
+    def council(self) -> str | None:
+        """The council the worker works for now (the latest started, if more than one)."""
+        return self.councils_in_post[0] if self.councils_in_post else None
+
+    @cached_property
+    def experience(self) -> Experience:
+        return post_qualifying_experience(self.spells, self.today)

@@ -1,0 +1,459 @@
+"""Progression applications: a worker's draft, submitted with evidence, endorsed or returned by their
+council, decided by the panel; every transition is stored, and approval changes the worker's level.
+
+The transitions themselves are data (rules.TRANSITIONS); this module checks who may take them, what
+each needs, and applies them. A declined application is final: the worker resubmits by opening a new
+draft for the same level, which links back to the declined one (`resubmission_of`).
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from services.careers.access import is_own, own_swe
+from services.careers.cpd import owned_evidence
+from services.careers.employment import WorkerEmployment
+from services.careers.framework import FrameworkIndex, invalid, load_framework
+from services.careers.models import (
+    ApplicationEvent,
+    ApplicationEvidence,
+    CareerRecord,
+    EvidenceItem,
+    ProgressionApplication,
+)
+from services.careers.records import add_level, current_level_of, get_record
+from services.careers.rules import (
+    ACTORS,
+    EDITABLE,
+    OPEN,
+    TRANSITIONS,
+    Action,
+    Actor,
+    ApplicationState,
+    HowReached,
+    InvalidTransition,
+    missing_evidence,
+    next_rank,
+    next_state,
+)
+from services.careers.schemas import (
+    ApplicationCreate,
+    ApplicationEventPublic,
+    ApplicationPublic,
+    ApplicationSummary,
+    ApplicationUpdate,
+    EvidencePublic,
+)
+from services.common.auth import Principal, Role
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.models import utcnow
+from services.common.pagination import PageParams, paginate
+
+NOT_FOUND = "No progression application with this id was found."
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def _evidence(session: Session, application_id: uuid.UUID) -> list[EvidenceItem]:
+    return list(
+        session.exec(
+            select(EvidenceItem)
+            .join(ApplicationEvidence, col(ApplicationEvidence.evidence_id) == EvidenceItem.id)
+            .where(ApplicationEvidence.application_id == application_id)
+            .order_by(EvidenceItem.dated_on, EvidenceItem.id)
+        )
+    )
+
+
+def _events(session: Session, application_id: uuid.UUID) -> list[ApplicationEvent]:
+    return list(
+        session.exec(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(ApplicationEvent.sequence)
+        )
+    )
+
+
+def _may_act_as(
+    principal: Principal, actor: Actor, application: ProgressionApplication, worker: WorkerEmployment
+) -> bool:
+    if actor is Actor.worker:
+        return is_own(principal, application.swe_number)
+    works_here = principal.role is Role.council_hr and principal.council in worker.councils_in_post
+    if actor is Actor.council:
+        return works_here
+    return works_here or principal.role is Role.academy_admin
+
+
+def allowed_actions(
+    principal: Principal, application: ProgressionApplication, worker: WorkerEmployment
+) -> list[Action]:
+    state = ApplicationState(application.state)
+    possible = [action for (from_state, action) in TRANSITIONS if from_state == state]
+    if not possible:
+        return []
+    return [action for action in possible if _may_act_as(principal, ACTORS[action], application, worker)]
+
+
+def application_public(
+    session: Session,
+    principal: Principal,
+    application: ProgressionApplication,
+    worker: WorkerEmployment,
+    index: FrameworkIndex | None = None,
+) -> ApplicationPublic:
+    index = index or load_framework(session)
+    return ApplicationPublic(
+        id=application.id,
+        swe_number=application.swe_number,
+        level=index.level_ref(application.target_level_id),
+        pathway=index.pathway_ref(application.target_pathway_id),
+        state=ApplicationState(application.state),
+        statement=application.statement,
+        council=application.council,
+        effective_on=application.effective_on,
+        feedback=application.feedback,
+        resubmission_of=application.resubmission_of,
+        evidence=[EvidencePublic.model_validate(item) for item in _evidence(session, application.id)],
+        events=[ApplicationEventPublic.model_validate(event) for event in _events(session, application.id)],
+        allowed_actions=allowed_actions(principal, application, worker),
+        version=application.version,
+        created_at=application.created_at,
+        updated_at=application.updated_at,
+    )
+
+
+def visible_application(
+    session: Session,
+    principal: Principal,
+    application_id: uuid.UUID,
+    worker_for: Callable[[str], WorkerEmployment],
+) -> tuple[ProgressionApplication, WorkerEmployment]:
+    """The application, if the principal may see it: the worker's own; council HR of the council handling
+    it or where the worker is in post now; academy staff any. Otherwise 404, as if it did not exist."""
+    application = session.get(ProgressionApplication, application_id)
+    if application is None:
+        raise NotFound(NOT_FOUND)
+    worker = worker_for(application.swe_number)
+    if principal.role is Role.social_worker:
+        visible = is_own(principal, application.swe_number)
+    elif principal.role is Role.council_hr:
+        visible = application.council == principal.council or principal.council in worker.councils_in_post
+    else:
+        visible = principal.is_regional
+    if not visible:
+        raise NotFound(NOT_FOUND)
+    return application, worker
+
+
+def _summaries(session: Session, rows: list[ProgressionApplication]) -> list[ApplicationSummary]:
+    index = load_framework(session)
+    return [
+        ApplicationSummary(
+            id=row.id,
+            swe_number=row.swe_number,
+            level=index.level_ref(row.target_level_id),
+            pathway=index.pathway_ref(row.target_pathway_id),
+            state=ApplicationState(row.state),
+            council=row.council,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def list_applications(
+    session: Session,
+    principal: Principal,
+    page: PageParams,
+    state: ApplicationState | None = None,
+    council: str | None = None,
+    swe_number: str | None = None,
+) -> tuple[list[ApplicationSummary], int]:
+    """A social worker's own; a council's queue (those it handles); everything for academy staff."""
+    query = select(ProgressionApplication)
+    if principal.role is Role.social_worker:
+        query = query.where(ProgressionApplication.swe_number == own_swe(principal))
+    elif principal.role is Role.council_hr:
+        if council and council != principal.council:
+            return [], 0
+        query = query.where(ProgressionApplication.council == principal.council)
+    elif not principal.is_regional:
+        raise Forbidden("Your role may not read progression applications.")
+    elif council:
+        query = query.where(ProgressionApplication.council == council)
+    if state is not None:
+        query = query.where(ProgressionApplication.state == state.value)
+    if swe_number is not None:
+        query = query.where(ProgressionApplication.swe_number == swe_number)
+    query = query.order_by(col(ProgressionApplication.updated_at).desc(), ProgressionApplication.id)
+    rows, total = paginate(session, query, page)
+    return _summaries(session, rows), total
+
+
+def list_worker_applications(
+    session: Session, swe_number: str, page: PageParams
+) -> tuple[list[ApplicationSummary], int]:
+    query = (
+        select(ProgressionApplication)
+        .where(ProgressionApplication.swe_number == swe_number)
+        .order_by(col(ProgressionApplication.created_at).desc(), ProgressionApplication.id)
+    )
+    rows, total = paginate(session, query, page)
+    return _summaries(session, rows), total
+
+
+# --- Drafts ------------------------------------------------------------------------------------
+
+
+def _add_event(
+    session: Session,
+    principal: Principal,
+    application: ProgressionApplication,
+    action: str,
+    from_state: ApplicationState | None,
+    to_state: ApplicationState,
+    note: str | None,
+) -> None:
+    sequence = session.exec(
+        select(func.count())
+        .select_from(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application.id)
+    ).one()
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            action=action,
+            from_state=from_state.value if from_state else None,
+            to_state=to_state.value,
+            actor=principal.subject,
+            actor_role=principal.role.value,
+            actor_council=principal.council,
+            note=note,
+            sequence=sequence + 1,
+        )
+    )
+
+
+def _attach(session: Session, application: ProgressionApplication, evidence: list[EvidenceItem]) -> None:
+    for link in session.exec(
+        select(ApplicationEvidence).where(ApplicationEvidence.application_id == application.id)
+    ):
+        session.delete(link)
+    session.flush()
+    session.add_all(
+        ApplicationEvidence(application_id=application.id, evidence_id=item.id) for item in evidence
+    )
+
+
+def _check_target(
+    session: Session,
+    index: FrameworkIndex,
+    record: CareerRecord,
+    today: date,
+    level_code: str,
+    pathway_code: str | None,
+):
+    level = index.level(level_code, ["body", "level"])
+    pathway = index.pathway(level, pathway_code, ["body", "pathway"])
+    current = current_level_of(session, record, today)
+    rank = index.level_by_id[current.level_id].rank if current else None
+    following = next_rank([lv.rank for lv in index.levels], rank)
+    if level.rank != following:
+        names = (
+            ", ".join(lv.code for lv in index.levels if lv.rank == following) or "none: you are at the top"
+        )
+        raise invalid(["body", "level"], "not_next_level", f"you can apply only for the next level ({names})")
+    requirement = index.requirement(level, pathway)
+    if requirement is None or requirement.how_reached != HowReached.panel:
+        how = requirement.how_reached if requirement else "not by application"
+        raise invalid(
+            ["body", "level"],
+            "not_reached_by_panel",
+            f"{level.code}{f' ({pathway.code})' if pathway else ''} is reached {how}, "
+            "not by a progression application",
+        )
+    return level, pathway
+
+
+def create_draft(
+    session: Session, principal: Principal, worker: WorkerEmployment, data: ApplicationCreate
+) -> ApplicationPublic:
+    record = get_record(session, worker.swe_number)
+    index = load_framework(session)
+    level, pathway = _check_target(session, index, record, worker.today, data.level, data.pathway)
+    already_open = session.exec(
+        select(ProgressionApplication.id).where(
+            ProgressionApplication.record_id == record.id,
+            col(ProgressionApplication.state).in_([state.value for state in OPEN]),
+        )
+    ).first()
+    if already_open is not None:
+        raise Conflict(
+            "You already have a progression application open; withdraw it or wait for its decision.",
+            application_id=str(already_open),
+        )
+    pathway_id = pathway.id if pathway else None
+    declined = session.exec(
+        select(ProgressionApplication.id)
+        .where(
+            ProgressionApplication.record_id == record.id,
+            ProgressionApplication.target_level_id == level.id,
+            ProgressionApplication.target_pathway_id == pathway_id
+            if pathway_id
+            else col(ProgressionApplication.target_pathway_id).is_(None),
+            ProgressionApplication.state == ApplicationState.declined.value,
+        )
+        .order_by(col(ProgressionApplication.updated_at).desc())
+    ).first()
+    evidence = owned_evidence(session, worker.swe_number, data.evidence_ids, ["body", "evidence_ids"])
+    application = ProgressionApplication(
+        record_id=record.id,
+        swe_number=worker.swe_number,
+        target_level_id=level.id,
+        target_pathway_id=pathway_id,
+        state=ApplicationState.draft.value,
+        statement=data.statement,
+        resubmission_of=declined,
+    )
+    session.add(application)
+    session.flush()
+    _attach(session, application, evidence)
+    _add_event(session, principal, application, "create", None, ApplicationState.draft, None)
+    session.flush()
+    return application_public(session, principal, application, worker, index)
+
+
+def update_draft(
+    session: Session,
+    principal: Principal,
+    application: ProgressionApplication,
+    worker: WorkerEmployment,
+    data: ApplicationUpdate,
+) -> ApplicationPublic:
+    if not is_own(principal, application.swe_number):
+        raise Forbidden("Only the worker changes their application.")
+    if ApplicationState(application.state) not in EDITABLE:
+        raise Conflict(f"An application that is {application.state} cannot be changed.")
+    changes = data.model_dump(exclude_unset=True)
+    if "evidence_ids" in changes:
+        ids = changes.pop("evidence_ids") or []
+        _attach(
+            session,
+            application,
+            owned_evidence(session, application.swe_number, ids, ["body", "evidence_ids"]),
+        )
+    if "statement" in changes:
+        application.statement = changes["statement"]
+    application.updated_at = utcnow()
+    session.add(application)
+    session.flush()
+    return application_public(session, principal, application, worker)
+
+
+# --- Transitions -------------------------------------------------------------------------------
+
+
+def transition(
+    session: Session,
+    principal: Principal,
+    application: ProgressionApplication,
+    worker: WorkerEmployment,
+    action: Action,
+    *,
+    note: str | None = None,
+    feedback: str | None = None,
+    effective_on: date | None = None,
+    evidence_ids: list[uuid.UUID] | None = None,
+) -> ApplicationPublic:
+    """Take `action`: who may (403), whether the state allows it (409), then what the action needs (422)."""
+    actor = ACTORS[action]
+    if not _may_act_as(principal, actor, application, worker):
+        who = {
+            Actor.worker: "Only the worker the application is for",
+            Actor.council: "Only HR of the council the worker is in post at",
+            Actor.panel: "Only the panel (HR of the worker's council, or academy staff)",
+        }[actor]
+        raise Forbidden(f"{who} may do this.")
+    from_state = ApplicationState(application.state)
+    try:
+        to_state = next_state(from_state, action)
+    except InvalidTransition as exc:
+        raise Conflict(str(exc), state=from_state.value)
+    index = load_framework(session)
+    changes: dict = {"state": to_state.value}
+
+    if action is Action.submit:
+        if evidence_ids is not None:
+            _attach(
+                session,
+                application,
+                owned_evidence(session, application.swe_number, evidence_ids, ["body", "evidence_ids"]),
+            )
+            session.flush()
+        level = index.level_by_id[application.target_level_id]
+        pathway = (
+            index.pathway_by_id.get(application.target_pathway_id) if application.target_pathway_id else None
+        )
+        requirement = index.requirement(level, pathway)
+        kinds = {item.kind for item in _evidence(session, application.id)}
+        lacking = missing_evidence(requirement.evidence_kinds if requirement else [], kinds)
+        if not kinds or lacking:
+            raise invalid(
+                ["body", "evidence_ids"],
+                "evidence_missing",
+                "attach evidence of each kind the level needs"
+                + (f"; missing: {', '.join(lacking)}" if lacking else ""),
+            )
+        if worker.council is None:
+            raise Conflict("No council has you in post today, so no council can endorse this application.")
+        changes["council"] = worker.council
+        changes["feedback"] = None
+    elif action in (Action.return_, Action.decline):
+        if not feedback:
+            raise invalid(["body", "feedback"], "missing", "say why: feedback is required")
+        changes["feedback"] = feedback
+    elif action is Action.approve:
+        if effective_on is None:
+            raise invalid(["body", "effective_on"], "missing", "the approval needs an effective date")
+        changes["effective_on"] = effective_on
+    if principal.role is Role.council_hr and actor is not Actor.worker:
+        changes["council"] = principal.council
+
+    # Only one of two concurrent transitions from the same version wins; the other is a 409.
+    changes["version"] = application.version + 1
+    changes["updated_at"] = utcnow()
+    result = session.exec(
+        update(ProgressionApplication)
+        .where(
+            col(ProgressionApplication.id) == application.id,
+            col(ProgressionApplication.version) == application.version,
+        )
+        .values(**changes)
+    )
+    if result.rowcount != 1:
+        raise Conflict("The application changed meanwhile; read it again.")
+    session.refresh(application)
+    _add_event(session, principal, application, action.value, from_state, to_state, note or feedback)
+    if action is Action.approve:
+        record = session.get(CareerRecord, application.record_id)
+        assert record is not None and effective_on is not None
+        level = index.level_by_id[application.target_level_id]
+        add_level(
+            session,
+            principal,
+            worker,
+            record,
+            level,
+            application.target_pathway_id,
+            effective_on,
+            "progression",
+            application.id,
+        )
+    session.flush()
+    return application_public(session, principal, application, worker, index)

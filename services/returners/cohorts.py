@@ -1,0 +1,103 @@
+"""Cohorts: intakes of the programme with their eligibility rules held as data."""
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from services.common.auth import Principal
+from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.models import utcnow
+from services.common.pagination import PageParams, paginate
+from services.common.settings import get_settings
+from services.returners.models import Cohort
+from services.returners.rules import CohortRules
+from services.returners.schemas import CohortCreate, CohortPublic, CohortUpdate
+
+COHORT_NOT_FOUND = "No cohort with this id was found."
+
+
+def cohort_rules(cohort: Cohort) -> CohortRules:
+    return CohortRules(
+        min_years_away=cohort.min_years_away,
+        max_years_away=cohort.max_years_away,
+        min_statutory_practice_years=cohort.min_statutory_practice_years,
+        hours_per_day=cohort.hours_per_day,
+    )
+
+
+def get_cohort_row(session: Session, cohort_id: uuid.UUID, for_update: bool = False) -> Cohort:
+    query = select(Cohort).where(Cohort.id == cohort_id)
+    if for_update:
+        query = query.with_for_update()
+    cohort = session.exec(query).first()
+    if cohort is None:
+        raise NotFound(COHORT_NOT_FOUND)
+    return cohort
+
+
+def _save(session: Session, cohort: Cohort) -> None:
+    session.add(cohort)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"A cohort called {cohort.name!r} already exists.")
+
+
+def create_cohort(session: Session, principal: Principal, data: CohortCreate) -> CohortPublic:
+    if session.exec(select(Cohort.id).where(Cohort.name == data.name)).first() is not None:
+        raise Conflict(f"A cohort called {data.name!r} already exists.")
+    cohort = Cohort(
+        **data.model_dump(exclude={"hours_per_day"}),
+        hours_per_day=(data.hours_per_day or get_settings().returners_default_hours_per_day).quantize(
+            Decimal("0.01")
+        ),
+        created_by=principal.subject,
+    )
+    _save(session, cohort)
+    return CohortPublic.model_validate(cohort)
+
+
+def list_cohorts(session: Session, page: PageParams) -> tuple[list[CohortPublic], int]:
+    rows, total = paginate(session, select(Cohort).order_by(Cohort.intake_opens.desc(), Cohort.id), page)
+    return [CohortPublic.model_validate(row) for row in rows], total
+
+
+def get_cohort(session: Session, cohort_id: uuid.UUID) -> CohortPublic:
+    return CohortPublic.model_validate(get_cohort_row(session, cohort_id))
+
+
+def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) -> CohortPublic:
+    cohort = get_cohort_row(session, cohort_id, for_update=True)
+    changes = data.model_dump(exclude_unset=True)
+    nulls = [name for name, value in changes.items() if value is None and name != "starts_on"]
+    if nulls:
+        raise InvalidInput(
+            "These fields cannot be null; leave them out to keep them.",
+            errors=[
+                {"loc": ["body", name], "code": "null_not_allowed", "message": "cannot be null"}
+                for name in nulls
+            ],
+        )
+    for name, value in changes.items():
+        setattr(cohort, name, value)
+    problems = []
+    if cohort.intake_closes < cohort.intake_opens:
+        problems.append(
+            ("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens")
+        )
+    if cohort.max_years_away < cohort.min_years_away:
+        problems.append(("max_years_away", "years_away_range", "max_years_away is below min_years_away"))
+    if problems:
+        raise InvalidInput(
+            "The cohort would be inconsistent.",
+            errors=[
+                {"loc": ["body", field], "code": code, "message": message}
+                for field, code, message in problems
+            ],
+        )
+    cohort.updated_at = utcnow()
+    _save(session, cohort)
+    return CohortPublic.model_validate(cohort)

@@ -1,0 +1,127 @@
+"""The updating log (supervised practice, formal and private study) and progress toward the days the
+regulator requires before restoring someone to the register."""
+
+import uuid
+from datetime import date
+
+from sqlmodel import Session, select
+
+from services.common.audit import audit
+from services.common.auth import Principal
+from services.common.errors import Conflict, InvalidInput
+from services.returners.access import visible_applicant
+from services.returners.models import Applicant, Cohort, UpdatingActivity
+from services.returners.rules import (
+    UPDATING_STAGES,
+    ActivityKind,
+    LoggedActivity,
+    Stage,
+    UpdatingProgress,
+    supervisor_refusal,
+    updating_progress,
+)
+from services.returners.schemas import (
+    ExcludedActivityPublic,
+    UpdatingActivityCreate,
+    UpdatingActivityPublic,
+    UpdatingProgressPublic,
+)
+
+
+def log_activity(
+    session: Session,
+    principal: Principal,
+    applicant_id: uuid.UUID,
+    data: UpdatingActivityCreate,
+    request_id: str | None,
+) -> UpdatingActivityPublic:
+    applicant = visible_applicant(session, principal, applicant_id)
+    if Stage(applicant.stage) not in UPDATING_STAGES:
+        raise Conflict(
+            f"Updating is logged from application to restoration; the applicant is {applicant.stage}."
+        )
+    if data.kind is ActivityKind.supervised_practice:
+        refusal = supervisor_refusal(
+            data.supervisor_years_registered, bool(data.supervisor_fitness_to_practise_sanction)
+        )
+        if refusal is not None:
+            field, reason = refusal
+            raise InvalidInput(
+                reason,
+                errors=[{"loc": ["body", field], "code": "supervisor_not_eligible", "message": reason}],
+            )
+    activity = UpdatingActivity(
+        **data.model_dump(exclude={"supervisor_fitness_to_practise_sanction"}),
+        applicant_id=applicant.id,
+        recorded_by=principal.subject,
+    )
+    activity.kind = data.kind.value
+    session.add(activity)
+    session.flush()
+    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    return UpdatingActivityPublic.model_validate(activity)
+
+
+def _activities(session: Session, applicant_id: uuid.UUID) -> list[UpdatingActivity]:
+    return list(
+        session.exec(
+            select(UpdatingActivity)
+            .where(UpdatingActivity.applicant_id == applicant_id)
+            .order_by(UpdatingActivity.started_on, UpdatingActivity.id)
+        )
+    )
+
+
+def list_activities(
+    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
+) -> list[UpdatingActivityPublic]:
+    applicant = visible_applicant(session, principal, applicant_id)
+    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+    return [UpdatingActivityPublic.model_validate(row) for row in _activities(session, applicant.id)]
+
+
+def progress_for(session: Session, applicant: Applicant, window_end: date | None = None) -> UpdatingProgress:
+    """Progress in the 12 months to `window_end`: by default the restoration application, or today."""
+    if applicant.cohort_id is None or applicant.updating_days_required is None:
+        raise Conflict("The applicant has not applied yet, so no updating is required of them.")
+    cohort = session.get(Cohort, applicant.cohort_id)
+    if window_end is not None:
+        ends_at = "restoration application"
+    elif applicant.restoration_applied_on is not None:
+        window_end, ends_at = applicant.restoration_applied_on, "restoration application"
+    else:
+        window_end, ends_at = date.today(), "today"
+    return updating_progress(
+        (
+            LoggedActivity(str(row.id), ActivityKind(row.kind), row.started_on, row.ended_on, row.hours)
+            for row in _activities(session, applicant.id)
+        ),
+        applicant.updating_days_required,
+        cohort.hours_per_day,
+        window_end,
+        ends_at,
+    )
+
+
+def progress(
+    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
+) -> UpdatingProgressPublic:
+    applicant = visible_applicant(session, principal, applicant_id)
+    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+    result = progress_for(session, applicant)
+    return UpdatingProgressPublic(
+        window_start=result.window_start,
+        window_end=result.window_end,
+        window_ends_at=result.window_ends_at,
+        required_days=result.required_days,
+        hours_per_day=result.hours_per_day,
+        days_by_kind=result.days_by_kind,
+        private_study_cap_days=result.private_study_cap_days,
+        private_study_days_counted=result.private_study_days_counted,
+        counted_days=result.counted_days,
+        remaining_days=result.remaining_days,
+        complete=result.complete,
+        excluded=[
+            ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded
+        ],
+    )

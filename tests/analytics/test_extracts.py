@@ -1,0 +1,171 @@
+"""The DfE extracts through the API: built from placements' records, checked, stored, downloaded."""
+
+import csv
+import io
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from services.analytics.app import app as analytics_app
+from services.analytics.extracts_router import placements_client
+from services.analytics.models import ExtractRun
+from services.common.models import AuditEvent
+from services.placements.app import app as placements_app
+from services.placements.census import Vacancies
+from tests.conftest import bearer
+from tests.placements.factory import person, xml_return
+
+COVENTRY, SOLIHULL = "331", "334"
+RECORDS = [
+    person(1),
+    person(2, agency_worker=True, contract_weeks=Decimal("12.0"), role_start_date=date(2024, 3, 1)),
+    person(
+        3, role_end_date=date(2024, 6, 30), reason_leave=1, leaver_destination=1, fte30=None, cases30=None
+    ),
+]
+
+
+@pytest.fixture
+def placements(app_client):
+    client = app_client(placements_app)
+    client.headers["Authorization"] = bearer("service")["Authorization"]
+    for council in (COVENTRY, SOLIHULL):
+        answer = client.post(
+            "/v1/placements/imports",
+            params={"census_year": 2024, "council": council},
+            files={
+                "file": (
+                    "r.xml",
+                    xml_return(2024, council, RECORDS, Vacancies(Decimal("4.50"), Decimal("2.00"), 2)),
+                )
+            },
+        )
+        assert answer.status_code == 201
+    return client
+
+
+@pytest.fixture
+def analytics(app_client, placements):
+    analytics_app.dependency_overrides[placements_client] = lambda: placements
+    return app_client(analytics_app)
+
+
+def run(analytics, auth, **body):
+    return analytics.post("/v1/analytics/extracts", json=body, headers=auth("academy_admin"))
+
+
+def test_a_councils_census_extract_reads_back_through_the_import_as_the_same_records(
+    analytics, placements, auth
+):
+    answer = run(analytics, auth, kind="csww", year=2024, council=COVENTRY)
+    assert answer.status_code == 201
+    extract = answer.json()
+    assert extract["status"] == "succeeded" and extract["errors"] == []
+    assert extract["file_name"] == "csww-331-2024.xml" and extract["media_type"] == "application/xml"
+    content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe"))
+    assert content.headers["content-type"].startswith("application/xml")
+    assert len(content.content) == extract["size"]
+    assert b"<SWENo>SW0000000001</SWENo>" in content.content  # SW + ten digits, as the DfE expects
+    assert b"<FTE30></FTE30>" not in content.content and b"<FTE30/>" not in content.content
+    assert b"<NumberOfVacancies>4.50</NumberOfVacancies>" in content.content
+    again = placements.post(
+        "/v1/placements/imports",
+        params={"census_year": 2024, "council": COVENTRY, "dry_run": "true"},
+        files={"file": ("back.xml", content.content)},
+    )
+    assert again.status_code == 200
+    assert again.json()["summary"]["changes_anything"] is False
+
+
+def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
+    extract = run(analytics, auth, kind="retention", year=2024).json()
+    assert extract["media_type"] == "text/csv" and extract["council"] is None
+    content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth()).text
+    rows = {(row["level"], row["code"]): row for row in csv.DictReader(io.StringIO(content))}
+    api = analytics.get("/v1/analytics/workforce", params={"year": 2024}, headers=auth()).json()["areas"]
+    assert len(rows) == len(api) == 4  # Coventry, Solihull, the region, England
+    for area in api:
+        row = rows[(area["level"], area["code"])]
+        for measure in (
+            "inpost_fte",
+            "inpost_headcount",
+            "turnover_rate_fte",
+            "agency_rate_fte",
+            "vacancy_rate_fte",
+        ):
+            assert row[measure] == ("" if area[measure] is None else str(area[measure]))
+
+
+def test_a_council_sees_and_downloads_only_its_own_extracts(analytics, auth, session):
+    coventry = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    solihull = run(analytics, auth, kind="csww", year=2024, council=SOLIHULL).json()
+    as_solihull = auth("council_hr", council=SOLIHULL)
+    listed = analytics.get("/v1/analytics/extracts", headers=as_solihull).json()
+    assert [e["id"] for e in listed["items"]] == [solihull["id"]]
+    assert (
+        analytics.get(f"/v1/analytics/extracts/{coventry['id']}/content", headers=as_solihull).status_code
+        == 404
+    )
+    assert analytics.get(f"/v1/analytics/extracts/{coventry['id']}", headers=as_solihull).status_code == 404
+    assert (
+        analytics.get(f"/v1/analytics/extracts/{solihull['id']}/content", headers=as_solihull).status_code
+        == 200
+    )
+    downloads = session.exec(select(AuditEvent).where(AuditEvent.action == "download")).all()
+    assert [(d.entity_id, d.council) for d in downloads] == [(solihull["id"], SOLIHULL)]
+    dfe = analytics.get("/v1/analytics/extracts", params={"kind": "csww"}, headers=auth("dfe")).json()
+    assert dfe["total"] == 2
+
+
+def test_only_academy_staff_run_extracts_by_hand(analytics, auth):
+    for role, council in (("dfe", None), ("council_hr", COVENTRY)):
+        answer = analytics.post(
+            "/v1/analytics/extracts",
+            json={"kind": "csww", "year": 2024, "council": COVENTRY},
+            headers=auth(role, council=council),
+        )
+        assert answer.status_code == 403
+    assert (
+        analytics.get("/v1/analytics/extracts", headers=auth("social_worker", worker="SW1")).status_code
+        == 403
+    )
+
+
+def test_an_extract_that_fails_its_check_is_stored_as_failed_with_reasons_and_never_delivered(
+    analytics, placements, auth, session, monkeypatch
+):
+    from services.common.settings import get_settings
+
+    monkeypatch.setattr(
+        "services.analytics.extracts.get_settings",
+        lambda: get_settings().model_copy(update={"extract_outbox_dir": "/tmp/never-used-outbox"}),
+    )
+
+    def corrupting(request: httpx.Request) -> httpx.Response:
+        # placements' export as if its data had an OrgRole outside the code list; the check is real
+        answer = placements.request(
+            request.method,
+            request.url.path,
+            params=request.url.params,
+            content=request.content,
+            headers=dict(request.headers),
+        )
+        if request.url.path.endswith("census.xml"):
+            return httpx.Response(
+                200, content=answer.content.replace(b"<OrgRole>5</OrgRole>", b"<OrgRole>8</OrgRole>", 1)
+            )
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+    analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
+        transport=httpx.MockTransport(corrupting), base_url="http://placements"
+    )
+    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert extract["status"] == "failed"
+    assert any("OrgRole" in reason for reason in extract["errors"])
+    assert extract["delivery_status"] == "none"
+    stored = session.get(ExtractRun, uuid.UUID(extract["id"]))
+    assert stored.status == "failed" and stored.content  # kept, for someone to look at

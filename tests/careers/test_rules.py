@@ -1,0 +1,331 @@
+"""The pure career rules: SWE numbers, the CPD registration year, post-qualifying experience, ASYE
+reviews, requirement checks, and every (state, action) pair of a progression application."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.careers.rules import (
+    ACTORS,
+    EDITABLE,
+    FINAL,
+    OPEN,
+    TRANSITIONS,
+    Action,
+    Actor,
+    ApplicationState,
+    CpdFact,
+    InvalidTransition,
+    LevelChangeFact,
+    Requirement,
+    Spell,
+    WorkerFacts,
+    add_months,
+    check_registration_year,
+    check_requirement,
+    councils_in_post,
+    cpd_hours_last_12_months,
+    current_change,
+    next_rank,
+    next_state,
+    normalise_swe,
+    outcomes_for,
+    post_qualifying_experience,
+    registration_year_ending,
+    registration_year_of,
+    review_order_problem,
+)
+
+S, A = ApplicationState, Action
+
+
+# --- SWE numbers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["SW123", "sw123", " SW 0123 ", "SW000123", "s w 1 2 3"])
+def test_swe_numbers_are_normalised_whatever_the_spelling(raw):
+    assert normalise_swe(raw) == "SW123"
+
+
+@pytest.mark.parametrize("raw", ["", "SW", "SW000", "123", "SWX12", "SW12345678901", "HC123"])
+def test_what_is_not_an_swe_number_is_refused(raw):
+    with pytest.raises(ValueError):
+        normalise_swe(raw)
+
+
+# --- The registration year and the CPD check ---------------------------------------------------
+
+
+def cpd(day: str, peer: bool = False, hours: str = "3") -> CpdFact:
+    return CpdFact(date.fromisoformat(day), Decimal(hours), peer)
+
+
+def test_the_registration_year_runs_from_1_december_to_30_november():
+    assert registration_year_ending(2026) == (date(2025, 12, 1), date(2026, 11, 30))
+    assert registration_year_of(date(2025, 11, 30)) == 2025
+    assert registration_year_of(date(2025, 12, 1)) == 2026
+    assert registration_year_of(date(2026, 6, 15)) == 2026
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+def test_every_day_is_in_exactly_the_registration_year_it_is_named_by(day):
+    starts_on, ends_on = registration_year_ending(registration_year_of(day))
+    assert starts_on <= day <= ends_on
+
+
+def test_two_records_one_peer_reflected_meets_the_requirement():
+    check = check_registration_year([cpd("2026-01-10"), cpd("2026-03-02", peer=True)], date(2026, 6, 15))
+    assert check.met and check.missing == []
+    assert (check.records, check.peer_reflected) == (2, 1)
+
+
+def test_exactly_two_records_with_none_peer_reflected_is_not_met():
+    check = check_registration_year([cpd("2026-01-10"), cpd("2026-03-02")], date(2026, 6, 15))
+    assert not check.met
+    assert check.records == 2 and check.peer_reflected == 0
+    assert check.missing == ["1 more CPD record with peer reflection dated by 2026-11-30"]
+
+
+def test_one_peer_reflected_record_still_needs_a_second_record():
+    check = check_registration_year([cpd("2026-01-10", peer=True)], date(2026, 6, 15))
+    assert not check.met
+    assert check.missing == ["1 more CPD record dated by 2026-11-30"]
+
+
+def test_no_records_says_both_what_is_missing():
+    check = check_registration_year([], date(2026, 6, 15))
+    assert check.missing == [
+        "2 more CPD records dated by 2026-11-30",
+        "1 more CPD record with peer reflection dated by 2026-11-30",
+    ]
+
+
+def test_records_of_another_registration_year_do_not_count():
+    records = [cpd("2025-11-30", peer=True), cpd("2026-12-01", peer=True), cpd("2026-02-01")]
+    check = check_registration_year(records, date(2026, 6, 15))
+    assert (check.records, check.peer_reflected, check.met) == (1, 0, False)
+
+
+@pytest.mark.parametrize(
+    ("today", "days_left"),
+    [
+        (date(2026, 11, 30), 1),  # the last day still counts
+        (date(2026, 11, 29), 2),
+        (date(2025, 12, 1), 365),  # the whole year
+        (date(2026, 12, 1), 0),  # asking about 2026 once it is over
+    ],
+)
+def test_days_left_count_today(today, days_left):
+    assert check_registration_year([], today, year=2026).days_left == days_left
+
+
+def test_hours_of_the_last_12_months_exclude_the_same_day_a_year_ago():
+    records = [cpd("2025-06-15", hours="5"), cpd("2025-06-16", hours="2.5"), cpd("2026-06-15", hours="1")]
+    assert cpd_hours_last_12_months(records, date(2026, 6, 15)) == Decimal("3.5")
+
+
+# --- Post-qualifying experience ----------------------------------------------------------------
+
+
+def spell(council: str, start: str, end: str | None = None, agency: bool = False) -> Spell:
+    return Spell(council, agency, date.fromisoformat(start), date.fromisoformat(end) if end else None)
+
+
+def test_two_spells_at_two_councils_add_up():
+    spells = [spell("330", "2020-01-01", "2021-12-31"), spell("331", "2022-01-01", "2022-12-31")]
+    experience = post_qualifying_experience(spells, date(2026, 6, 15))
+    assert experience.days == 731 + 365
+    assert experience.years == Decimal("3.00")
+    assert experience.councils == ["330", "331"]
+
+
+def test_overlapping_days_count_once_and_agency_spells_count():
+    spells = [
+        spell("330", "2024-01-01", "2024-12-31"),
+        spell("331", "2024-07-01", "2025-06-30", agency=True),  # six months overlap
+    ]
+    assert post_qualifying_experience(spells, date(2026, 6, 15)).days == 366 + 181
+
+
+def test_an_open_spell_runs_to_today_and_the_future_does_not_count():
+    spells = [spell("330", "2026-06-01"), spell("331", "2026-07-01")]
+    assert post_qualifying_experience(spells, date(2026, 6, 15)).days == 15
+
+
+def test_two_calendar_years_are_two_years():
+    experience = post_qualifying_experience([spell("330", "2022-01-01", "2023-12-31")], date(2026, 1, 1))
+    assert experience.years == Decimal("2.00")
+
+
+def test_no_spells_is_no_experience():
+    experience = post_qualifying_experience([], date(2026, 6, 15))
+    assert (experience.days, experience.years, experience.councils) == (0, Decimal("0.00"), [])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4000), st.integers(0, 800), st.booleans(), st.sampled_from(["330", "331", "332"])
+        ),
+        max_size=8,
+    )
+)
+def test_experience_is_the_number_of_distinct_days_worked(raw):
+    origin, today = date(2015, 1, 1), date(2026, 6, 15)
+    spells = [
+        Spell(council, agency, origin + timedelta(days=start), origin + timedelta(days=start + length))
+        for start, length, agency, council in raw
+    ]
+    worked = {
+        s.start_date + timedelta(days=n)
+        for s in spells
+        for n in range((s.end_date - s.start_date).days + 1)
+        if s.start_date + timedelta(days=n) <= today
+    }
+    assert post_qualifying_experience(spells, today).days == len(worked)
+
+
+def test_councils_in_post_today_latest_start_first():
+    spells = [
+        spell("330", "2020-01-01", "2026-01-31"),
+        spell("331", "2026-02-01"),
+        spell("332", "2026-05-01", agency=True),
+        spell("333", "2026-07-01"),  # starts later
+    ]
+    assert councils_in_post(spells, date(2026, 6, 15)) == ["332", "331"]
+
+
+# --- ASYE --------------------------------------------------------------------------------------
+
+
+def test_interim_reviews_say_on_track_and_the_last_one_decides():
+    assert outcomes_for(3) == outcomes_for(6) == outcomes_for(9) == {"on_track", "concerns"}
+    assert outcomes_for(12) == {"passed", "failed"}
+    with pytest.raises(ValueError):
+        outcomes_for(4)
+
+
+def test_asye_reviews_are_recorded_in_order_and_once():
+    assert review_order_problem(3, []) is None
+    assert review_order_problem(6, []) == "record the 3-month review first"
+    assert review_order_problem(12, [3, 6]) == "record the 9-month review first"
+    assert review_order_problem(6, [3, 6]) == "the 6-month review is already recorded"
+    assert review_order_problem(12, [3, 6, 9]) is None
+
+
+def test_review_due_dates_are_whole_months_from_the_start():
+    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert add_months(date(2025, 9, 1), 12) == date(2026, 9, 1)
+
+
+# --- Requirements and levels -------------------------------------------------------------------
+
+
+EXPERIENCED = Requirement(
+    Decimal(2), Decimal(30), ["reflective_account", "service_user_feedback", "manager_endorsement"], "panel"
+)
+
+
+def test_every_requirement_is_checked_and_what_is_missing_is_said():
+    facts = WorkerFacts(Decimal("1.50"), Decimal("12.5"), frozenset({"reflective_account"}))
+    checks = check_requirement(EXPERIENCED, facts)
+    assert [(c.requirement, c.evidence_kind, c.met) for c in checks] == [
+        ("post_qualifying_years", None, False),
+        ("cpd_hours_last_12_months", None, False),
+        ("evidence", "reflective_account", True),
+        ("evidence", "service_user_feedback", False),
+        ("evidence", "manager_endorsement", False),
+    ]
+    assert [c.missing for c in checks if not c.met] == [
+        "0.50 more years of post-qualifying experience",
+        "17.5 more hours of CPD in the last 12 months",
+        "feedback from people who use services",
+        "the manager's endorsement",
+    ]
+
+
+def test_requirements_met_exactly_at_the_minimum():
+    facts = WorkerFacts(
+        Decimal("2.00"),
+        Decimal("30"),
+        frozenset({"reflective_account", "service_user_feedback", "manager_endorsement"}),
+    )
+    assert all(check.met and check.missing is None for check in check_requirement(EXPERIENCED, facts))
+
+
+def test_the_level_in_force_is_the_latest_effective_by_today():
+    changes = [
+        LevelChangeFact(3, date(2022, 1, 1), 0),
+        LevelChangeFact(4, date(2026, 7, 1), 1),  # approved with a later effective date
+        LevelChangeFact(9, date(2024, 1, 1), 2),
+        LevelChangeFact(5, date(2024, 1, 1), 3),  # the later of two on one day
+    ]
+    assert current_change(changes, date(2026, 6, 15)).order == 3
+    assert current_change(changes, date(2026, 7, 1)).order == 1
+    assert current_change(changes, date(2021, 1, 1)) is None
+
+
+def test_the_next_rank_is_the_smallest_above_and_none_at_the_top():
+    ranks = [1, 2, 3, 4, 5, 5, 5, 6]
+    assert next_rank(ranks, 4) == 5
+    assert next_rank(ranks, 5) == 6
+    assert next_rank(ranks, 6) is None
+    assert next_rank(ranks, None) == 1
+
+
+# --- Progression applications: every (state, action) pair ------------------------------------
+
+EXPECTED = {
+    (S.draft, A.submit): S.submitted,
+    (S.draft, A.withdraw): S.withdrawn,
+    (S.submitted, A.endorse): S.endorsed,
+    (S.submitted, A.return_): S.returned,
+    (S.submitted, A.withdraw): S.withdrawn,
+    (S.returned, A.submit): S.submitted,
+    (S.returned, A.withdraw): S.withdrawn,
+    (S.endorsed, A.approve): S.approved,
+    (S.endorsed, A.decline): S.declined,
+    (S.endorsed, A.withdraw): S.withdrawn,
+}
+ALL_PAIRS = [(state, action) for state in ApplicationState for action in Action]
+
+
+@pytest.mark.parametrize(("state", "action"), ALL_PAIRS, ids=[f"{s.value}-{a.value}" for s, a in ALL_PAIRS])
+def test_every_state_and_action(state, action):
+    if (state, action) in EXPECTED:
+        assert next_state(state, action) is EXPECTED[(state, action)]
+    else:
+        with pytest.raises(InvalidTransition, match=f"that is {state.value} cannot be"):
+            next_state(state, action)
+
+
+def test_the_transition_table_is_exactly_the_expected_one():
+    assert TRANSITIONS == EXPECTED
+    assert len(ALL_PAIRS) == 42
+
+
+def test_approved_declined_and_withdrawn_are_final_and_say_so():
+    assert {S.approved, S.declined, S.withdrawn} == FINAL
+    assert {S.draft, S.submitted, S.returned, S.endorsed} == OPEN
+    with pytest.raises(InvalidTransition, match="it is final"):
+        next_state(S.declined, A.submit)
+
+
+def test_an_invalid_transition_names_the_allowed_ones():
+    with pytest.raises(InvalidTransition, match="it can be: endorse, return, withdraw"):
+        next_state(S.submitted, A.approve)
+
+
+def test_who_takes_each_action():
+    assert {
+        A.submit: Actor.worker,
+        A.withdraw: Actor.worker,
+        A.endorse: Actor.council,
+        A.return_: Actor.council,
+        A.approve: Actor.panel,
+        A.decline: Actor.panel,
+    } == ACTORS
+    assert {S.draft, S.returned} == EDITABLE
