@@ -59,9 +59,7 @@ def _finished_year(census_year: int) -> int:
         ends = census_reference_date(census_year).isoformat()
         raise InvalidInput(
             f"Census year {census_year} has not ended yet (it ends {ends}).",
-            errors=[
-                {"loc": ["query", "census_year"], "code": "census_year_not_ended", "message": "not ended"}
-            ],
+            errors=[{"loc": ["query", "census_year"], "code": "census_year_not_ended", "message": "not ended"}],
         )
     return census_year
 
@@ -116,9 +114,7 @@ def import_census_file(
     if outcome.batch_id:
         audit(session, principal, "import", "import_batch", str(outcome.batch_id), request.state.request_id)
     report = _report(outcome)
-    return JSONResponse(
-        report.model_dump(mode="json"), status_code=201 if outcome.status == "applied" else 200
-    )
+    return JSONResponse(report.model_dump(mode="json"), status_code=201 if outcome.status == "applied" else 200)
 
 
 def _report(outcome: imports.ImportOutcome) -> ImportReport:
@@ -149,17 +145,13 @@ def _batch(session, principal, import_id: uuid.UUID) -> ImportBatch:
 
 
 @router.get("/imports", response_model=Page[ImportHistoryItem], tags=["imports"])
-def import_history(
-    session: SessionDep, principal: CurrentPrincipal, page: PageDep, council: CouncilCode = None
-):
+def import_history(session: SessionDep, principal: CurrentPrincipal, page: PageDep, council: CouncilCode = None):
     rows, total = paginate(session, imports.newest_first(council_to_read(principal, council)), page)
     return make_page([_history_item(row) for row in rows], total, page)
 
 
 @router.get("/imports/{import_id}", response_model=ImportHistoryItem, tags=["imports"])
-def import_detail(
-    import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> ImportHistoryItem:
+def import_detail(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ImportHistoryItem:
     return _history_item(_batch(session, principal, import_id))
 
 
@@ -179,9 +171,7 @@ def import_report_csv(import_id: uuid.UUID, session: SessionDep, principal: Curr
     )
 
 
-@router.get(
-    "/exports/census.csv", tags=["imports"], response_class=Response, summary="A year's records as census CSV"
-)
+@router.get("/exports/census.csv", tags=["imports"], response_class=Response, summary="A year's records as census CSV")
 def export_census_csv(
     request: Request,
     session: SessionDep,
@@ -229,19 +219,20 @@ def export_census_xml(
     target = council_to_read(principal, council)
     if target is None:
         raise InvalidInput("Name the council (DfE code) with council=CODE.")
-    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
-    swe_numbers: set[str] = set()
+    spooled = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - closed by the response
 
     def records():
+        read: list[str] = []  # audited a thousand at a time, so memory does not grow with the council
         for record in imports.held_in_year(session, target, census_year):
-            swe_numbers.add(record.swe_number)
+            read.append(record.swe_number)
+            if len(read) == 1000:
+                audit(session, principal, "export", "worker_swe", read, request.state.request_id)
+                read = []
             yield record
+        audit(session, principal, "export", "worker_swe", read, request.state.request_id)
 
-    census_return = CensusReturn(
-        census_year, target, imports.vacancies_for(session, target, census_year), records()
-    )
+    census_return = CensusReturn(census_year, target, imports.vacancies_for(session, target, census_year), records())
     write_census_xml(census_return, spooled, generated_at=datetime.now(UTC))
-    audit(session, principal, "export", "worker_swe", sorted(swe_numbers), request.state.request_id)
     spooled.seek(0)
     name = f"csww-{target}-{census_year}.xml"
     return StreamingResponse(
