@@ -75,8 +75,11 @@ def seed(
 ) -> None:
     """Load reference data, and with --demo the synthetic workforce of the 14 councils, 2017 to 2025."""
     migrate()
-    if not demo:
-        return
+    if demo:
+        _seed_demo_workforce()
+
+
+def _seed_demo_workforce() -> None:
     from rich.progress import Progress
 
     from futuresocial.demo_workforce import YEARS, seed_demo_workforce
@@ -90,7 +93,7 @@ def seed(
 
 @app.command()
 def up(
-    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Create demo credentials")] = True,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load the demo workforce (if empty), demo credentials")] = True,
 ) -> None:
     """Migrate, then run the gateway and the four services until Ctrl-C."""
     from futuresocial import runner
@@ -105,7 +108,7 @@ def up(
         from futuresocial.demo import demo_credentials
 
         if _workforce_is_empty():
-            seed(demo=True)
+            _seed_demo_workforce()
 
         with _session() as session:
             credentials = demo_credentials(session)

@@ -8,7 +8,22 @@ from gateway.credentials import create_client, create_user, reset_client_secret,
 from gateway.models import ApiClient, UserAccount
 from services.common.auth import Role
 
-DEMO_WORKER_SWE = "SW900001"
+FALLBACK_WORKER_SWE = "SW9000000001"
+
+
+def _demo_worker(session: Session) -> str:
+    """A social worker of the demo workforce in post at Birmingham, so their own screens show something."""
+    from sqlalchemy import text
+
+    found = session.execute(
+        text(
+            "SELECT w.swe_number FROM worker w JOIN employment e ON e.worker_id = w.id "
+            "WHERE e.council = '330' AND e.end_date IS NULL AND e.agency = :agency "
+            "ORDER BY w.swe_number LIMIT 1"
+        ),
+        {"agency": False},
+    ).first()
+    return found[0] if found else FALLBACK_WORKER_SWE
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ def demo_credentials(session: Session) -> list[DemoCredential]:
         _client(session, "demo Birmingham HR system", Role.council_hr, "330"),
         _client(session, "demo DfE extracts", Role.dfe, None),
         _user(session, "demo.admin", Role.academy_admin),
-        _user(session, "demo.worker", Role.social_worker, council="330", worker=DEMO_WORKER_SWE),
+        _user(session, "demo.worker", Role.social_worker, council="330", worker=_demo_worker(session)),
     ]
     session.commit()
     return credentials

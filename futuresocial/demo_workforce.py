@@ -135,9 +135,7 @@ class Workforce:
         rng.shuffle(stock)
         needed = in_post - started_in_post + stock_leavers
         while len(stock) < needed:  # someone the previous return did not hold
-            stock.append(
-                Spell(self.person(year), self.day_in(date(year - 15, 1, 1), first - timedelta(days=365)))
-            )
+            stock.append(Spell(self.person(year), self.day_in(date(year - 15, 1, 1), first - timedelta(days=365))))
         stock = stock[:needed]
         plan.in_post = stock[: in_post - started_in_post]
         plan.leavers = [Spell(s.person, s.start) for s in stock[in_post - started_in_post :]]
@@ -147,9 +145,7 @@ class Workforce:
         plan.starters_in_post = [None] * started_in_post  # filled by movers and new people
         for _ in range(started_and_left):
             start = self.day_in(first, last - timedelta(days=30))
-            plan.starters_left.append(
-                Spell(self.person(year), start, self.day_in(start + timedelta(days=7), last))
-            )
+            plan.starters_left.append(Spell(self.person(year), start, self.day_in(start + timedelta(days=7), last)))
         agency_stock = self.agency_pool.get(council, [])
         rng.shuffle(agency_stock)
         plan.agency = agency_stock[: target["agency_headcount"]]
@@ -164,9 +160,7 @@ class Workforce:
         rng.shuffle(movers)
         for plan in plans:
             for index in range(len(plan.starters_in_post)):
-                mover = (
-                    next((m for m in movers if m[0] != plan.council), None) if rng.random() < 0.3 else None
-                )
+                mover = next((m for m in movers if m[0] != plan.council), None) if rng.random() < 0.3 else None
                 if mover:
                     movers.remove(mover)
                     start = mover[1].end + timedelta(days=rng.randint(7, 90))
@@ -189,9 +183,7 @@ class Workforce:
         left_starters_fte = min(left_starters_fte, t["starters_fte"], t["leavers_fte"])
         left_starters = distribute(rng, left_starters_fte, len(plan.starters_left), LO, HI)
         stock_leavers = distribute(rng, t["leavers_fte"] - sum(left_starters), len(leavers), LO, HI)
-        starters_fte = distribute(
-            rng, t["starters_fte"] - sum(left_starters), len(plan.starters_in_post), LO, HI
-        )
+        starters_fte = distribute(rng, t["starters_fte"] - sum(left_starters), len(plan.starters_in_post), LO, HI)
         # case holders among the employed and the agency workers
         agency_holders = round(len(plan.agency) * 0.9)
         agency_holder_fte = t["agency_fte"] * agency_holders // max(1, len(plan.agency))
@@ -201,9 +193,7 @@ class Workforce:
         employed_holder_fte = t["case_holders_fte"] - sum(agency_fte[:agency_holders])
         average = t["inpost_fte"] / max(1, len(employed))
         holders = min(len(employed), max(0, round(employed_holder_fte / max(average, 1))))
-        while holders < len(employed) and (t["inpost_fte"] - employed_holder_fte) < LO * (
-            len(employed) - holders
-        ):
+        while holders < len(employed) and (t["inpost_fte"] - employed_holder_fte) < LO * (len(employed) - holders):
             holders += 1
         while holders > 0 and employed_holder_fte < LO * holders:
             holders -= 1
@@ -211,9 +201,7 @@ class Workforce:
             rng, t["inpost_fte"] - employed_holder_fte, len(employed) - holders, LO, HI
         )
         cases = distribute(rng, t["cases"], holders + agency_holders, 1, max(1, t["cases"]))
-        days_lost = distribute(
-            rng, t["working_days_lost_fte"], len(employed), 0, max(0, t["working_days_lost_fte"])
-        )
+        days_lost = distribute(rng, t["working_days_lost_fte"], len(employed), 0, max(0, t["working_days_lost_fte"]))
         starter_fte = dict(zip((id(s) for s in plan.starters_in_post), starters_fte, strict=True))
         for index, spell in enumerate(employed):
             holds_cases = index < holders
@@ -243,9 +231,7 @@ class Workforce:
         count = min(len(spells), -(-excess_fte // HI) + 1)
         return [Spell(s.person, s.start - timedelta(days=1), s.end) for s in self.rng.sample(spells, count)]
 
-    def _record(
-        self, spell: Spell, *, agency, fte, fte30, role, cases, days_lost, absent, year
-    ) -> CensusRecord:
+    def _record(self, spell: Spell, *, agency, fte, fte30, role, cases, days_lost, absent, year) -> CensusRecord:
         rng, person, first = self.rng, spell.person, census_year_start(year)
         started = spell.start >= first
         leaving = spell.end is not None
@@ -261,13 +247,9 @@ class Workforce:
             step_up_grad=person.step_up,
             org_role=role,
             role_start_date=spell.start,
-            start_origin=(2 if spell.moving else rng.choice([1, 1, 4, 5, 6, 7, 9]))
-            if started and not agency
-            else None,
+            start_origin=(2 if spell.moving else rng.choice([1, 1, 4, 5, 6, 7, 9])) if started and not agency else None,
             role_end_date=spell.end,
-            leaver_destination=(1 if spell.moving else rng.choice([2, 3, 4, 5, 6, 6, 8]))
-            if leaving
-            else None,
+            leaver_destination=(1 if spell.moving else rng.choice([2, 3, 4, 5, 6, 6, 8])) if leaving else None,
             reason_leave=(1 if spell.moving else rng.choice([1, 1, 1, 5, 2, 8])) if leaving else None,
             fte30=fte30,
             cases30=cases,
@@ -275,9 +257,7 @@ class Workforce:
             contract_weeks=Decimal(rng.randint(12, 52)) if agency else None,
             frontline_grad=person.frontline,
             absent_30_sept=absent if not agency and not leaving else None,
-            reason_absence=rng.choice(["SIC", "MAT", "OTH"])
-            if absent and not agency and not leaving
-            else None,
+            reason_absence=rng.choice(["SIC", "MAT", "OTH"]) if absent and not agency and not leaving else None,
             kss_status=rng.choice([None, None, None, 1, 2, 3]) if not agency else None,
         )
 

@@ -85,9 +85,7 @@ def supervise(processes: dict[str, subprocess.Popen]) -> int:
     while not stopping:
         dead = [name for name, process in processes.items() if process.poll() is not None]
         if dead:
-            print(
-                f"futuresocial: {', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr
-            )
+            print(f"futuresocial: {', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr)
             exit_code = 1
             break
         time.sleep(0.2)

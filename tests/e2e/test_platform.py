@@ -134,6 +134,8 @@ def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "FUTURESOCIAL_DATABASE_URL": database_url,
         "FUTURESOCIAL_KEYS_DIR": str(folder / "keys"),
         "FUTURESOCIAL_HOST": HOST,
+        "FUTURESOCIAL_SCHEDULER_START_DELAY_SECONDS": "1",
+        "FUTURESOCIAL_SCHEDULER_INTERVAL_SECONDS": "5",
         **{f"FUTURESOCIAL_{app.upper()}_PORT": str(port) for app, port in ports.items()},
     }
     futuresocial(env, folder, "migrate")
@@ -141,9 +143,7 @@ def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         futuresocial(env, folder, "clients", "create", "--role", "council_hr", "--council", COUNCIL).stdout
     )
     user = last_json_line(
-        futuresocial(
-            env, folder, "users", "create", "--username", "e2e.admin", "--role", "academy_admin"
-        ).stdout
+        futuresocial(env, folder, "users", "create", "--username", "e2e.admin", "--role", "academy_admin").stdout
     )
     platform = Platform(
         folder=folder,
@@ -184,9 +184,7 @@ def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     except subprocess.TimeoutExpired:
         os.killpg(platform.process.pid, signal.SIGKILL)
         platform.process.wait()
-        raise AssertionError(
-            f"`futuresocial up` did not stop within {STOP_TIMEOUT:g} s of SIGINT\n{platform.output()}"
-        )
+        raise AssertionError(f"`futuresocial up` did not stop within {STOP_TIMEOUT:g} s of SIGINT\n{platform.output()}")
     still = [app for app, port in ports.items() if is_listening(port)]
     if still:
         with contextlib.suppress(ProcessLookupError):
@@ -241,9 +239,7 @@ def test_a_council_hr_system_gets_a_token_with_client_credentials_sent_as_a_form
 
 
 def test_a_person_gets_a_token_with_their_password(platform: Platform, gateway: httpx.Client) -> None:
-    answer = get_token(
-        platform.gateway, grant_type="password", username=platform.username, password=platform.password
-    )
+    answer = get_token(platform.gateway, grant_type="password", username=platform.username, password=platform.password)
     assert answer.status_code == 200, answer.text
     token = answer.json()["access_token"]
     me = gateway.get("/v1/careers/whoami", headers={"Authorization": f"Bearer {token}"})
@@ -274,9 +270,7 @@ def test_every_service_knows_the_caller_through_the_gateway(
     assert body["council"] == COUNCIL
 
 
-def test_placements_lists_the_fourteen_academy_councils(
-    gateway: httpx.Client, hr_headers: dict[str, str]
-) -> None:
+def test_placements_lists_the_fourteen_academy_councils(gateway: httpx.Client, hr_headers: dict[str, str]) -> None:
     answer = gateway.get("/v1/placements/councils", params={"member": "true"}, headers=hr_headers)
     assert answer.status_code == 200, answer.text
     assert answer.json()["total"] == 14
@@ -325,9 +319,7 @@ def test_a_request_without_an_id_is_given_one(gateway: httpx.Client, hr_headers:
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)
-def test_a_service_called_directly_without_a_token_refuses_with_a_problem(
-    platform: Platform, service: str
-) -> None:
+def test_a_service_called_directly_without_a_token_refuses_with_a_problem(platform: Platform, service: str) -> None:
     answer = httpx.get(f"{platform.url(service)}/v1/{service}/whoami", timeout=10)
     assert_problem(answer, 401)
 
@@ -390,3 +382,33 @@ def test_a_service_that_is_down_answers_503_quickly_while_the_others_still_work(
         assert ready.status_code == 503
         assert ready.json()["upstreams"]["placements"] != "ok"
         assert ready.json()["upstreams"]["careers"] == "ok"
+
+
+def test_careers_reads_a_workers_experience_from_placements_over_http_with_a_service_token(
+    gateway: httpx.Client, hr_headers: dict[str, str]
+) -> None:
+    spell = {"swe_number": "SW4242", "council": COUNCIL, "start_date": "2019-03-01", "agency": False, "org_role": 5}
+    created = gateway.post("/v1/placements/employments", json=spell, headers=hr_headers)
+    assert created.status_code == 201, created.text
+    record = gateway.post(
+        "/v1/careers/workers",
+        json={"swe_number": "sw 0004242", "level": "social_worker", "effective_on": "2020-03-01"},
+        headers=hr_headers,
+    )
+    assert record.status_code == 201, record.text
+    experience = record.json()["experience"]
+    assert experience["councils"] == [COUNCIL] and float(experience["years"]) >= 7
+
+
+def test_the_analytics_process_produces_the_scheduled_extracts(platform: Platform, gateway: httpx.Client) -> None:
+    token = get_token(platform.gateway, grant_type="password", username=platform.username, password=platform.password)
+    admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    deadline = time.monotonic() + 90
+    while True:
+        listed = gateway.get("/v1/analytics/extracts", params={"kind": "csww", "limit": 100}, headers=admin).json()
+        if listed["total"] >= 14 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert listed["total"] >= 14, listed
+    assert {extract["status"] for extract in listed["items"]} == {"succeeded"}
+    assert {extract["trigger"] for extract in listed["items"]} == {"schedule"}
