@@ -13,9 +13,10 @@ from datetime import date
 import httpx
 from sqlmodel import Session
 
-from services.analytics import workforce
+from services.analytics import retention, workforce
 from services.analytics.measures import MEASURE_NAMES
 from services.analytics.models import ExtractRun
+from services.analytics.workforce_sql import census_reference_date
 from services.common.auth import Principal, Role
 from services.common.errors import InvalidInput
 from services.common.service_client import call
@@ -71,18 +72,34 @@ def _csww(placements: httpx.Client, council: str, period: Period) -> tuple[bytes
     return content, []
 
 
+RETENTION_MEASURES = (
+    "retention_rate_fte", "retention_rate_headcount", "regional_retention_rate_fte",
+    "regional_retention_rate_headcount", "stability_index",
+)  # fmt: skip
+
+
 def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
-    """Each member council, the region and England with the DfE measures (and, for a census year,
-    the regional retention measures): the same figures as the analytics API."""
+    """Each member council, the region and England with the DfE measures, and the councils and the
+    region with the regional retention measures: the same figures as the analytics API. For the 12
+    months to a date, the retention measures are those of the last census year ended by then."""
     as_of = {"as_of": period.as_of} if period.as_of else {}
     areas = workforce.workforce_areas(session, SYSTEM, [period.census_year], None, **as_of)
+    retention_year = period.census_year if period.as_of is None or period.as_of.month == 9 else period.census_year - 1
+    if period.as_of is not None and period.as_of < census_reference_date(retention_year):
+        retention_year -= 1
+    kept = retention.retention_report(session, SYSTEM, retention_year, None, get_settings().movement_window_days)
+    retained = {(area.level, area.code): area for area in kept.areas}
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(["period", "level", "code", "name", *MEASURE_NAMES])
+    writer.writerow(["period", "level", "code", "name", *MEASURE_NAMES, "retention_census_year", *RETENTION_MEASURES])
     for area in areas:
         row = area.model_dump()
         figures = ("" if row[name] is None else row[name] for name in MEASURE_NAMES)
-        writer.writerow([period.key, area.level, area.code, area.name, *figures])
+        other = retained.get((area.level, area.code))
+        kept_figures = (
+            "" if other is None or getattr(other, m) is None else getattr(other, m) for m in RETENTION_MEASURES
+        )
+        writer.writerow([period.key, area.level, area.code, area.name, *figures, retention_year, *kept_figures])
     return out.getvalue().encode(), []
 
 

@@ -98,6 +98,13 @@ def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
             "vacancy_rate_fte",
         ):
             assert row[measure] == ("" if area[measure] is None else str(area[measure]))
+    kept = analytics.get("/v1/analytics/retention", params={"year": 2024}, headers=auth()).json()["areas"]
+    assert kept
+    for area in kept:
+        row = rows[(area["level"], area["code"])]
+        assert row["retention_census_year"] == "2024"
+        for measure in ("retention_rate_fte", "regional_retention_rate_headcount", "stability_index"):
+            assert row[measure] == ("" if area[measure] is None else str(area[measure]))
 
 
 def test_a_council_sees_and_downloads_only_its_own_extracts(analytics, auth, session):
