@@ -24,10 +24,28 @@ FieldKind = Literal["flag", "code", "code_text", "decimal", "count", "date", "te
 
 MAX_PROBLEM_VALUE = 100
 UTF8_BOM = b"\xef\xbb\xbf"
-ETHNICITY_CODES = frozenset({
-    "WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
-    "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
-})
+ETHNICITY_CODES = frozenset(
+    {
+        "WBRI",
+        "WIRI",
+        "WOTH",
+        "MWBC",
+        "MWBA",
+        "MWAS",
+        "MOTH",
+        "AIND",
+        "APKN",
+        "ABAN",
+        "AOTH",
+        "BCRB",
+        "BAFR",
+        "BOTH",
+        "CHNE",
+        "OOTH",
+        "REFU",
+        "NOBT",
+    }
+)
 ABSENCE_CODES = frozenset({"MAT", "OTH", "PUB", "SIC", "TRN", "UNA", "UNP"})
 PLAUSIBLE_AGES = range(18, 81)
 
@@ -57,6 +75,11 @@ class CensusField:
 
     def format(self, value: Any) -> str:
         return _FORMATTERS[self.kind](self, value)
+
+
+# The largest values the database columns hold (int4, Numeric(9,2)): a bigger one is bad input.
+_MAX_COUNT = 2_147_483_647
+_MAX_FTE_TOTAL = Decimal("9999999.99")
 
 
 def _census(element: str, kind: FieldKind, **options: Any) -> Any:
@@ -95,12 +118,12 @@ class CensusRecord:
     leaver_destination: int | None = _census("LeaverDestination", "code", codes=_codes(1, 9))
     reason_leave: int | None = _census("ReasonLeave", "code", codes=_codes(1, 10))
     fte30: Decimal | None = _census("FTE30", "decimal", places=6, low=_ZERO, high=_ONE)
-    cases30: int | None = _census("Cases30", "count")
+    cases30: int | None = _census("Cases30", "count", high=Decimal(_MAX_COUNT))
     working_days_lost: Decimal | None = _census(
         "WorkingDaysLost", "decimal", places=2, fixed_places=True, low=_ZERO, high=Decimal(366)
     )
     contract_weeks: Decimal | None = _census(
-        "ContractWeeks", "decimal", places=1, fixed_places=True, low=_ZERO
+        "ContractWeeks", "decimal", places=1, fixed_places=True, low=_ZERO, high=Decimal("99999.9")
     )
     frontline_grad: bool | None = _census("FrontlineGrad", "flag")
     absent_30_sept: bool | None = _census("Absat30Sept", "flag")
@@ -114,12 +137,12 @@ class Vacancies:
     """The council-level LALevelVacancies block."""
 
     number_of_vacancies: Decimal | None = _census(
-        "NumberOfVacancies", "decimal", required=True, places=2, fixed_places=True, low=_ZERO
+        "NumberOfVacancies", "decimal", required=True, places=2, fixed_places=True, low=_ZERO, high=_MAX_FTE_TOTAL
     )
     agency_fte_covering: Decimal | None = _census(
-        "NoAgencyFTE", "decimal", required=True, places=2, fixed_places=True, low=_ZERO
+        "NoAgencyFTE", "decimal", required=True, places=2, fixed_places=True, low=_ZERO, high=_MAX_FTE_TOTAL
     )
-    agency_headcount: int | None = _census("NoAgencyHeadcount", "count", required=True)
+    agency_headcount: int | None = _census("NoAgencyHeadcount", "count", required=True, high=Decimal(_MAX_COUNT))
 
 
 def _table(cls: type) -> dict[str, CensusField]:
@@ -193,6 +216,8 @@ def _parse_count(spec: CensusField, text: str) -> int:
     value = _parse_int(spec, text)
     if value < 0:
         raise _Invalid("out_of_range", f"{spec.element} cannot be negative")
+    if spec.high is not None and value > spec.high:
+        raise _Invalid("out_of_range", f"{spec.element} must be at most {spec.high}")
     return value
 
 
@@ -200,9 +225,7 @@ def _parse_decimal(spec: CensusField, text: str) -> Decimal:
     if not _DECIMAL.fullmatch(text):
         raise _Invalid("invalid_number", f"{spec.element} must be a decimal number such as 0.5")
     if len(text.partition(".")[2].rstrip("0")) > spec.places:
-        raise _Invalid(
-            "too_many_decimal_places", f"{spec.element} allows at most {spec.places} decimal places"
-        )
+        raise _Invalid("too_many_decimal_places", f"{spec.element} allows at most {spec.places} decimal places")
     value = Decimal(text)
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         bounds = f"between {spec.low} and {spec.high}" if spec.high is not None else f"at least {spec.low}"
@@ -360,9 +383,7 @@ def parse_census(data: bytes, *, kind: FileKind | None = None, census_year: int,
     return ParseResult(CensusReturn(census_year, council, vacancies, records), problems)
 
 
-def iter_census(
-    data: bytes, *, kind: FileKind | None = None, census_year: int, council: str
-) -> Iterator[CensusItem]:
+def iter_census(data: bytes, *, kind: FileKind | None = None, census_year: int, council: str) -> Iterator[CensusItem]:
     """Read and check a census file as a stream of records, the vacancy block and problems.
 
     A record's problems come just before it. Memory stays flat but for one entry per record kept
@@ -391,13 +412,11 @@ def _encoding_problem(body: bytes, kind: FileKind) -> Problem | None:
     if kind == "xml" and (declared := _XML_ENCODING.match(body[:200])):
         name = declared.group(1).decode("ascii", "replace")
         if name.lower() not in ("utf-8", "utf8"):
-            return Problem(
-                "line 1", None, name, "bad_encoding", f"the file declares encoding {name}; it must be UTF-8"
-            )
+            return Problem("line 1", None, name, "bad_encoding", f"the file declares encoding {name}; it must be UTF-8")
     # Checked in chunks so a large file is not held twice, as bytes and as text.
     decoder = codecs.getincrementaldecoder("utf-8")()
     for offset in range(0, len(body), _CHUNK):
-        chunk = body[offset:offset + _CHUNK]
+        chunk = body[offset : offset + _CHUNK]
         try:
             decoder.decode(chunk, final=offset + _CHUNK >= len(body))
         except UnicodeDecodeError as exc:
@@ -405,7 +424,10 @@ def _encoding_problem(body: bytes, kind: FileKind) -> Problem | None:
             at = offset - carried + exc.start
             line = body.count(b"\n", 0, at) + 1
             return Problem(
-                f"line {line}", None, None, "bad_encoding",
+                f"line {line}",
+                None,
+                None,
+                "bad_encoding",
                 f"the file is not UTF-8 (byte 0x{body[at]:02x} on line {line}); save it as UTF-8",
             )
     return None
@@ -465,50 +487,65 @@ class _Checker:
             attrs[_ATTRS[element]] = value
         for element in REQUIRED_ELEMENTS:
             if element not in values:
-                problems.append(
-                    Problem(location, element, None, "missing_required", f"{element} is required")
-                )
+                problems.append(Problem(location, element, None, "missing_required", f"{element} is required"))
         record = CensusRecord(**attrs, location=location)
         problems.extend(self._across_fields(record, values, number))
         problems.append(record)
         return problems
 
-    def _across_fields(
-        self, record: CensusRecord, values: dict[str, str | None], number: int
-    ) -> Iterator[Problem]:
+    def _across_fields(self, record: CensusRecord, values: dict[str, str | None], number: int) -> Iterator[Problem]:
         location, year = record.location, self.census_year
         start, end = record.role_start_date, record.role_end_date
         if end is not None and not self.year_start <= end <= self.reference_date:
             yield Problem(
-                location, "RoleEndDate", end.isoformat(), "date_outside_census_year",
+                location,
+                "RoleEndDate",
+                end.isoformat(),
+                "date_outside_census_year",
                 f"RoleEndDate must fall in census year {year} ({self.year_start} to {self.reference_date})",
             )
         if start is not None and start > self.reference_date:
             yield Problem(
-                location, "RoleStartDate", start.isoformat(), "start_after_reference_date",
+                location,
+                "RoleStartDate",
+                start.isoformat(),
+                "start_after_reference_date",
                 f"RoleStartDate is after the census reference date {self.reference_date}",
             )
         if start is not None and end is not None and end < start:
             yield Problem(
-                location, "RoleEndDate", end.isoformat(), "end_before_start",
+                location,
+                "RoleEndDate",
+                end.isoformat(),
+                "end_before_start",
                 f"RoleEndDate is before RoleStartDate {start}",
             )
         if "RoleEndDate" not in values:
             for element in ("LeaverDestination", "ReasonLeave"):
                 if element in values:
                     yield Problem(
-                        location, element, values[element], "leaver_fields_without_end_date",
+                        location,
+                        element,
+                        values[element],
+                        "leaver_fields_without_end_date",
                         f"{element} is given but RoleEndDate is not: only leavers have one",
                     )
         else:
             if "ReasonLeave" not in values:
                 yield Problem(
-                    location, "ReasonLeave", None, "missing_reason_leave",
-                    "a leaver (RoleEndDate given) should have a ReasonLeave", "warning",
+                    location,
+                    "ReasonLeave",
+                    None,
+                    "missing_reason_leave",
+                    "a leaver (RoleEndDate given) should have a ReasonLeave",
+                    "warning",
                 )
             if record.agency_worker:
                 yield Problem(
-                    location, "RoleEndDate", values["RoleEndDate"], "agency_worker_with_end_date",
+                    location,
+                    "RoleEndDate",
+                    values["RoleEndDate"],
+                    "agency_worker_with_end_date",
                     "agency workers in the return are those in post on 30 September, so have no RoleEndDate",
                     "warning",
                 )
@@ -517,14 +554,21 @@ class _Checker:
             age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
             if age not in PLAUSIBLE_AGES:
                 yield Problem(
-                    location, "PersonBirthDate", born.isoformat(), "implausible_age",
-                    f"PersonBirthDate gives an age of {age} on {ref}; check it", "warning",
+                    location,
+                    "PersonBirthDate",
+                    born.isoformat(),
+                    "implausible_age",
+                    f"PersonBirthDate gives an age of {age} on {ref}; check it",
+                    "warning",
                 )
         if record.swe_number is not None and start is not None:
             first = self.seen.setdefault(f"{record.swe_number} {start.toordinal()}", number)
             if first != number:
                 yield Problem(
-                    location, "SWENo", record.swe_number, "duplicate_record",
+                    location,
+                    "SWENo",
+                    record.swe_number,
+                    "duplicate_record",
                     f"the same worker ({record.swe_number}) and RoleStartDate {start} are already at "
                     f"{self.location(first)}",
                 )
@@ -551,9 +595,7 @@ class _Checker:
             location = f"/Message/LALevelVacancies/{element}"
             text = (block.findtext(element) or "").strip()
             if not text:
-                yield Problem(
-                    location, element, None, "missing_required", f"the vacancy block needs {element}"
-                )
+                yield Problem(location, element, None, "missing_required", f"the vacancy block needs {element}")
                 continue
             try:
                 attrs[spec.attr] = spec.parse(text)
@@ -565,31 +607,49 @@ class _Checker:
 _XML_FEED = 16 * 1024  # bytes fed to the parser at a time, as ElementTree's iterparse reads them
 
 
+def _ns(name: str) -> str:
+    """expat's spelling of a namespaced name (uri}name) as ElementTree's ({uri}name)."""
+    return "{" + name if "}" in name else name
+
+
 class _WrongRoot(Exception):
     """Stops the parser at a root element that is not a census Message."""
 
 
+# defusedxml's guards (its DefusedXMLParser sets the same handlers, raising the same exceptions).
 def _refuse_dtd(name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool) -> None:
     raise DTDForbidden(name, sysid, pubid)
 
 
-def _refuse_entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name) -> None:  # noqa: ANN001
+def _refuse_entity(
+    name: str,
+    is_parameter_entity: bool,
+    value: str | None,
+    base: str | None,
+    sysid: str | None,
+    pubid: str | None,
+    notation_name: str | None,
+) -> None:
     raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
 
 
-def _refuse_unparsed_entity(name, base, sysid, pubid, notation_name) -> None:  # noqa: ANN001
+def _refuse_unparsed_entity(
+    name: str, base: str | None, sysid: str | None, pubid: str | None, notation_name: str | None
+) -> None:
     raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
 
 
-def _refuse_external(context, base, sysid, pubid) -> None:  # noqa: ANN001
+def _refuse_external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> None:
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
 def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
     # expat drives ElementTree's own (C) tree builder directly: the same elements as ElementTree's
-    # parser builds, without a Python layer per element and per event. defusedxml's guards sit on
-    # the same parser, so a DTD or an entity declaration stops it before anything is expanded.
-    parser = expat.ParserCreate(None, "}")  # "}": namespaced names, which start() spells {uri}name
+    # parser builds, but with no Python call per element start and one per end. defusedxml's guards
+    # sit on the same parser, so a DTD or an entity declaration stops it before anything is expanded.
+    # Below the root, a namespaced tag keeps expat's spelling (uri}name): it matches no census name
+    # either way, and _ns() spells it as ElementTree does ({uri}name) where a problem names it.
+    parser = expat.ParserCreate(None, "}")
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_entity
@@ -597,31 +657,22 @@ def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
     parser.ExternalEntityRefHandler = _refuse_external
     builder = TreeBuilder()
     build_start, build_end = builder.start, builder.end
-    names: dict[str, str] = {}
-    depth = 0
     root: Any = None
     ended: list[Any] = []  # children of Message completed by the bytes just fed
 
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth, root
-        tag = names.get(name)
-        if tag is None:
-            tag = names[name] = "{" + name if "}" in name else name
-        elem = build_start(tag, attributes)
-        depth += 1
-        if depth == 1:
-            root = elem
-            if tag != "Message":
-                raise _WrongRoot
+    def start_root(name: str, attributes: dict[str, str]) -> None:
+        nonlocal root
+        root = build_start(_ns(name), attributes)
+        parser.StartElementHandler = build_start
+        if root.tag != "Message":
+            raise _WrongRoot
 
     def end(name: str) -> None:
-        nonlocal depth
         elem = build_end(name)
-        depth -= 1
-        if depth == 1:
+        if elem is not root and root[-1] is elem:  # a child of Message (root holds only the open one)
             ended.append(elem)
 
-    parser.StartElementHandler = start
+    parser.StartElementHandler = start_root
     parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     workers = 0
@@ -654,23 +705,33 @@ def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
                 seen.add(tag)
                 yield from checker.vacancies(elem)
             else:
-                yield Problem(
-                    f"/Message/{tag}", tag, None, "unknown_element", f"{tag} is not part of a return"
-                )
-            # Drop what has been read so memory stays flat however long the file is.
-            root.clear()
+                tag = _ns(tag)
+                yield Problem(f"/Message/{tag}", tag, None, "unknown_element", f"{tag} is not part of a return")
+        # Drop what has been read so memory stays flat however long the file is; a child of
+        # Message still open stays, so that its end is seen.
+        if ended:
+            if root[-1] is ended[-1]:
+                root.clear()
+            else:
+                del root[:-1]
         ended.clear()
         if final:
             break
     if isinstance(failure, DefusedXmlException):
         yield Problem(
-            "/", None, None, "forbidden_dtd",
+            "/",
+            None,
+            None,
+            "forbidden_dtd",
             f"the file has a DTD or entity declarations ({type(failure).__name__}), which are refused",
         )
         return
     if isinstance(failure, expat.ExpatError):
         yield Problem(
-            f"line {failure.lineno}, column {failure.offset}", None, None, "malformed_xml",
+            f"line {failure.lineno}, column {failure.offset}",
+            None,
+            None,
+            "malformed_xml",
             f"the file is not well-formed XML: {failure}",
         )
         return
@@ -678,8 +739,12 @@ def _iter_xml(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
         yield Problem("/Message/Header", "Header", None, "missing_header", "the return has no Header")
     if "LALevelVacancies" not in seen:
         yield Problem(
-            "/Message/LALevelVacancies", "LALevelVacancies", None, "missing_vacancies",
-            "the return has no vacancy block; vacancy measures will be unavailable", "warning",
+            "/Message/LALevelVacancies",
+            "LALevelVacancies",
+            None,
+            "missing_vacancies",
+            "the return has no vacancy block; vacancy measures will be unavailable",
+            "warning",
         )
 
 
@@ -693,6 +758,7 @@ def _xml_worker(elem: Any, number: int, checker: _Checker) -> list[CensusRecord 
         tag = child.tag
         position = _POSITIONS.get(tag)
         if position is None:
+            tag = _ns(tag)
             problems.append(Problem(location, tag, None, "unknown_element", f"{tag} is not a census element"))
             continue
         if tag in values:
@@ -710,13 +776,9 @@ def _xml_worker(elem: Any, number: int, checker: _Checker) -> list[CensusRecord 
             values[tag] = text
         else:
             values[tag] = None
-            problems.append(
-                Problem(location, tag, "", "empty_element", f"{tag} is empty; leave a missing value out")
-            )
+            problems.append(Problem(location, tag, "", "empty_element", f"{tag} is empty; leave a missing value out"))
     if out_of_order:
-        problems.append(
-            Problem(location, None, None, "element_order", "elements are not in census order", "warning")
-        )
+        problems.append(Problem(location, None, None, "element_order", "elements are not in census order", "warning"))
     problems.extend(checker.record(values, number))
     return problems
 
@@ -726,9 +788,7 @@ def _iter_csv(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
     try:
         header = next(reader, None)
         if header is None:
-            yield Problem(
-                "line 1", None, None, "empty_file", "the file is empty; a CSV return needs a header row"
-            )
+            yield Problem("line 1", None, None, "empty_file", "the file is empty; a CSV return needs a header row")
             return
         columns = [name.strip() for name in header]
         problems: list[Problem] = []
@@ -756,18 +816,14 @@ def _iter_csv(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                yield Problem(
-                    location, None, None, "extra_cells", f"the row has more cells than the header's {width}"
-                )
+                yield Problem(location, None, None, "extra_cells", f"the row has more cells than the header's {width}")
             values: dict[str, str | None] = {}
             for index, name in known:
                 if index < len(row) and (cell := row[index].strip()):
                     values[name] = cell
             yield from checker.record(values, number)
     except csv.Error as exc:
-        yield Problem(
-            f"line {reader.line_num}", None, None, "malformed_csv", f"the CSV cannot be read: {exc}"
-        )
+        yield Problem(f"line {reader.line_num}", None, None, "malformed_csv", f"the CSV cannot be read: {exc}")
 
 
 # --- Writing -----------------------------------------------------------------------------------

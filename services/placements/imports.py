@@ -6,11 +6,11 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from itertools import islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
@@ -105,44 +105,56 @@ def _random_ids() -> Iterator[uuid.UUID]:
 
 
 def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows (all with the same keys): an executemany, or on PostgreSQL (psycopg) a COPY.
+    """Insert rows (all with the same keys) as one executemany of a Core insert would, only faster.
 
-    COPY streams exactly what the executemany would bind (each column's bind processing applied)
-    instead of running one INSERT per row, several times faster for a large return; a database
-    error comes out as the same SQLAlchemy exception.
+    SQLAlchemy's executemany builds and processes a parameter dictionary per row, and on PostgreSQL
+    runs an INSERT per row. Here each column's own bind processing is applied once per value and the
+    rows go to the driver as they are: to SQLite as one executemany, to PostgreSQL (psycopg) as one
+    COPY; a database error still comes out as SQLAlchemy's exception. Another driver, or a column
+    left to its Python-side default, takes the Core insert.
     """
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+    names = list(rows[0])
+    fast = (dialect.name, dialect.driver, dialect.paramstyle) in (
+        ("sqlite", "pysqlite", "qmark"),
+        ("postgresql", "psycopg", "pyformat"),
+    )
+    if not fast or any(column.default is not None for column in table.c if column.key not in rows[0]):
         session.execute(insert(table), rows)
         return
-    names = list(rows[0])
     columns = [table.c[name] for name in names]
     processors = [
         (at, process)
         for at, column in enumerate(columns)
         if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
+
+    in_order = itemgetter(*names)
+
+    def bound(row: dict[str, Any]) -> list[Any]:
+        values = list(in_order(row))
+        for at, process in processors:
+            values[at] = process(values[at])
+        return values
+
     quote = dialect.identifier_preparer
-    sql = f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) FROM STDIN"
+    target = f"{quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)})"
+    # Only quoted table and column names go into the SQL; the values are parameters.
+    if dialect.name == "sqlite":
+        sql = f"INSERT INTO {target} VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        connection.exec_driver_sql(sql, [tuple(bound(row)) for row in rows])
+        return
+    sql = f"COPY {target} FROM STDIN"
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         with cursor.copy(sql) as copy:
             for row in rows:
-                values = [row[name] for name in names]
-                for at, process in processors:
-                    values[at] = process(values[at])
-                copy.write_row(values)
+                copy.write_row(bound(row))
     except dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
     finally:
         cursor.close()
-
-
-def _chunks(items: Iterable[CensusRecord], size: int) -> Iterator[list[CensusRecord]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 class _Reconciler:
@@ -159,6 +171,7 @@ class _Reconciler:
         # Chunks are applied while the rest of the file is still being checked: inside a savepoint,
         # rolled back if an error turns up later.
         self.savepoint: SessionTransaction | None = None
+        self.postgres = session.get_bind().dialect.name == "postgresql"
 
     def chunk(self, records: list[CensusRecord]) -> None:
         if self.apply and self.savepoint is None:
@@ -167,6 +180,13 @@ class _Reconciler:
         workers, stored_workers = self._workers(records)
         spells, stored_spells = self._spells(records, workers, stored_workers)
         self._years(records, workers, spells, stored_spells)
+
+    def _among(self, column: ColumnElement, values: list[Any]) -> ColumnElement[bool]:
+        """`column IN values`; on PostgreSQL `= ANY` of one array parameter, not a parameter per
+        value (a two-thousand-value IN list costs more to send and plan than the query itself)."""
+        if self.postgres:
+            return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        return column.in_(values)
 
     def _execute(self, statement, rows: list[dict[str, Any]]) -> None:
         if self.apply and rows:
@@ -188,7 +208,7 @@ class _Reconciler:
         table = Worker.__table__
         query = select(
             table.c.swe_number, table.c.id, table.c.version, *(table.c[name] for name in WORKER_FIELDS)
-        ).where(table.c.swe_number.in_(latest))
+        ).where(self._among(table.c.swe_number, list(latest)))
         stored = {row[0]: row for row in self.session.execute(query)}
         ids: dict[str, uuid.UUID] = {}
         known = []
@@ -233,14 +253,14 @@ class _Reconciler:
         table = Employment.__table__
         stored = {}
         if known:  # a worker not stored yet has no spell
-            query = select(table).where(table.c.council == self.council, table.c.worker_id.in_(known))
+            query = select(table).where(table.c.council == self.council, self._among(table.c.worker_id, known))
             stored = {(row.worker_id, row.start_date): row for row in self.session.execute(query)}
         newest_year = {}
         if stored:
             newest_year = dict(
                 self.session.execute(
                     select(EmploymentYear.employment_id, func.max(EmploymentYear.census_year))
-                    .where(EmploymentYear.employment_id.in_([row.id for row in stored.values()]))
+                    .where(self._among(EmploymentYear.employment_id, [row.id for row in stored.values()]))
                     .group_by(EmploymentYear.employment_id)
                 ).all()
             )
@@ -277,9 +297,7 @@ class _Reconciler:
                 # this year's return holds the spell in post on 30 September: an earlier end was wrong
                 wanted.update(end_date=None, leaver_destination=None, reason_leave=None)
             if self.year >= newest_year.get(row.id, 0):  # the newest return says what the spell is now
-                wanted.update(
-                    {k: values[k] for k in ("agency", "org_role", "start_origin") if values[k] is not None}
-                )
+                wanted.update({k: values[k] for k in ("agency", "org_role", "start_origin") if values[k] is not None})
             if wanted != current:
                 updates.append(wanted | {"_id": row.id, "version": row.version + 1, "updated_at": self.now})
                 counts.update += 1
@@ -301,28 +319,28 @@ class _Reconciler:
         table = EmploymentYear.__table__
         stored = {}
         if known:  # a spell not stored yet has no year
-            query = select(table).where(table.c.census_year == self.year, table.c.employment_id.in_(known))
+            query = select(table).where(table.c.census_year == self.year, self._among(table.c.employment_id, known))
             stored = {row.employment_id: row for row in self.session.execute(query)}
         inserts, updates = [], []
         counts = self.summary.year_records
         kept = self.kept_year_rows
+        new_year = (*YEAR_FIELDS, "id", "employment_id")
+        constant = {"council": self.council, "census_year": self.year, "source": "import"}
         for record in records:
             spell_id = spells[(workers[record.swe_number], record.role_start_date)]
-            held = (bool(record.agency_worker), record.org_role, record.role_end_date)
-            values = dict(zip(YEAR_FIELDS, held + _year_figures(record), strict=True))
+            figures = (bool(record.agency_worker), record.org_role, record.role_end_date, *_year_figures(record))
             row = stored.get(spell_id)
             if row is None:
                 row_id = next(self.ids)
                 kept.add(row_id.int)
-                inserts.append(values | {
-                    "id": row_id, "employment_id": spell_id, "council": self.council,
-                    "census_year": self.year, "source": "import",
-                })  # fmt: skip
+                inserts.append(dict(zip(new_year, (*figures, row_id, spell_id), strict=True)) | constant)
                 counts.create += 1
                 continue
             kept.add(row.id.int)
-            if any(getattr(row, name) != values[name] for name in YEAR_FIELDS) or row.source != "import":
-                updates.append(values | {"_id": row.id, "source": "import"})
+            if row.source != "import" or any(
+                getattr(row, name) != value for name, value in zip(YEAR_FIELDS, figures, strict=True)
+            ):
+                updates.append(dict(zip(YEAR_FIELDS, figures, strict=True)) | {"_id": row.id, "source": "import"})
                 counts.update += 1
             else:
                 counts.unchanged += 1
@@ -345,7 +363,7 @@ class _Reconciler:
         self.summary.year_records_removed = len(gone)
         if self.apply:
             for start in range(0, len(gone), CHUNK):
-                self.session.execute(delete(table).where(table.c.id.in_(gone[start : start + CHUNK])))
+                self.session.execute(delete(table).where(self._among(table.c.id, gone[start : start + CHUNK])))
         if vacancies is not None:
             self._vacancies(vacancies)
         if self.savepoint is not None:
@@ -378,7 +396,8 @@ class _Reconciler:
 def check_census_file(
     data: bytes, *, kind: str | None, census_year: int, council: str
 ) -> tuple[list[Problem], Vacancies | None]:
-    """Validation first: every problem in the file, without keeping its records."""
+    """The checks alone: every problem in the file, without keeping its records (import_census
+    checks and applies in the same read)."""
     problems, vacancies = [], None
     for item in iter_census(data, kind=kind, census_year=census_year, council=council):
         if isinstance(item, Problem):
@@ -519,9 +538,7 @@ def held_in_year(session: Session, council: str, census_year: int) -> Iterator[C
 
 def vacancies_for(session: Session, council: str, census_year: int) -> Vacancies | None:
     row = session.scalars(
-        select(CouncilVacancy).where(
-            CouncilVacancy.council == council, CouncilVacancy.census_year == census_year
-        )
+        select(CouncilVacancy).where(CouncilVacancy.council == council, CouncilVacancy.census_year == census_year)
     ).first()
     if row is None:
         return None

@@ -55,9 +55,7 @@ def test_malformed_xml_is_rejected_with_its_position(send, session):
     assert nothing_written(session)
 
 
-@pytest.mark.parametrize(
-    "payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion laughs", "external entity"]
-)
+@pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion laughs", "external entity"])
 def test_xml_with_a_dtd_or_entities_is_refused_without_expanding_anything(send, session, payload):
     answer = send(payload)
     rejected_with(answer, "forbidden_dtd")
@@ -99,6 +97,8 @@ def test_csv_with_missing_or_unknown_columns_is_rejected_naming_them(send, sessi
         (person(1, ethnicity="XXXX"), "invalid_code", "Ethnicity"),
         (person(1, fte=Decimal("1.2")), "out_of_range", "FTE"),
         (person(1, fte30=Decimal("-0.5")), "out_of_range", "FTE30"),
+        (person(1, cases30=99_999_999_999), "out_of_range", "Cases30"),
+        (person(1, agency_worker=True, contract_weeks=Decimal("123456.0")), "out_of_range", "ContractWeeks"),
         (
             person(1, role_end_date=date(2024, 11, 1), reason_leave=1),
             "date_outside_census_year",
@@ -116,6 +116,8 @@ def test_csv_with_missing_or_unknown_columns_is_rejected_naming_them(send, sessi
         "ethnicity code",
         "FTE over 1",
         "FTE30 negative",
+        "cases beyond a whole number column",
+        "contract weeks beyond the column",
         "end after the year",
         "start after 30 Sep",
         "end before start",
