@@ -93,7 +93,9 @@ def _seed_demo_workforce() -> None:
 
 @app.command()
 def up(
-    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load the demo workforce (if empty), demo credentials")] = True,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo workforce (if empty), demo credentials")
+    ] = True,
 ) -> None:
     """Migrate, then run the gateway and the four services until Ctrl-C."""
     from futuresocial import runner

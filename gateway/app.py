@@ -87,9 +87,7 @@ def create_gateway() -> FastAPI:
     async def proxy(service: str, path: str, request: Request) -> Response:
         if (request.method, request.url.path) in PUBLIC_ENDPOINTS:
             # No token to check; limited by address here, and by the service's own limits.
-            enforce(
-                "public", request.client.host if request.client else "unknown", get_settings().api_rate_limit
-            )
+            enforce("public", request.client.host if request.client else "unknown", get_settings().api_rate_limit)
             return await forward(request.app.state.upstreams, service, request)
         # Checked here as well as at the service, so a bad token never costs an upstream call.
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

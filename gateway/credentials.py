@@ -110,9 +110,7 @@ def authenticate_client(session: Session, client_id: str, secret: str) -> Identi
     valid = _hasher.verify(secret, client.secret_hash if client else _DUMMY_HASH)
     if not (client and valid and client.active):
         raise Unauthorized(BAD_CREDENTIALS)
-    return Identity(
-        f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split()
-    )
+    return Identity(f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split())
 
 
 def authenticate_user(session: Session, username: str, password: str) -> Identity:

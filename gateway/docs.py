@@ -30,9 +30,7 @@ def merge_openapi(base: dict[str, Any], services: dict[str, dict[str, Any]]) -> 
         theirs = document.get("components", {}).get("schemas", {})
         renames = {}
         for name, schema in theirs.items():
-            if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(
-                schema, sort_keys=True
-            ):
+            if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(schema, sort_keys=True):
                 renames[f"#/components/schemas/{name}"] = f"#/components/schemas/{service}_{name}"
         document = _rename_refs(document, renames)
         for name, schema in document.get("components", {}).get("schemas", {}).items():

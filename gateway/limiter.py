@@ -15,9 +15,7 @@ class TooManyRequests(DomainError):
 
 @lru_cache
 def _limiter() -> strategies.MovingWindowRateLimiter:
-    return strategies.MovingWindowRateLimiter(
-        storage.storage_from_string(get_settings().rate_limit_storage_url)
-    )
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(get_settings().rate_limit_storage_url))
 
 
 def enforce(bucket: str, key: str, rate: str) -> None:

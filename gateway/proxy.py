@@ -42,9 +42,7 @@ class Upstreams:
 
     def __init__(self, settings: Settings):
         self.timeout = settings.upstream_timeout_seconds
-        timeout = httpx.Timeout(
-            settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
-        )
+        timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self.clients = {
             name: httpx.AsyncClient(base_url=settings.upstream_url(name), timeout=timeout, limits=limits)
@@ -93,7 +91,5 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
     return Response(
         content=upstream.content,
         status_code=upstream.status_code,
-        headers={
-            k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP | {"content-encoding"}
-        },
+        headers={k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP | {"content-encoding"}},
     )

@@ -31,15 +31,11 @@ def token(
     client_secret: Annotated[str | None, Form(max_length=256)] = None,
     username: Annotated[str | None, Form(max_length=120)] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
-    scope: Annotated[
-        str | None, Form(max_length=255, description="Space-separated; narrows the default")
-    ] = None,
+    scope: Annotated[str | None, Form(max_length=255, description="Space-separated; narrows the default")] = None,
 ) -> TokenResponse:
     """Exchange a client's secret or a person's password for a short-lived RS256 access token."""
     who = client_id or username or ""
-    enforce(
-        "token", f"{request.client.host if request.client else '-'}:{who}", get_settings().token_rate_limit
-    )
+    enforce("token", f"{request.client.host if request.client else '-'}:{who}", get_settings().token_rate_limit)
     if grant_type == "client_credentials":
         if not (client_id and client_secret):
             raise InvalidInput("client_credentials needs client_id and client_secret.")
@@ -53,9 +49,7 @@ def token(
         asked = scope.split()
         refused = sorted(set(asked) - set(scopes))
         if refused:
-            raise InvalidInput(
-                f"Scopes not granted to this principal: {', '.join(refused)}.", error="invalid_scope"
-            )
+            raise InvalidInput(f"Scopes not granted to this principal: {', '.join(refused)}.", error="invalid_scope")
         scopes = asked
     ttl = get_settings().token_ttl_seconds
     access_token = issue_token(

@@ -64,9 +64,7 @@ ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 
 def pytest_report_header(config) -> str:
-    return (
-        f"futuresocial database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
-    )
+    return f"futuresocial database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -92,9 +90,7 @@ def connection(database: str) -> Iterator[Connection]:
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
     """A session whose commits are savepoints inside the test's transaction."""
-    with Session(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    ) as session:
+    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
         yield session
 
 
@@ -197,5 +193,3 @@ def fresh_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-

@@ -84,7 +84,5 @@ def test_no_package_imports_another_services_modules(package: str) -> None:
         ("import gateway.models\nimport httpx", "gateway.proxy", []),
     ],
 )
-def test_the_import_scan_finds_imports_of_service_packages(
-    source: str, module: str, found: list[str]
-) -> None:
+def test_the_import_scan_finds_imports_of_service_packages(source: str, module: str, found: list[str]) -> None:
     assert [name for _, name in imported_service_packages(source, module)] == found

@@ -13,6 +13,8 @@ from services.common import migrate
 from services.common.db import make_engine
 
 FOUNDATION_TABLES = {"council", "audit_event", "api_client", "user_account"}
+
+
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
@@ -44,9 +46,7 @@ def test_the_models_match_the_migrations(fresh_database_url: str) -> None:
     engine = make_engine(fresh_database_url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
             diff = compare_metadata(context, metadata)
     finally:
         engine.dispose()

@@ -80,9 +80,7 @@ def benchmark_report(session: Session, principal: Principal, year: int, council:
             mine = Figure(reason=f"no records for census year {year}")
         else:
             value = computed.values[measure]
-            mine = Figure(
-                value=None if value is None else Decimal(value), reason=computed.reasons.get(measure)
-            )
+            mine = Figure(value=None if value is None else Decimal(value), reason=computed.reasons.get(measure))
         rows.append(
             BenchmarkRow(
                 measure=measure,

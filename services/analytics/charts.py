@@ -63,9 +63,7 @@ def turnover_chart(
     return render_turnover(years, names, series)
 
 
-def render_turnover(
-    years: list[int], names: dict[str, str], series: dict[str, dict[int, Decimal | None]]
-) -> bytes:
+def render_turnover(years: list[int], names: dict[str, str], series: dict[str, dict[int, Decimal | None]]) -> bytes:
     """The line chart itself: one line per level (council, region, national), a gap where null."""
     gaps = [str(year) for year in years if series["council"].get(year) is None]
     chart = pygal.Line(
@@ -93,9 +91,7 @@ def render_turnover(
         allow_interruptions=True,
         margin_right=40,
     )
-    chart.add(
-        names["council"], [_percent(series["council"].get(year)) for year in years], stroke_style={"width": 3}
-    )
+    chart.add(names["council"], [_percent(series["council"].get(year)) for year in years], stroke_style={"width": 3})
     # only the council's own rates are printed on the chart; the others' are in each point's <desc>
     unprinted = {"formatter": lambda value: "", "dots_size": 3}
     chart.add(names["region"], [_percent(series["region"].get(year)) for year in years], **unprinted)

@@ -121,6 +121,4 @@ def extract_schedule(session: SessionDep, page: PageDep) -> Page[ScheduledRunPub
     """Each scheduled job and period claimed so far: running, succeeded, or failed with its error."""
     query = select(ScheduledRun).order_by(ScheduledRun.period.desc(), ScheduledRun.job)
     rows, total = paginate(session, query, page)
-    return make_page(
-        [ScheduledRunPublic.model_validate(row, from_attributes=True) for row in rows], total, page
-    )
+    return make_page([ScheduledRunPublic.model_validate(row, from_attributes=True) for row in rows], total, page)

@@ -81,9 +81,7 @@ def measures(totals: Totals, census_year: int) -> Measures:
         "agency_rate_fte": rate(t.agency_fte, t.agency_fte + t.inpost_fte),
         "agency_rate_headcount": rate(t.agency_headcount, t.agency_headcount + t.inpost_headcount),
         "agency_cover_rate_fte": rate(t.agency_cover_fte, t.agency_fte),
-        "vacancy_rate_fte": rate(
-            t.vacancy_fte, None if t.vacancy_fte is None else t.vacancy_fte + t.inpost_fte
-        ),
+        "vacancy_rate_fte": rate(t.vacancy_fte, None if t.vacancy_fte is None else t.vacancy_fte + t.inpost_fte),
         "vacancy_agency_cover_rate_fte": rate(t.agency_cover_fte, t.vacancy_fte),
         "caseload_fte": ratio(t.cases, t.case_holders_fte),
         "absence_rate_fte": rate(t.working_days_lost_fte, t.inpost_fte * working_days(census_year)),

@@ -31,9 +31,7 @@ class ExtractRun(SQLModel, table=True):
     trigger: str = Field(max_length=16, description="schedule or manual")
     requested_by: str = Field(max_length=120)
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    delivery_status: str = Field(
-        default="none", max_length=16, description="none, pending, retrying, delivered"
-    )
+    delivery_status: str = Field(default="none", max_length=16, description="none, pending, retrying, delivered")
     delivery_attempts: int = 0
     next_delivery_at: datetime | None = None
     delivered_at: datetime | None = None

@@ -160,9 +160,7 @@ def retention_report(
     retained, region_retained = workforce_sql.retention_counts(session, year, members)
     service = workforce_sql.service_counts(session, year, members)
     destinations: dict[str, dict[str, tuple[int, Decimal]]] = {}
-    for (code, destination), counts in workforce_sql.destination_counts(
-        session, year, members, window_days
-    ).items():
+    for (code, destination), counts in workforce_sql.destination_counts(session, year, members, window_days).items():
         destinations.setdefault(code, {})[destination] = counts
 
     areas = []

@@ -86,9 +86,7 @@ def claim(session: Session, job: Job, period: Period, instance: str, now: dateti
         return run
     except IntegrityError:
         session.rollback()
-    existing = session.execute(
-        select(table).where(table.c.job == job.name, table.c.period == period.key)
-    ).first()
+    existing = session.execute(select(table).where(table.c.job == job.name, table.c.period == period.key)).first()
     session.commit()
     if existing is None:
         return None

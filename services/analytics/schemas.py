@@ -49,9 +49,7 @@ class WorkforceReport(BaseModel):
 
 # --- Retention, stability, leaver destinations and time in service (beyond the DfE) ---------------
 
-Destination = Literal[
-    "moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known"
-]
+Destination = Literal["moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known"]
 ServiceBandName = Literal["under_2", "2_to_5", "5_to_10", "10_to_20", "20_and_over"]
 
 

@@ -216,7 +216,8 @@ def as_of_totals_query(as_of: date) -> Select:
     The choices, where the census says nothing about a date other than 30 September:
     - each spell is read through its most recent year record at or before the census year of
       `as_of` (a record of a later year never changes the figures: the DfE's rule for years);
-      employed or agency, FTE, cases and days lost are that record's;
+      employed or agency, FTE and cases (as on that record's 30 September) are that record's, and
+      so are days lost (its census year's; workforce.py shows them only for a 30 September);
     - in post on `as_of`: started on or before it and not ended on or before it (a leaver on the
       day has left, as on 30 September), from the spells' own start and end dates. A spell whose
       council has sent a later return (up to that census year) that does not hold it is not in post:
@@ -265,9 +266,7 @@ def as_of_totals_query(as_of: date) -> Select:
             _people_if(and_(~employed, in_post), e.worker_id).label("agency_headcount"),
             _sum_if(and_(in_post, r.cases30 > 0), fte_in_post).label("case_holders_fte"),
             _sum_if(in_post, func.coalesce(r.cases30, 0)).label("cases"),
-            _sum_if(and_(employed, in_post), func.coalesce(r.working_days_lost, 0)).label(
-                "working_days_lost_fte"
-            ),
+            _sum_if(and_(employed, in_post), func.coalesce(r.working_days_lost, 0)).label("working_days_lost_fte"),
         )
         .select_from(latest)
         .join(record, and_(r.employment_id == latest.c.employment_id, r.census_year == latest.c.census_year))
@@ -360,9 +359,7 @@ def retention_counts(session: Session, year: int, members: list[str]) -> tuple[d
             _sum_if(still_there, before.c.fte).label("stayed_fte"),
         )
         .select_from(before)
-        .outerjoin(
-            stayed, and_(stayed.c.council == before.c.council, stayed.c.worker_id == before.c.worker_id)
-        )
+        .outerjoin(stayed, and_(stayed.c.council == before.c.council, stayed.c.worker_id == before.c.worker_id))
         .outerjoin(employed_now, employed_now.c.worker_id == before.c.worker_id)
         .outerjoin(agency_now, agency_now.c.worker_id == before.c.worker_id)
         .group_by(before.c.council)
@@ -538,8 +535,7 @@ def destination_counts(
         c.council, c.destination
     )
     return {
-        (code, DESTINATIONS[index - 1]): (people, _decimal(fte))
-        for code, index, people, fte in session.execute(query)
+        (code, DESTINATIONS[index - 1]): (people, _decimal(fte)) for code, index, people, fte in session.execute(query)
     }
 
 
@@ -596,10 +592,7 @@ def move_counts(session: Session, year: int, members: list[str], window_days: in
         .group_by(r.from_council, r.to_council)
         .order_by(r.from_council, r.to_council)
     )
-    return [
-        MoveCount(a, b, people, _decimal(fte), int(agency))
-        for a, b, people, fte, agency in session.execute(query)
-    ]
+    return [MoveCount(a, b, people, _decimal(fte), int(agency)) for a, b, people, fte, agency in session.execute(query)]
 
 
 def years_held(session: Session, council_code: str) -> tuple[int, int] | None:

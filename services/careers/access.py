@@ -12,9 +12,7 @@ NO_WORKER = "No career data for this worker was found."
 def own_swe(principal: Principal) -> str:
     """The SWE number of the social worker making the request."""
     if principal.role is not Role.social_worker:
-        raise Forbidden(
-            "Only a social worker has their own career record; use /v1/careers/workers/{swe_number}."
-        )
+        raise Forbidden("Only a social worker has their own career record; use /v1/careers/workers/{swe_number}.")
     try:
         return normalise_swe(principal.worker or "")
     except ValueError:

@@ -56,9 +56,7 @@ def registration_year_check(
     return RegistrationYearCheck.model_validate(check, from_attributes=True)
 
 
-def cpd_log(
-    session: Session, swe_number: str, page: PageParams, today: date, year: int | None = None
-) -> CpdLog:
+def cpd_log(session: Session, swe_number: str, page: PageParams, today: date, year: int | None = None) -> CpdLog:
     """One registration year's check and records (default: the year today is in), newest first."""
     check = registration_year_check(session, swe_number, today, year)
     query = (
@@ -79,17 +77,13 @@ def cpd_log(
     )
 
 
-def _check_fields(
-    session: Session, activity_on: date | None, pcf_domains: list[str] | None, today: date
-) -> None:
+def _check_fields(session: Session, activity_on: date | None, pcf_domains: list[str] | None, today: date) -> None:
     if activity_on is not None and activity_on > today:
         raise invalid(["body", "activity_on"], "date_in_future", "a CPD activity cannot be dated after today")
     if pcf_domains:
         unknown = sorted(set(pcf_domains) - known_pcf_codes(session, pcf_domains))
         if unknown:
-            raise invalid(
-                ["body", "pcf_domains"], "unknown_pcf_domain", f"unknown PCF domains: {', '.join(unknown)}"
-            )
+            raise invalid(["body", "pcf_domains"], "unknown_pcf_domain", f"unknown PCF domains: {', '.join(unknown)}")
 
 
 def create_cpd(session: Session, swe_number: str, data: CpdCreate, today: date) -> CpdPublic:
@@ -117,9 +111,7 @@ def get_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID) -> CpdPublic:
     return CpdPublic.model_validate(_own_cpd(session, swe_number, cpd_id))
 
 
-def update_cpd(
-    session: Session, swe_number: str, cpd_id: uuid.UUID, data: CpdUpdate, today: date
-) -> CpdPublic:
+def update_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID, data: CpdUpdate, today: date) -> CpdPublic:
     record = _own_cpd(session, swe_number, cpd_id)
     changes = data.model_dump(exclude_unset=True)
     _check_fields(session, changes.get("activity_on"), changes.get("pcf_domains"), today)
@@ -154,9 +146,7 @@ def list_evidence(session: Session, swe_number: str, page: PageParams) -> tuple[
 
 
 def evidence_kinds_held(session: Session, swe_number: str) -> frozenset[str]:
-    return frozenset(
-        session.exec(select(EvidenceItem.kind).where(EvidenceItem.swe_number == swe_number).distinct())
-    )
+    return frozenset(session.exec(select(EvidenceItem.kind).where(EvidenceItem.swe_number == swe_number).distinct()))
 
 
 def create_evidence(session: Session, swe_number: str, data: EvidenceCreate, today: date) -> EvidencePublic:
@@ -185,9 +175,7 @@ def delete_evidence(session: Session, swe_number: str, evidence_id: uuid.UUID) -
         raise Conflict("This evidence is attached to a progression application and cannot be deleted.")
 
 
-def owned_evidence(
-    session: Session, swe_number: str, ids: list[uuid.UUID], loc: list[str | int]
-) -> list[EvidenceItem]:
+def owned_evidence(session: Session, swe_number: str, ids: list[uuid.UUID], loc: list[str | int]) -> list[EvidenceItem]:
     """The worker's own evidence items with these ids; any other id is invalid input."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:

@@ -27,17 +27,14 @@ PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
 def _body(response: httpx.Response) -> dict[str, Any]:
     if response.status_code != 200:
         raise ServiceUnavailable(
-            f"The workforce records cannot be read now (placements answered {response.status_code}); "
-            "try again later."
+            f"The workforce records cannot be read now (placements answered {response.status_code}); try again later."
         )
     return response.json()
 
 
 def fetch_spells(client: httpx.Client, swe_number: str) -> list[Spell]:
     """Every spell placements holds for this SWE number (none when placements does not know them)."""
-    workers = _body(
-        call(client, "GET", "/v1/placements/workers", params={"swe_number": swe_number, "limit": 1})
-    )
+    workers = _body(call(client, "GET", "/v1/placements/workers", params={"swe_number": swe_number, "limit": 1}))
     if not workers["items"]:
         return []
     worker_id = workers["items"][0]["id"]

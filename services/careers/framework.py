@@ -46,9 +46,7 @@ from services.common.pagination import PageParams, paginate
 
 
 def invalid(loc: list[str | int], code: str, message: str) -> InvalidInput:
-    return InvalidInput(
-        message[0].upper() + message[1:] + ".", errors=[{"loc": loc, "code": code, "message": message}]
-    )
+    return InvalidInput(message[0].upper() + message[1:] + ".", errors=[{"loc": loc, "code": code, "message": message}])
 
 
 def _flush(session: Session, conflict: str) -> None:
@@ -221,9 +219,7 @@ def update_level(session: Session, level_id: uuid.UUID, data: LevelUpdate) -> Le
 def create_pathway(session: Session, level_id: uuid.UUID, data: PathwayCreate) -> PathwayPublic:
     level = _get(session, CareerLevel, level_id, "level")
     conflict = f"The {level.code} level already has a pathway {data.code!r}."
-    exists = select(CareerPathway.id).where(
-        CareerPathway.level_id == level.id, CareerPathway.code == data.code
-    )
+    exists = select(CareerPathway.id).where(CareerPathway.level_id == level.id, CareerPathway.code == data.code)
     if session.exec(exists).first():
         raise Conflict(conflict)
     pathway = CareerPathway(level_id=level.id, **data.model_dump())
@@ -263,9 +259,7 @@ def create_requirement(session: Session, data: RequirementCreate) -> Requirement
     return index.requirement_public(row)
 
 
-def update_requirement(
-    session: Session, requirement_id: uuid.UUID, data: RequirementUpdate
-) -> RequirementPublic:
+def update_requirement(session: Session, requirement_id: uuid.UUID, data: RequirementUpdate) -> RequirementPublic:
     row = _get(session, LevelRequirement, requirement_id, "requirement")
     changes = data.model_dump(exclude_unset=True, mode="json")
     if "evidence_kinds" in changes:
@@ -316,9 +310,7 @@ def create_kss_standard(session: Session, data: KssStandardCreate) -> KssStandar
     return _kss_public(index, standard)
 
 
-def update_kss_standard(
-    session: Session, standard_id: uuid.UUID, data: KssStandardUpdate
-) -> KssStandardPublic:
+def update_kss_standard(session: Session, standard_id: uuid.UUID, data: KssStandardUpdate) -> KssStandardPublic:
     standard = _get(session, KssStandard, standard_id, "KSS standard")
     index = load_framework(session)
     changes = data.model_dump(exclude_unset=True)
@@ -392,9 +384,7 @@ def create_local_grade(session: Session, principal: Principal, data: LocalGradeC
     taken = select(LocalGrade.id).where(LocalGrade.council == council, LocalGrade.name == data.name)
     if session.exec(taken).first():
         raise Conflict(_grade_conflict(council, data.name))
-    grade = LocalGrade(
-        council=council, name=data.name, level_id=level.id, pathway_id=pathway.id if pathway else None
-    )
+    grade = LocalGrade(council=council, name=data.name, level_id=level.id, pathway_id=pathway.id if pathway else None)
     session.add(grade)
     _flush(session, _grade_conflict(council, data.name))
     return _grade_public(index, grade)
@@ -416,18 +406,14 @@ def update_local_grade(
     index = load_framework(session)
     changes = data.model_dump(exclude_unset=True)
     level = (
-        index.level(changes["level"], ["body", "level"])
-        if "level" in changes
-        else index.level_by_id[grade.level_id]
+        index.level(changes["level"], ["body", "level"]) if "level" in changes else index.level_by_id[grade.level_id]
     )
     if "level" in changes or "pathway" in changes:
         current = index.pathway_by_id[grade.pathway_id].code if grade.pathway_id else None
         pathway = index.pathway(level, changes.get("pathway", current), ["body", "pathway"], required=False)
         grade.level_id, grade.pathway_id = level.id, pathway.id if pathway else None
     if "name" in changes and changes["name"] != grade.name:
-        taken = select(LocalGrade.id).where(
-            LocalGrade.council == grade.council, LocalGrade.name == changes["name"]
-        )
+        taken = select(LocalGrade.id).where(LocalGrade.council == grade.council, LocalGrade.name == changes["name"])
         if session.exec(taken).first():
             raise Conflict(_grade_conflict(grade.council, changes["name"]))
         grade.name = changes["name"]

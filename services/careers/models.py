@@ -118,9 +118,7 @@ class LevelChange(SQLModel, table=True):
     level_id: uuid.UUID = Field(foreign_key="career_level.id")
     pathway_id: uuid.UUID | None = Field(default=None, foreign_key="career_pathway.id")
     effective_on: date
-    reason: str = Field(
-        max_length=20, description="initial, asye_passed, progression, recruitment, correction"
-    )
+    reason: str = Field(max_length=20, description="initial, asye_passed, progression, recruitment, correction")
     application_id: uuid.UUID | None = Field(default=None, foreign_key="progression_application.id")
     council: str | None = Field(default=None, max_length=3, description="Where the worker was then")
     recorded_by: str = Field(max_length=120)
@@ -260,9 +258,7 @@ class OpportunityInterest(SQLModel, table=True):
     """A social worker's registered interest in an opportunity."""
 
     __tablename__ = "opportunity_interest"
-    __table_args__ = (
-        UniqueConstraint("opportunity_id", "swe_number", name="uq_opportunity_interest_worker"),
-    )
+    __table_args__ = (UniqueConstraint("opportunity_id", "swe_number", name="uq_opportunity_interest_worker"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     opportunity_id: uuid.UUID = Field(foreign_key="opportunity.id", index=True)

@@ -238,9 +238,7 @@ def _interest_public(
 ) -> list[InterestPublic]:
     numbers = {row.swe_number for row in rows}
     records = (
-        session.exec(select(CareerRecord).where(col(CareerRecord.swe_number).in_(numbers))).all()
-        if numbers
-        else []
+        session.exec(select(CareerRecord).where(col(CareerRecord.swe_number).in_(numbers))).all() if numbers else []
     )
     levels = {}
     for record in records:

@@ -221,9 +221,7 @@ def _add_event(
     note: str | None,
 ) -> None:
     sequence = session.exec(
-        select(func.count())
-        .select_from(ApplicationEvent)
-        .where(ApplicationEvent.application_id == application.id)
+        select(func.count()).select_from(ApplicationEvent).where(ApplicationEvent.application_id == application.id)
     ).one()
     session.add(
         ApplicationEvent(
@@ -241,14 +239,10 @@ def _add_event(
 
 
 def _attach(session: Session, application: ProgressionApplication, evidence: list[EvidenceItem]) -> None:
-    for link in session.exec(
-        select(ApplicationEvidence).where(ApplicationEvidence.application_id == application.id)
-    ):
+    for link in session.exec(select(ApplicationEvidence).where(ApplicationEvidence.application_id == application.id)):
         session.delete(link)
     session.flush()
-    session.add_all(
-        ApplicationEvidence(application_id=application.id, evidence_id=item.id) for item in evidence
-    )
+    session.add_all(ApplicationEvidence(application_id=application.id, evidence_id=item.id) for item in evidence)
 
 
 def _check_target(
@@ -265,9 +259,7 @@ def _check_target(
     rank = index.level_by_id[current.level_id].rank if current else None
     following = next_rank([lv.rank for lv in index.levels], rank)
     if level.rank != following:
-        names = (
-            ", ".join(lv.code for lv in index.levels if lv.rank == following) or "none: you are at the top"
-        )
+        names = ", ".join(lv.code for lv in index.levels if lv.rank == following) or "none: you are at the top"
         raise invalid(["body", "level"], "not_next_level", f"you can apply only for the next level ({names})")
     requirement = index.requirement(level, pathway)
     if requirement is None or requirement.how_reached != HowReached.panel:
@@ -275,8 +267,7 @@ def _check_target(
         raise invalid(
             ["body", "level"],
             "not_reached_by_panel",
-            f"{level.code}{f' ({pathway.code})' if pathway else ''} is reached {how}, "
-            "not by a progression application",
+            f"{level.code}{f' ({pathway.code})' if pathway else ''} is reached {how}, not by a progression application",
         )
     return level, pathway
 
@@ -397,9 +388,7 @@ def transition(
             )
             session.flush()
         level = index.level_by_id[application.target_level_id]
-        pathway = (
-            index.pathway_by_id.get(application.target_pathway_id) if application.target_pathway_id else None
-        )
+        pathway = index.pathway_by_id.get(application.target_pathway_id) if application.target_pathway_id else None
         requirement = index.requirement(level, pathway)
         kinds = {item.kind for item in _evidence(session, application.id)}
         lacking = missing_evidence(requirement.evidence_kinds if requirement else [], kinds)

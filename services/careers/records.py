@@ -168,9 +168,7 @@ def _change_public(index: FrameworkIndex, change: LevelChange) -> LevelChangePub
     )
 
 
-def record_view(
-    session: Session, worker: WorkerEmployment, record: CareerRecord | None = None
-) -> CareerRecordPublic:
+def record_view(session: Session, worker: WorkerEmployment, record: CareerRecord | None = None) -> CareerRecordPublic:
     record = record or get_record(session, worker.swe_number)
     index = load_framework(session)
     history = level_history(session, record.id)
@@ -180,9 +178,7 @@ def record_view(
         swe_number=record.swe_number,
         level=index.level_ref(current.level_id) if current else None,
         pathway=index.pathway_ref(current.pathway_id) if current else None,
-        local_grade=local_grade_for(session, worker.council, current.level_id, current.pathway_id)
-        if current
-        else None,
+        local_grade=local_grade_for(session, worker.council, current.level_id, current.pathway_id) if current else None,
         qualified_on=record.qualified_on,
         experience=experience_public(worker),
         asye=_asye_progress(session, record, worker.today),
@@ -285,9 +281,7 @@ def record_asye_review(
         raise invalid(["body", "month"], "invalid_month", "ASYE reviews are at 3, 6, 9 and 12 months")
     if data.outcome.value not in outcomes_for(data.month):
         allowed = " or ".join(sorted(outcomes_for(data.month)))
-        raise invalid(
-            ["body", "outcome"], "invalid_outcome", f"the {data.month}-month review's outcome is {allowed}"
-        )
+        raise invalid(["body", "outcome"], "invalid_outcome", f"the {data.month}-month review's outcome is {allowed}")
     _not_after_today(data.reviewed_on, worker.today, ["body", "reviewed_on"])
     if data.reviewed_on < record.asye_started_on:
         raise invalid(["body", "reviewed_on"], "before_asye", "the review cannot be before the ASYE started")
@@ -362,9 +356,7 @@ def next_step(session: Session, worker: WorkerEmployment) -> NextStep:
                     level=index.level_ref(level.id),
                     pathway=index.pathway_ref(pathway.id if pathway else None),
                     how_reached=requirement.how_reached if requirement else None,
-                    requirements=[
-                        RequirementCheckPublic.model_validate(c, from_attributes=True) for c in checks
-                    ],
+                    requirements=[RequirementCheckPublic.model_validate(c, from_attributes=True) for c in checks],
                     all_met=all(check.met for check in checks),
                     missing=[check.missing for check in checks if check.missing],
                     can_apply=bool(requirement)

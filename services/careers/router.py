@@ -89,9 +89,7 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
-def _audit(
-    session, principal: Principal, request: Request, action: str, entity: str, ids: list[str] | str
-) -> None:
+def _audit(session, principal: Principal, request: Request, action: str, entity: str, ids: list[str] | str) -> None:
     if ids:
         audit(session, principal, action, entity, ids, _request_id(request))
 
@@ -171,9 +169,7 @@ def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> Le
 
 
 @router.patch("/levels/{level_id}", response_model=LevelPublic, tags=["framework"], summary="Change a level")
-def update_level(
-    level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin
-) -> LevelPublic:
+def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
     return framework.update_level(session, level_id, body)
 
 
@@ -185,18 +181,12 @@ def update_level(
     summary="Add a pathway to a level",
     responses=CONFLICT,
 )
-def create_pathway(
-    level_id: uuid.UUID, body: PathwayCreate, session: SessionDep, principal: Admin
-) -> PathwayPublic:
+def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep, principal: Admin) -> PathwayPublic:
     return framework.create_pathway(session, level_id, body)
 
 
-@router.patch(
-    "/pathways/{pathway_id}", response_model=PathwayPublic, tags=["framework"], summary="Change a pathway"
-)
-def update_pathway(
-    pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin
-) -> PathwayPublic:
+@router.patch("/pathways/{pathway_id}", response_model=PathwayPublic, tags=["framework"], summary="Change a pathway")
+def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
     return framework.update_pathway(session, pathway_id, body)
 
 
@@ -224,9 +214,7 @@ def update_requirement(
     return framework.update_requirement(session, requirement_id, body)
 
 
-@router.delete(
-    "/requirements/{requirement_id}", status_code=204, tags=["framework"], summary="Remove a requirement"
-)
+@router.delete("/requirements/{requirement_id}", status_code=204, tags=["framework"], summary="Remove a requirement")
 def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal: Admin) -> Response:
     framework.delete_requirement(session, requirement_id)
     return Response(status_code=204)
@@ -337,9 +325,7 @@ def update_local_grade(
     return framework.update_local_grade(session, principal, grade_id, body)
 
 
-@router.delete(
-    "/local-grades/{grade_id}", status_code=204, tags=["local grades"], summary="Remove a local grade"
-)
+@router.delete("/local-grades/{grade_id}", status_code=204, tags=["local grades"], summary="Remove a local grade")
 def delete_local_grade(grade_id: uuid.UUID, session: SessionDep, principal: Staff) -> Response:
     framework.delete_local_grade(session, principal, grade_id)
     return Response(status_code=204)
@@ -355,9 +341,7 @@ def delete_local_grade(grade_id: uuid.UUID, session: SessionDep, principal: Staf
     responses=UNAVAILABLE,
     summary="My career: level, local grade, experience, ASYE progress and history",
 )
-def my_record(
-    me: Me, request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> CareerRecordPublic:
+def my_record(me: Me, request: Request, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     view = records.record_view(session, me)
     _audit(session, principal, request, "read", "career_record", str(view.id))
     return view
@@ -434,9 +418,7 @@ def delete_my_cpd(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
     return Response(status_code=204)
 
 
-@router.get(
-    "/me/evidence", response_model=Page[EvidencePublic], tags=["my evidence"], summary="My evidence portfolio"
-)
+@router.get("/me/evidence", response_model=Page[EvidencePublic], tags=["my evidence"], summary="My evidence portfolio")
 def my_evidence(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[EvidencePublic]:
     items, total = cpd.list_evidence(session, own_swe(principal), page)
     return make_page(items, total, page)
@@ -473,9 +455,7 @@ def delete_my_evidence(evidence_id: uuid.UUID, principal: CurrentPrincipal, sess
     tags=["my career"],
     summary="My progression applications, newest first",
 )
-def my_applications(
-    principal: CurrentPrincipal, session: SessionDep, page: PageDep
-) -> Page[ApplicationSummary]:
+def my_applications(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = progression.list_worker_applications(session, own_swe(principal), page)
     return make_page(items, total, page)
 
@@ -649,9 +629,7 @@ def worker_evidence(
     responses=UNAVAILABLE,
     summary="A worker's progression applications, newest first",
 )
-def worker_applications(
-    worker: ReadableWorker, session: SessionDep, page: PageDep
-) -> Page[ApplicationSummary]:
+def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = progression.list_worker_applications(session, worker.swe_number, page)
     return make_page(items, total, page)
 
@@ -714,9 +692,7 @@ def update_application(
     return progression.update_draft(session, principal, application, worker, body)
 
 
-def _act(
-    session, principal, application_id, lookup, request: Request, action: Action, **details
-) -> ApplicationPublic:
+def _act(session, principal, application_id, lookup, request: Request, action: Action, **details) -> ApplicationPublic:
     application, worker = progression.visible_application(session, principal, application_id, lookup)
     result = progression.transition(session, principal, application, worker, action, **details)
     _audit(session, principal, request, "update", "progression_application", str(application.id))
@@ -869,9 +845,7 @@ def list_opportunities(
     level: Annotated[str | None, Query(max_length=40, description="For this level (code)")] = None,
     pathway: Annotated[str | None, Query(max_length=40, description="On this pathway (code)")] = None,
     council: Annotated[CouncilCode | None, Query(description="Posted by this council")] = None,
-    kind: Annotated[
-        OpportunityKind | None, Query(description="Development post, secondment or vacancy")
-    ] = None,
+    kind: Annotated[OpportunityKind | None, Query(description="Development post, secondment or vacancy")] = None,
     open_only: Annotated[bool, Query(description="Only those whose closing date has not passed")] = True,
 ) -> Page[OpportunityPublic]:
     items, total = opportunities.list_opportunities(

@@ -95,8 +95,7 @@ def check_registration_year(
     if peer < min_peer_reflected:
         needed = min_peer_reflected - peer
         missing.append(
-            f"{needed} more CPD record{'s' if needed > 1 else ''} with peer reflection "
-            f"dated by {ends_on.isoformat()}"
+            f"{needed} more CPD record{'s' if needed > 1 else ''} with peer reflection dated by {ends_on.isoformat()}"
         )
     days_left = (ends_on - max(today, starts_on)).days + 1 if today <= ends_on else 0
     return CpdYearCheck(

@@ -32,9 +32,7 @@ def service_router(service: str) -> APIRouter:
 
 def create_service_app(service: str, description: str, routers: list[APIRouter], lifespan=None) -> FastAPI:
     configure_logging(get_settings().log_level)
-    app = FastAPI(
-        title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=lifespan
-    )
+    app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=lifespan)
     app.add_middleware(RequestContextMiddleware, service=service)
     install_problem_handlers(app)
     app.include_router(health_router(service))

@@ -67,9 +67,7 @@ def principal_from_token(token: str | None) -> Principal:
     return principal
 
 
-def get_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Principal:
+def get_principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
     principal = principal_from_token(credentials.credentials if credentials else None)
     request.state.principal = principal.subject
     return principal

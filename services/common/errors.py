@@ -121,9 +121,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
-        return problem_response(
-            exc.status, exc.detail, slug=exc.slug, errors=exc.errors, headers=headers, **exc.extra
-        )
+        return problem_response(exc.status, exc.detail, slug=exc.slug, errors=exc.errors, headers=headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -140,9 +138,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception(
-            "unhandled error", extra={"request_id": request.scope.get("state", {}).get("request_id")}
-        )
+        log.exception("unhandled error", extra={"request_id": request.scope.get("state", {}).get("request_id")})
         return problem_response(500, "An unexpected error occurred; it has been logged.")
 
 

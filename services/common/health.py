@@ -21,9 +21,7 @@ def health_router(service: str) -> APIRouter:
     def health() -> HealthStatus:
         return HealthStatus(status="ok", service=service)
 
-    @router.get(
-        "/ready", response_model=HealthStatus, responses={503: {"description": "Database unreachable"}}
-    )
+    @router.get("/ready", response_model=HealthStatus, responses={503: {"description": "Database unreachable"}})
     def ready() -> HealthStatus:
         try:
             with get_engine().connect() as connection:

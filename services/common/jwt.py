@@ -77,9 +77,7 @@ def _read_key(settings: Settings, name: str) -> str:
         return configured
     path = settings.keys_dir / f"jwt_{name}.pem"
     if not path.exists():
-        raise RuntimeError(
-            f"No JWT {name} key: set FUTURESOCIAL_JWT_{name.upper()}_KEY or run `futuresocial up`"
-        )
+        raise RuntimeError(f"No JWT {name} key: set FUTURESOCIAL_JWT_{name.upper()}_KEY or run `futuresocial up`")
     return path.read_text()
 
 

@@ -47,9 +47,7 @@ def _service_token() -> ServiceToken:
     if _token is None:
         settings = get_settings()
         gateway = f"http://{settings.host}:{settings.gateway_port}"
-        _token = ServiceToken(
-            f"{gateway}/v1/auth/token", settings.service_client_id, settings.service_client_secret
-        )
+        _token = ServiceToken(f"{gateway}/v1/auth/token", settings.service_client_id, settings.service_client_secret)
     return _token
 
 
@@ -60,9 +58,7 @@ def service_client(service: str) -> Iterator[httpx.Client]:
     with httpx.Client(
         base_url=settings.upstream_url(service),
         auth=_service_token(),
-        timeout=httpx.Timeout(
-            settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
-        ),
+        timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds),
     ) as client:
         yield client
 

@@ -54,9 +54,7 @@ def moves_in_year(session: Session, year: int, window_days: int) -> list[Move]:
                 joined.start_date <= last + timedelta(days=window_days),
             ),
         )
-        .outerjoin(
-            EmploymentYear, and_(EmploymentYear.employment_id == left.id, EmploymentYear.census_year == year)
-        )
+        .outerjoin(EmploymentYear, and_(EmploymentYear.employment_id == left.id, EmploymentYear.census_year == year))
         .where(
             left.end_date.between(first, last),
             left.council.in_(members),
@@ -72,9 +70,7 @@ def moves_in_year(session: Session, year: int, window_days: int) -> list[Move]:
             continue
         seen.add(spell.id)
         moves.append(
-            Move(
-                swe, spell.council, to_council, spell.end_date, started_on, gap, fte or Decimal(0), to_agency
-            )
+            Move(swe, spell.council, to_council, spell.end_date, started_on, gap, fte or Decimal(0), to_agency)
         )
     return moves
 
@@ -84,9 +80,7 @@ def agency_check(
 ) -> tuple[AgencyDecision, bool]:
     """The decision, and whether the person is known to the region at all."""
     spells = session.execute(
-        select(Employment)
-        .join(Worker, Worker.id == Employment.worker_id)
-        .where(Worker.swe_number == swe_number)
+        select(Employment).join(Worker, Worker.id == Employment.worker_id).where(Worker.swe_number == swe_number)
     ).scalars()
     history = [SpellFact(s.council, s.agency, s.start_date, s.end_date, s.reason_leave) for s in spells]
     decision = check_agency_engagement(history, council, proposed_start, member_councils(session), policy)

@@ -156,15 +156,25 @@ def check_agency_engagement(
     national_in_force = proposed_start >= policy.national_rules_from
     rules = [
         _cooling_off(
-            REGIONAL_RULE, "the West Midlands MoU", policy.regional_months, policy.regional_exceptions,
-            permanent_in_region, proposed_start, policy,
+            REGIONAL_RULE,
+            "the West Midlands MoU",
+            policy.regional_months,
+            policy.regional_exceptions,
+            permanent_in_region,
+            proposed_start,
+            policy,
         ),
     ]
     if national_in_force:
         rules.append(
             _cooling_off(
-                NATIONAL_RULE, "the national rule", policy.national_months, True,
-                permanent_in_region, proposed_start, policy,
+                NATIONAL_RULE,
+                "the national rule",
+                policy.national_months,
+                True,
+                permanent_in_region,
+                proposed_start,
+                policy,
             )
         )
         rules.append(_pq_experience(history, proposed_start, policy))
@@ -200,11 +210,15 @@ def _cooling_off(
     for spell in spells:
         if spell.end_date is None:
             return RuleOutcome(
-                rule, False,
+                rule,
+                False,
                 f"still in a permanent post at council {spell.council} (since {spell.start_date}); "
                 f"{source} can be checked once the leaving date is known",
-                {"permanent_post_start": spell.start_date, "left_permanent_post": None,
-                 "proposed_start": proposed_start},
+                {
+                    "permanent_post_start": spell.start_date,
+                    "left_permanent_post": None,
+                    "proposed_start": proposed_start,
+                },
             )
         if latest_left is None or spell.end_date > latest_left.end_date:  # type: ignore[operator]
             latest_left = spell
@@ -221,16 +235,17 @@ def _cooling_off(
     if blocking is not None:
         allowed_from, spell = blocking
         return RuleOutcome(
-            rule, False,
+            rule,
+            False,
             f"left a permanent post at council {spell.council} on {spell.end_date}; under {source} "
             f"an agency engagement is possible from {allowed_from} ({months} months later)",
-            {"left_permanent_post": spell.end_date, "allowed_from": allowed_from,
-             "proposed_start": proposed_start},
+            {"left_permanent_post": spell.end_date, "allowed_from": allowed_from, "proposed_start": proposed_start},
         )
     if excused is not None:
         allowed_from, spell, reason = excused
         return RuleOutcome(
-            rule, True,
+            rule,
+            True,
             f"left a permanent post at council {spell.council} on {spell.end_date}, within {months} "
             f"months, but {source} excuses it: {reason}",
             {"left_permanent_post": spell.end_date, "allowed_from": None, "proposed_start": proposed_start},
@@ -238,16 +253,22 @@ def _cooling_off(
         )
     if latest_left is None:
         return RuleOutcome(
-            rule, True, "no permanent post in a council of the region before the proposed start",
+            rule,
+            True,
+            "no permanent post in a council of the region before the proposed start",
             {"proposed_start": proposed_start},
         )
     assert latest_left.end_date is not None
     return RuleOutcome(
-        rule, True,
+        rule,
+        True,
         f"last left a permanent post in the region on {latest_left.end_date}, more than {months} months "
         f"before the proposed start",
-        {"left_permanent_post": latest_left.end_date,
-         "allowed_from": add_months(latest_left.end_date, months), "proposed_start": proposed_start},
+        {
+            "left_permanent_post": latest_left.end_date,
+            "allowed_from": add_months(latest_left.end_date, months),
+            "proposed_start": proposed_start,
+        },
     )
 
 
@@ -280,7 +301,12 @@ def _pq_experience(history: Iterable[SpellFact], proposed_start: date, policy: A
         f"{proposed_start}; {policy.min_pq_years} years ({needed} days) needed"
     )
     return RuleOutcome(
-        PQ_RULE, met_on is not None, detail,
-        {"first_employed": periods[0][0] if periods else None, "experience_met_on": met_on,
-         "proposed_start": proposed_start},
+        PQ_RULE,
+        met_on is not None,
+        detail,
+        {
+            "first_employed": periods[0][0] if periods else None,
+            "experience_met_on": met_on,
+            "proposed_start": proposed_start,
+        },
     )

@@ -41,9 +41,7 @@ class ImportSummary(BaseModel):
     spells: Counts
     spells_ended: int
     year_records: Counts = Field(description="what this census year holds for each spell")
-    year_records_removed: int = Field(
-        description="spells an earlier return for this year held and this one does not"
-    )
+    year_records_removed: int = Field(description="spells an earlier return for this year held and this one does not")
     vacancies: str
     changes_anything: bool
 

@@ -63,8 +63,7 @@ def if_match_allows(version: int, if_match: str | None) -> bool:
 def _check_if_match(version: int, if_match: str | None) -> None:
     if not if_match_allows(version, if_match):
         raise PreconditionFailed(
-            f"The record has changed since you read it (its ETag is now {etag(version)}); "
-            "read it again and retry.",
+            f"The record has changed since you read it (its ETag is now {etag(version)}); read it again and retry.",
             headers={"ETag": etag(version)},
         )
 
@@ -74,9 +73,7 @@ def _check_if_match(version: int, if_match: str | None) -> None:
 
 def in_post_during(start: date, end: date | None, census_year: int) -> bool:
     """Was a spell from `start` to `end` (None: still in post) in post at any time in census year N?"""
-    return start <= census_reference_date(census_year) and (
-        end is None or end >= census_year_start(census_year)
-    )
+    return start <= census_reference_date(census_year) and (end is None or end >= census_year_start(census_year))
 
 
 def api_census_years(start: date, end: date | None, today: date) -> range:
@@ -161,9 +158,7 @@ def _flush(session: Session, conflict: str) -> None:
 
 def _swe_taken_detail(session: Session, principal: Principal, swe_number: str) -> tuple[str, dict[str, Any]]:
     """The 409 for an SWE number already recorded; its id only for a principal who may see the worker."""
-    existing = session.exec(
-        select(Worker.id).where(Worker.swe_number == swe_number, _worker_scope(principal))
-    ).first()
+    existing = session.exec(select(Worker.id).where(Worker.swe_number == swe_number, _worker_scope(principal))).first()
     detail = (
         f"A worker with SWE number {swe_number} is already recorded; "
         "to add a spell for them, create an employment with this swe_number."
@@ -284,9 +279,7 @@ def _employment_public(session: Session, employment: Employment) -> EmploymentPu
     return _public(employment, _years_of(session, [employment.id])[employment.id])
 
 
-def _worker_for_spell(
-    session: Session, principal: Principal, data: EmploymentCreate, request_id: str | None
-) -> Worker:
+def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCreate, request_id: str | None) -> Worker:
     """The worker a new spell belongs to: by id (any worker: ids are only known to those given them), or
     by SWE number, recorded as a new worker when the region has not seen them before."""
     if data.worker_id is not None:
@@ -309,9 +302,7 @@ def _check_member_council(session: Session, code: str) -> None:
     if council is None or not council.academy_member:
         raise InvalidInput(
             f"Council {code} is not one of the academy's councils.",
-            errors=[
-                {"loc": ["body", "council"], "code": "unknown_council", "message": f"{code} is not a member"}
-            ],
+            errors=[{"loc": ["body", "council"], "code": "unknown_council", "message": f"{code} is not a member"}],
         )
 
 
@@ -400,9 +391,7 @@ def list_employments(
             or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= in_post_on),
         )
     if census_year is not None:
-        held = exists().where(
-            EmploymentYear.employment_id == Employment.id, EmploymentYear.census_year == census_year
-        )
+        held = exists().where(EmploymentYear.employment_id == Employment.id, EmploymentYear.census_year == census_year)
         if agency is not None:
             held = held.where(EmploymentYear.agency == agency)
         if role is not None:

@@ -181,26 +181,20 @@ def create_employment(
         fingerprint("POST", request.url.path, body),
         lambda: (
             201,
-            workforce.create_employment(session, principal, body, _request_id(request)).model_dump(
-                mode="json"
-            ),
+            workforce.create_employment(session, principal, body, _request_id(request)).model_dump(mode="json"),
         ),
         headers=_created("employments"),
     )
 
 
-@router.get(
-    "/employments", response_model=Page[EmploymentPublic], tags=["employments"], summary="List spells"
-)
+@router.get("/employments", response_model=Page[EmploymentPublic], tags=["employments"], summary="List spells")
 def list_employments(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
     council: Annotated[CouncilCode | None, Query(description="At this council")] = None,
     census_year: CensusYear = None,
-    in_post_on: Annotated[
-        date | None, Query(description="Started on or before, and not ended before")
-    ] = None,
+    in_post_on: Annotated[date | None, Query(description="Started on or before, and not ended before")] = None,
     agency: Annotated[bool | None, Query(description="Agency (true) or employed (false)")] = None,
     role: Annotated[OrgRole | None, Query(description="OrgRole code (1 to 6)")] = None,
     worker_id: Annotated[uuid.UUID | None, Query(description="This worker's spells")] = None,
@@ -277,9 +271,7 @@ def record_leaver(
         fingerprint("POST", request.url.path, body),
         lambda: (
             200,
-            workforce.record_leaver(session, principal, employment_id, body, if_match).model_dump(
-                mode="json"
-            ),
+            workforce.record_leaver(session, principal, employment_id, body, if_match).model_dump(mode="json"),
         ),
         headers=_changed,
     )

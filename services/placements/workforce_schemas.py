@@ -138,9 +138,7 @@ StartOrigin = Annotated[
 LeaverDestination = Annotated[
     int, _code_field("LeaverDestination", "where a leaver went (1 to 9)"), _census_code("LeaverDestination")
 ]
-ReasonLeave = Annotated[
-    int, _code_field("ReasonLeave", "why the spell ended (1 to 10)"), _census_code("ReasonLeave")
-]
+ReasonLeave = Annotated[int, _code_field("ReasonLeave", "why the spell ended (1 to 10)"), _census_code("ReasonLeave")]
 ReasonAbsence = Annotated[
     str,
     Field(max_length=3),
@@ -164,9 +162,7 @@ ContractWeeks = Annotated[
     _quantized(1),
 ]
 Cases30 = Annotated[int, Field(ge=0, le=MAX_INT4, description="cases held on 30 September")]
-CouncilCode = Annotated[
-    str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")
-]
+CouncilCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")]
 
 
 class _Input(BaseModel):
@@ -297,9 +293,7 @@ class EmploymentCreate(YearFigures):
 class EmploymentUpdate(YearFigures):
     """Changes to a spell and to what census year `census_year` holds for it (default: the current year)."""
 
-    census_year: int | None = Field(
-        default=None, ge=1950, description="The census year the figures belong to"
-    )
+    census_year: int | None = Field(default=None, ge=1950, description="The census year the figures belong to")
     agency: bool | None = None
     org_role: OrgRole | None = None
     start_origin: StartOrigin | None = None
@@ -347,6 +341,4 @@ class EmploymentPublic(BaseModel):
     version: int = Field(description="Sent back as the ETag; send it in If-Match to update")
     created_at: datetime
     updated_at: datetime
-    years: list[EmploymentYearPublic] = Field(
-        description="The census years that hold this spell, oldest first"
-    )
+    years: list[EmploymentYearPublic] = Field(description="The census years that hold this spell, oldest first")

@@ -21,9 +21,7 @@ def applicant_scope(principal: Principal) -> ColumnElement[bool]:
         return true()
     if principal.role is Role.council_hr:
         return or_(
-            exists().where(
-                HostPlacement.applicant_id == Applicant.id, HostPlacement.council == principal.council
-            ),
+            exists().where(HostPlacement.applicant_id == Applicant.id, HostPlacement.council == principal.council),
             Applicant.employed_council == principal.council,
             Applicant.stage == TALENT_POOL.value,
         )

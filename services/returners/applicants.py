@@ -63,9 +63,7 @@ def applicant_public(session: Session, applicant: Applicant) -> ApplicantPublic:
     return ApplicantPublic(
         **applicant.model_dump(exclude={"eligibility", "stage"}),
         stage=Stage(applicant.stage),
-        eligibility=EligibilityPublic.model_validate_json(applicant.eligibility)
-        if applicant.eligibility
-        else None,
+        eligibility=EligibilityPublic.model_validate_json(applicant.eligibility) if applicant.eligibility else None,
         host_placement=HostPlacementPublic.model_validate(placement) if placement else None,
         employment=employment,
         allowed_actions=allowed_actions(Stage(applicant.stage)),
@@ -156,16 +154,12 @@ def create_applicant(
     """An enquiry keyed in by academy staff, who may be told the email is already known."""
     if session.exec(select(Applicant.id).where(Applicant.email == data.email)).first() is not None:
         raise Conflict("An applicant with this email is already recorded.")
-    applicant = Applicant(
-        **data.model_dump(), consent_at=utcnow(), stage=Stage.enquiry.value, stage_since=date.today()
-    )
+    applicant = Applicant(**data.model_dump(), consent_at=utcnow(), stage=Stage.enquiry.value, stage_since=date.today())
     try:
         with session.begin_nested():
             session.add(applicant)
             session.flush()
-            _record_event(
-                session, applicant, "enquire", Stage.enquiry, principal.subject, principal.role.value
-            )
+            _record_event(session, applicant, "enquire", Stage.enquiry, principal.subject, principal.role.value)
             session.flush()
     except IntegrityError:
         raise Conflict("An applicant with this email is already recorded.")
@@ -288,16 +282,11 @@ def submit_application(
         )
     for field in ("date_last_practised", "date_left_register"):
         if getattr(data, field) > applied_on:
-            problems.append(
-                (field, "after_application", f"{field} is after the application date {applied_on}")
-            )
+            problems.append((field, "after_application", f"{field} is after the application date {applied_on}"))
     if problems:
         raise InvalidInput(
             "The application cannot be taken as it is.",
-            errors=[
-                {"loc": ["body", field], "code": code, "message": message}
-                for field, code, message in problems
-            ],
+            errors=[{"loc": ["body", field], "code": code, "message": message} for field, code, message in problems],
         )
     decision = assess_eligibility(
         ApplicationFacts(
@@ -361,9 +350,7 @@ def move(
     if effective_on < applicant.stage_since:
         raise InvalidInput(
             f"The effective date is before the current stage began ({applicant.stage_since}).",
-            errors=[
-                {"loc": ["body", "effective_on"], "code": "before_current_stage", "message": "too early"}
-            ],
+            errors=[{"loc": ["body", "effective_on"], "code": "before_current_stage", "message": "too early"}],
         )
     if target is Stage.offered:
         _check_cohort_capacity(session, applicant)

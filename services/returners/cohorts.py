@@ -51,9 +51,7 @@ def create_cohort(session: Session, principal: Principal, data: CohortCreate) ->
         raise Conflict(f"A cohort called {data.name!r} already exists.")
     cohort = Cohort(
         **data.model_dump(exclude={"hours_per_day"}),
-        hours_per_day=(data.hours_per_day or get_settings().returners_default_hours_per_day).quantize(
-            Decimal("0.01")
-        ),
+        hours_per_day=(data.hours_per_day or get_settings().returners_default_hours_per_day).quantize(Decimal("0.01")),
         created_by=principal.subject,
     )
     _save(session, cohort)
@@ -76,27 +74,19 @@ def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) ->
     if nulls:
         raise InvalidInput(
             "These fields cannot be null; leave them out to keep them.",
-            errors=[
-                {"loc": ["body", name], "code": "null_not_allowed", "message": "cannot be null"}
-                for name in nulls
-            ],
+            errors=[{"loc": ["body", name], "code": "null_not_allowed", "message": "cannot be null"} for name in nulls],
         )
     for name, value in changes.items():
         setattr(cohort, name, value)
     problems = []
     if cohort.intake_closes < cohort.intake_opens:
-        problems.append(
-            ("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens")
-        )
+        problems.append(("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens"))
     if cohort.max_years_away < cohort.min_years_away:
         problems.append(("max_years_away", "years_away_range", "max_years_away is below min_years_away"))
     if problems:
         raise InvalidInput(
             "The cohort would be inconsistent.",
-            errors=[
-                {"loc": ["body", field], "code": code, "message": message}
-                for field, code, message in problems
-            ],
+            errors=[{"loc": ["body", field], "code": code, "message": message} for field, code, message in problems],
         )
     cohort.updated_at = utcnow()
     _save(session, cohort)

@@ -17,9 +17,7 @@ class TooManyEnquiries(DomainError):
 
 @lru_cache
 def enquiry_limiter() -> strategies.MovingWindowRateLimiter:
-    return strategies.MovingWindowRateLimiter(
-        storage.storage_from_string(get_settings().rate_limit_storage_url)
-    )
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(get_settings().rate_limit_storage_url))
 
 
 def client_address(request: Request) -> str:

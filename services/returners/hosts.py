@@ -31,9 +31,7 @@ def check_member_council(session: Session, code: str, field: str = "council") ->
     if council is None or not council.academy_member:
         raise InvalidInput(
             f"Council {code} is not one of the academy's councils.",
-            errors=[
-                {"loc": ["body", field], "code": "unknown_council", "message": f"{code} is not a member"}
-            ],
+            errors=[{"loc": ["body", field], "code": "unknown_council", "message": f"{code} is not a member"}],
         )
 
 

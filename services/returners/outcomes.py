@@ -25,9 +25,7 @@ def cohort_outcomes(
     as_of = as_of or date.today()
     current = dict(
         session.exec(
-            select(Applicant.stage, func.count())
-            .where(Applicant.cohort_id == cohort.id)
-            .group_by(Applicant.stage)
+            select(Applicant.stage, func.count()).where(Applicant.cohort_id == cohort.id).group_by(Applicant.stage)
         ).all()
     )
     # When each applicant first reached each stage.
@@ -42,9 +40,7 @@ def cohort_outcomes(
         reached_on[stage][applicant_id] = on
 
     def count(stage: Stage) -> StageCount:
-        return StageCount(
-            stage=stage, current=current.get(stage.value, 0), reached=len(reached_on[stage.value])
-        )
+        return StageCount(stage=stage, current=current.get(stage.value, 0), reached=len(reached_on[stage.value]))
 
     conversions = []
     for earlier, later in zip(FUNNEL, FUNNEL[1:], strict=False):
@@ -68,9 +64,7 @@ def cohort_outcomes(
     )
 
 
-def _retention(
-    session: Session, cohort_id: uuid.UUID, placements: httpx.Client, as_of: date
-) -> list[Retention]:
+def _retention(session: Session, cohort_id: uuid.UUID, placements: httpx.Client, as_of: date) -> list[Retention]:
     """Asks placements for each employed returner's spell, so a leaver recorded there counts here."""
     employment_ids = session.exec(
         select(Applicant.placements_employment_id).where(
@@ -89,7 +83,5 @@ def _retention(
         answers = [in_post_after(start, end, months, as_of) for start, end in spells]
         due = [answer for answer in answers if answer is not None]
         still = sum(due)
-        retention.append(
-            Retention(months=months, due=len(due), still_in_post=still, rate=conversion(len(due), still))
-        )
+        retention.append(Retention(months=months, due=len(due), still_in_post=still, rate=conversion(len(due), still)))
     return retention

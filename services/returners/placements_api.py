@@ -109,12 +109,8 @@ def record_employment(
     raise _refused(response, "employment")
 
 
-def _existing_spell(
-    client: httpx.Client, worker_id: uuid.UUID, council: str, start_date: date
-) -> uuid.UUID | None:
-    response = call(
-        client, "GET", EMPLOYMENTS, params={"worker_id": str(worker_id), "council": council, "limit": 500}
-    )
+def _existing_spell(client: httpx.Client, worker_id: uuid.UUID, council: str, start_date: date) -> uuid.UUID | None:
+    response = call(client, "GET", EMPLOYMENTS, params={"worker_id": str(worker_id), "council": council, "limit": 500})
     if response.status_code != 200:
         raise _refused(response, "employment")
     for spell in _body(response).get("items", []):

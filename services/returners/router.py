@@ -102,9 +102,7 @@ def create_cohort(body: CohortCreate, session: SessionDep, principal: Admin) -> 
     return cohorts.create_cohort(session, principal, body)
 
 
-@router.get(
-    "/cohorts", response_model=Page[CohortPublic], tags=["cohorts"], summary="List cohorts, newest first"
-)
+@router.get("/cohorts", response_model=Page[CohortPublic], tags=["cohorts"], summary="List cohorts, newest first")
 def list_cohorts(session: SessionDep, principal: Reader, page: PageDep) -> Page[CohortPublic]:
     rows, total = cohorts.list_cohorts(session, page)
     return make_page(rows, total, page)
@@ -122,9 +120,7 @@ def get_cohort(cohort_id: uuid.UUID, session: SessionDep, principal: Reader) -> 
     summary="Change a cohort",
     responses=CONFLICT,
 )
-def update_cohort(
-    cohort_id: uuid.UUID, body: CohortUpdate, session: SessionDep, principal: Admin
-) -> CohortPublic:
+def update_cohort(cohort_id: uuid.UUID, body: CohortUpdate, session: SessionDep, principal: Admin) -> CohortPublic:
     return cohorts.update_cohort(session, cohort_id, body)
 
 
@@ -214,9 +210,7 @@ def match_host(
     summary="Record an enquiry taken by academy staff",
     responses=CONFLICT,
 )
-def create_applicant(
-    body: ApplicantCreate, request: Request, session: SessionDep, principal: Admin
-) -> ApplicantPublic:
+def create_applicant(body: ApplicantCreate, request: Request, session: SessionDep, principal: Admin) -> ApplicantPublic:
     return applicants.create_applicant(session, principal, body, _request_id(request))
 
 
@@ -246,9 +240,7 @@ def list_applicants(
     tags=["applicants"],
     summary="Read an applicant",
 )
-def get_applicant(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
-) -> ApplicantPublic:
+def get_applicant(applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader) -> ApplicantPublic:
     return applicants.get_applicant(session, principal, applicant_id, _request_id(request))
 
 
@@ -317,9 +309,7 @@ def record_employed(
     principal: Admin,
     placements: PlacementsClient,
 ) -> ApplicantPublic:
-    return employment.record_employed(
-        session, principal, applicant_id, body, placements, _request_id(request)
-    )
+    return employment.record_employed(session, principal, applicant_id, body, placements, _request_id(request))
 
 
 @router.get(

@@ -88,9 +88,7 @@ UPDATING_BANDS: tuple[UpdatingBand, ...] = (
 )
 
 
-def updating_band(
-    counted_from: date, on: date, bands: Sequence[UpdatingBand] = UPDATING_BANDS
-) -> UpdatingBand:
+def updating_band(counted_from: date, on: date, bands: Sequence[UpdatingBand] = UPDATING_BANDS) -> UpdatingBand:
     for band in bands:
         if band.up_to_years is None:
             return band
@@ -305,10 +303,7 @@ TRANSITIONS: dict[tuple[Stage, Action], Stage] = {
         for stage in (Stage.enquiry, Stage.applied, Stage.shortlisted)
     },
     # Not taken on by selection: into the talent pool councils recruit from.
-    **{
-        (stage, Action.not_select): Stage.not_selected
-        for stage in (Stage.applied, Stage.shortlisted, Stage.assessed)
-    },
+    **{(stage, Action.not_select): Stage.not_selected for stage in (Stage.applied, Stage.shortlisted, Stage.assessed)},
 }
 
 # Stages in which a cohort place is held (offer counted against the cohort's capacity).
@@ -353,9 +348,7 @@ PRIVATE_STUDY_SHARE = Decimal("0.5")
 UPDATING_WINDOW_YEARS = 1  # all updating falls within the 12 months before the restoration application
 
 
-def supervisor_refusal(
-    years_registered: Decimal, fitness_to_practise_sanction: bool
-) -> tuple[str, str] | None:
+def supervisor_refusal(years_registered: Decimal, fitness_to_practise_sanction: bool) -> tuple[str, str] | None:
     """Why a supervisor cannot supervise updating (the field at fault and the reason), or None (rules.md)."""
     if years_registered < SUPERVISOR_MIN_YEARS_REGISTERED:
         return "supervisor_years_registered", (
@@ -422,14 +415,10 @@ def updating_progress(
     for activity in activities:
         if activity.started_on < start:
             excluded.append(
-                ExcludedActivity(
-                    activity.reference, f"started before the window opened on {start.isoformat()}"
-                )
+                ExcludedActivity(activity.reference, f"started before the window opened on {start.isoformat()}")
             )
         elif activity.ended_on > end:
-            excluded.append(
-                ExcludedActivity(activity.reference, f"ended after the window closed on {end.isoformat()}")
-            )
+            excluded.append(ExcludedActivity(activity.reference, f"ended after the window closed on {end.isoformat()}"))
         else:
             days[activity.kind.value] += activity.hours / hours_per_day
     cap = required_days * PRIVATE_STUDY_SHARE

@@ -10,14 +10,10 @@ from pydantic_core import PydanticCustomError
 
 from services.returners.rules import Action, ActivityKind, Stage, normalise_registration
 
-CouncilCode = Annotated[
-    str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")
-]
+CouncilCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")]
 Email = Annotated[
     str,
-    Field(
-        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Matched without regard to case"
-    ),
+    Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Matched without regard to case"),
     AfterValidator(lambda value: value.strip().lower()),
 ]
 
@@ -54,9 +50,7 @@ def _past(value: date) -> date:
 
 RegistrationNumber = Annotated[
     str,
-    Field(
-        max_length=32, description="HCPC or SWE number in any spelling (SW000123, sw 123); stored as SW123"
-    ),
+    Field(max_length=32, description="HCPC or SWE number in any spelling (SW000123, sw 123); stored as SW123"),
     AfterValidator(_registration),
 ]
 PastDate = Annotated[date, AfterValidator(_past)]
@@ -136,9 +130,7 @@ class EnquiryCreate(_Input):
     email: Email
     phone: str | None = Field(default=None, max_length=32, pattern=r"^[0-9 +()-]{6,32}$")
     region: str | None = Field(default=None, min_length=1, max_length=60)
-    consent: Literal[True] = Field(
-        description="Consent to hold these details and contact you about the programme"
-    )
+    consent: Literal[True] = Field(description="Consent to hold these details and contact you about the programme")
 
 
 class EnquiryReceived(BaseModel):
@@ -148,9 +140,7 @@ class EnquiryReceived(BaseModel):
 
 class ApplicationCreate(_Input):
     cohort_id: uuid.UUID
-    registration_number: RegistrationNumber = Field(
-        description="The previous HCPC or SWE registration number"
-    )
+    registration_number: RegistrationNumber = Field(description="The previous HCPC or SWE registration number")
     date_last_practised: PastDate
     date_left_register: PastDate
     years_statutory_practice: Years

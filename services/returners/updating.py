@@ -37,9 +37,7 @@ def log_activity(
 ) -> UpdatingActivityPublic:
     applicant = visible_applicant(session, principal, applicant_id)
     if Stage(applicant.stage) not in UPDATING_STAGES:
-        raise Conflict(
-            f"Updating is logged from application to restoration; the applicant is {applicant.stage}."
-        )
+        raise Conflict(f"Updating is logged from application to restoration; the applicant is {applicant.stage}.")
     if data.kind is ActivityKind.supervised_practice:
         refusal = supervisor_refusal(
             data.supervisor_years_registered, bool(data.supervisor_fitness_to_practise_sanction)
@@ -121,7 +119,5 @@ def progress(
         counted_days=result.counted_days,
         remaining_days=result.remaining_days,
         complete=result.complete,
-        excluded=[
-            ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded
-        ],
+        excluded=[ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded],
     )

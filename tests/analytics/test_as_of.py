@@ -79,9 +79,7 @@ def test_as_of_30_september_gives_exactly_that_census_years_figures(load, workfo
     assert as_of["inpost_headcount"] == 2 and as_of["leavers_headcount"] == 1 and as_of["starters_headcount"] == 1
 
 
-def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the_12_months_to_it(
-    load, workforce
-):
+def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the_12_months_to_it(load, workforce):
     load(2023, RETURN_2023, BLOCK_2023)
     load(2024, RETURN_2024, BLOCK_2024)
     report, area = workforce(as_of="2024-01-15")

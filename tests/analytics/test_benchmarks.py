@@ -52,9 +52,7 @@ def test_published_symbols_are_kept_as_reasons_never_zeros():
     assert str(published_figure("17.7").value) == "17.7"
 
 
-def test_a_councils_figures_sit_beside_the_published_ones_for_it_its_region_and_england(
-    birmingham_2024, benchmarks
-):
+def test_a_councils_figures_sit_beside_the_published_ones_for_it_its_region_and_england(birmingham_2024, benchmarks):
     report = benchmarks(2024, BIRMINGHAM)
     assert (report["name"], report["region_code"], report["region_name"]) == (
         "Birmingham", "E12000005", "West Midlands",
@@ -86,8 +84,6 @@ def test_a_council_benchmarks_only_itself(birmingham_2024, benchmarks, auth):
 
 
 def test_the_dfe_benchmarks_a_council_through_the_gateway(birmingham_2024, gateway, auth):
-    answer = gateway.get(
-        "/v1/analytics/benchmarks", params={"year": 2024, "council": BIRMINGHAM}, headers=auth("dfe")
-    )
+    answer = gateway.get("/v1/analytics/benchmarks", params={"year": 2024, "council": BIRMINGHAM}, headers=auth("dfe"))
     assert answer.status_code == 200, answer.text
     assert by_measure(answer.json())["inpost_headcount"]["published"]["value"] is not None

@@ -23,9 +23,7 @@ COVENTRY, SOLIHULL = "331", "334"
 RECORDS = [
     person(1),
     person(2, agency_worker=True, contract_weeks=Decimal("12.0"), role_start_date=date(2024, 3, 1)),
-    person(
-        3, role_end_date=date(2024, 6, 30), reason_leave=1, leaver_destination=1, fte30=None, cases30=None
-    ),
+    person(3, role_end_date=date(2024, 6, 30), reason_leave=1, leaver_destination=1, fte30=None, cases30=None),
 ]
 
 
@@ -58,9 +56,7 @@ def run(analytics, auth, **body):
     return analytics.post("/v1/analytics/extracts", json=body, headers=auth("academy_admin"))
 
 
-def test_a_councils_census_extract_reads_back_through_the_import_as_the_same_records(
-    analytics, placements, auth
-):
+def test_a_councils_census_extract_reads_back_through_the_import_as_the_same_records(analytics, placements, auth):
     answer = run(analytics, auth, kind="csww", year=2024, council=COVENTRY)
     assert answer.status_code == 201
     extract = answer.json()
@@ -113,15 +109,9 @@ def test_a_council_sees_and_downloads_only_its_own_extracts(analytics, auth, ses
     as_solihull = auth("council_hr", council=SOLIHULL)
     listed = analytics.get("/v1/analytics/extracts", headers=as_solihull).json()
     assert [e["id"] for e in listed["items"]] == [solihull["id"]]
-    assert (
-        analytics.get(f"/v1/analytics/extracts/{coventry['id']}/content", headers=as_solihull).status_code
-        == 404
-    )
+    assert analytics.get(f"/v1/analytics/extracts/{coventry['id']}/content", headers=as_solihull).status_code == 404
     assert analytics.get(f"/v1/analytics/extracts/{coventry['id']}", headers=as_solihull).status_code == 404
-    assert (
-        analytics.get(f"/v1/analytics/extracts/{solihull['id']}/content", headers=as_solihull).status_code
-        == 200
-    )
+    assert analytics.get(f"/v1/analytics/extracts/{solihull['id']}/content", headers=as_solihull).status_code == 200
     downloads = session.exec(select(AuditEvent).where(AuditEvent.action == "download")).all()
     assert [(d.entity_id, d.council) for d in downloads] == [(solihull["id"], SOLIHULL)]
     dfe = analytics.get("/v1/analytics/extracts", params={"kind": "csww"}, headers=auth("dfe")).json()
@@ -136,10 +126,7 @@ def test_only_academy_staff_run_extracts_by_hand(analytics, auth):
             headers=auth(role, council=council),
         )
         assert answer.status_code == 403
-    assert (
-        analytics.get("/v1/analytics/extracts", headers=auth("social_worker", worker="SW1")).status_code
-        == 403
-    )
+    assert analytics.get("/v1/analytics/extracts", headers=auth("social_worker", worker="SW1")).status_code == 403
 
 
 def test_an_extract_that_fails_its_check_is_stored_as_failed_with_reasons_and_never_delivered(

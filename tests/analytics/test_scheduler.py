@@ -66,23 +66,16 @@ def counts(world) -> tuple[int, int]:
 
 
 def test_due_periods_follow_the_schedule_and_include_missed_ones():
-    settings = get_settings().model_copy(
-        update={"extract_first_year": 2024, "extract_first_month": "2026-08"}
-    )
+    settings = get_settings().model_copy(update={"extract_first_year": 2024, "extract_first_month": "2026-08"})
     csww = scheduler.Job("csww", "330")
-    assert [p.key for p in scheduler.due_periods(csww, datetime(2025, 10, 14, tzinfo=UTC), settings)] == [
-        "2024"
-    ]
+    assert [p.key for p in scheduler.due_periods(csww, datetime(2025, 10, 14, tzinfo=UTC), settings)] == ["2024"]
     assert [p.key for p in scheduler.due_periods(csww, datetime(2026, 10, 15, tzinfo=UTC), settings)] == [
         "2024",
         "2025",
         "2026",
     ]
     monthly = [
-        p
-        for p in scheduler.due_periods(
-            scheduler.Job("retention", None), datetime(2026, 11, 2, tzinfo=UTC), settings
-        )
+        p for p in scheduler.due_periods(scheduler.Job("retention", None), datetime(2026, 11, 2, tzinfo=UTC), settings)
     ]
     assert [(p.key, p.as_of) for p in monthly] == [
         ("2026-08", date(2026, 8, 31)),

@@ -62,9 +62,7 @@ def through_gateway(gateway, app_client) -> TestClient:
 def employ(placements) -> Callable[..., dict]:
     """Record a spell in placements: `employ("SW900001", BIRMINGHAM, "2020-01-06", end="2023-03-31")`."""
 
-    def _employ(
-        swe_number: str, council: str, start: str, end: str | None = None, agency: bool = False
-    ) -> dict:
+    def _employ(swe_number: str, council: str, start: str, end: str | None = None, agency: bool = False) -> dict:
         body = {"swe_number": swe_number, "council": council, "start_date": start, "agency": agency}
         if end:
             body["end_date"] = end

@@ -68,9 +68,7 @@ def test_academy_staff_change_a_requirement_and_next_steps_follow_it(careers, em
     framework = careers.get(FRAMEWORK, headers=academy_admin()).json()
     experienced = framework["levels"][3]["requirements"][0]
     change = {"min_pq_years": "3", "min_cpd_hours": "10", "evidence_kinds": ["reflective_account"]}
-    response = careers.patch(
-        f"{CAREERS}/requirements/{experienced['id']}", json=change, headers=academy_admin()
-    )
+    response = careers.patch(f"{CAREERS}/requirements/{experienced['id']}", json=change, headers=academy_admin())
     assert response.status_code == 200, response.text
     assert (response.json()["min_pq_years"], response.json()["evidence_kinds"]) == (
         "3.0",
@@ -109,12 +107,8 @@ def test_only_academy_staff_edit_the_framework(careers):
         "evidence_kinds": ["kss_assessment"],
         "how_reached": "panel",
     }
-    assert (
-        careers.post(f"{CAREERS}/requirements", json=requirement, headers=academy_admin()).status_code == 201
-    )
-    assert (
-        careers.post(f"{CAREERS}/requirements", json=requirement, headers=academy_admin()).status_code == 409
-    )
+    assert careers.post(f"{CAREERS}/requirements", json=requirement, headers=academy_admin()).status_code == 201
+    assert careers.post(f"{CAREERS}/requirements", json=requirement, headers=academy_admin()).status_code == 409
     bad = {**requirement, "evidence_kinds": ["horoscope"]}
     assert careers.post(f"{CAREERS}/requirements", json=bad, headers=academy_admin()).status_code == 422
 
@@ -162,28 +156,19 @@ def test_a_council_maps_its_own_grades_and_not_anothers(careers):
     mine = careers.post(f"{CAREERS}/local-grades", json=grade, headers=council_hr(BIRMINGHAM))
     assert mine.status_code == 201
     assert mine.json()["council"] == BIRMINGHAM
-    assert (
-        careers.post(f"{CAREERS}/local-grades", json=grade, headers=council_hr(BIRMINGHAM)).status_code == 409
-    )
+    assert careers.post(f"{CAREERS}/local-grades", json=grade, headers=council_hr(BIRMINGHAM)).status_code == 409
     theirs = {**grade, "council": COVENTRY}
-    assert (
-        careers.post(f"{CAREERS}/local-grades", json=theirs, headers=council_hr(BIRMINGHAM)).status_code
-        == 403
-    )
+    assert careers.post(f"{CAREERS}/local-grades", json=theirs, headers=council_hr(BIRMINGHAM)).status_code == 403
     assert careers.post(f"{CAREERS}/local-grades", json=theirs, headers=academy_admin()).status_code == 201
     assert careers.post(f"{CAREERS}/local-grades", json=grade, headers=academy_admin()).status_code == 422
 
     url = f"{CAREERS}/local-grades/{mine.json()['id']}"
     assert careers.patch(url, json={"name": "Senior SW"}, headers=council_hr(COVENTRY)).status_code == 404
     assert careers.delete(url, headers=council_hr(COVENTRY)).status_code == 404
-    changed = careers.patch(
-        url, json={"level": "advanced", "pathway": "practitioner"}, headers=council_hr(BIRMINGHAM)
-    )
+    changed = careers.patch(url, json={"level": "advanced", "pathway": "practitioner"}, headers=council_hr(BIRMINGHAM))
     assert (changed.json()["level"], changed.json()["pathway"]) == ("advanced", "practitioner")
 
-    listed = careers.get(
-        f"{CAREERS}/local-grades", params={"council": BIRMINGHAM}, headers=social_worker()
-    ).json()
+    listed = careers.get(f"{CAREERS}/local-grades", params={"council": BIRMINGHAM}, headers=social_worker()).json()
     assert [(g["name"], g["level"]) for g in listed["items"]] == [("Senior Practitioner", "advanced")]
     assert careers.delete(url, headers=council_hr(BIRMINGHAM)).status_code == 204
 

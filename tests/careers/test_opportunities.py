@@ -106,12 +106,8 @@ def test_filters_by_level_pathway_council_and_kind(careers, posted):
         "Advanced practitioner, court work",
     ]
     both = {"level": "advanced", "pathway": "practitioner"}
-    assert titles(careers.get(OPPORTUNITIES, params=both, headers=headers)) == [
-        "Advanced practitioner, court work"
-    ]
-    assert titles(careers.get(OPPORTUNITIES, params={"pathway": "manager"}, headers=headers)) == [
-        "Team manager"
-    ]
+    assert titles(careers.get(OPPORTUNITIES, params=both, headers=headers)) == ["Advanced practitioner, court work"]
+    assert titles(careers.get(OPPORTUNITIES, params={"pathway": "manager"}, headers=headers)) == ["Team manager"]
     assert titles(careers.get(OPPORTUNITIES, params={"council": COVENTRY}, headers=headers)) == [
         "Advanced practitioner, court work"
     ]
@@ -132,9 +128,7 @@ def test_a_worker_registers_interest_once_and_sees_it_when_browsing(careers, pos
     response = careers.post(url, json={"note": "Keen on court work"}, headers=social_worker("SW900001"))
     assert response.status_code == 201
     assert careers.post(url, json={}, headers=social_worker("SW900001")).status_code == 409
-    browse = careers.get(
-        OPPORTUNITIES, params={"council": COVENTRY}, headers=social_worker("SW900001")
-    ).json()
+    browse = careers.get(OPPORTUNITIES, params={"council": COVENTRY}, headers=social_worker("SW900001")).json()
     assert browse["items"][0]["registered"] is True and browse["items"][0]["interest_count"] is None
     other = careers.get(OPPORTUNITIES, params={"council": COVENTRY}, headers=social_worker("SW900002")).json()
     assert other["items"][0]["registered"] is False
@@ -149,9 +143,7 @@ def test_only_social_workers_register_interest(careers, posted):
 
 def test_interest_in_a_closed_opportunity_is_refused(careers, posted, session):
     close(session, posted["closed"])
-    response = careers.post(
-        f"{OPPORTUNITIES}/{posted['closed']['id']}/interest", json={}, headers=social_worker()
-    )
+    response = careers.post(f"{OPPORTUNITIES}/{posted['closed']['id']}/interest", json={}, headers=social_worker())
     assert response.status_code == 409
 
 
@@ -164,9 +156,7 @@ def test_a_council_sees_who_registered_for_its_own_opportunities_only(careers, p
 
     registrations = careers.get(f"{coventry_post}/registrations", headers=council_hr(COVENTRY))
     assert registrations.status_code == 200
-    assert [
-        (r["swe_number"], r["note"], r["level"] and r["level"]["code"]) for r in registrations.json()["items"]
-    ] == [
+    assert [(r["swe_number"], r["note"], r["level"] and r["level"]["code"]) for r in registrations.json()["items"]] == [
         ("SW900001", "Keen", "experienced"),
         ("SW900002", None, None),
     ]
@@ -181,12 +171,7 @@ def test_a_council_sees_who_registered_for_its_own_opportunities_only(careers, p
 
 def test_a_council_changes_its_own_opportunity_not_anothers(careers, posted):
     url = f"{OPPORTUNITIES}/{posted['coventry']['id']}"
-    assert (
-        careers.patch(url, json={"closing_on": "2026-10-31"}, headers=council_hr(BIRMINGHAM)).status_code
-        == 404
-    )
-    changed = careers.patch(
-        url, json={"closing_on": "2026-10-31", "pathway": "educator"}, headers=council_hr(COVENTRY)
-    )
+    assert careers.patch(url, json={"closing_on": "2026-10-31"}, headers=council_hr(BIRMINGHAM)).status_code == 404
+    changed = careers.patch(url, json={"closing_on": "2026-10-31", "pathway": "educator"}, headers=council_hr(COVENTRY))
     assert changed.status_code == 200
     assert (changed.json()["closing_on"], changed.json()["pathway"]["code"]) == ("2026-10-31", "educator")

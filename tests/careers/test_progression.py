@@ -41,9 +41,7 @@ def draft(careers, level="experienced", pathway=None, swe=SWE, **fields) -> dict
 
 
 def act(careers, application: dict, action: str, headers: dict, body: dict | None = None):
-    return careers.post(
-        f"{CAREERS}/applications/{application['id']}/{action}", json=body or {}, headers=headers
-    )
+    return careers.post(f"{CAREERS}/applications/{application['id']}/{action}", json=body or {}, headers=headers)
 
 
 def submitted(careers) -> dict:
@@ -94,15 +92,11 @@ def test_next_step_lists_each_requirement_met_or_not_and_what_is_missing(careers
     assert option["can_apply"] is True and option["open_application_id"] is None
 
 
-def test_the_advanced_level_offers_three_pathways_and_only_panel_ones_can_be_applied_for(
-    careers, employ, start_record
-):
+def test_the_advanced_level_offers_three_pathways_and_only_panel_ones_can_be_applied_for(careers, employ, start_record):
     employ(SWE, BIRMINGHAM, "2015-01-05")
     start_record(level="experienced", effective_on="2019-01-01")
     options = careers.get(f"{CAREERS}/me/next-step", headers=social_worker(SWE)).json()["options"]
-    assert [
-        (o["level"]["code"], o["pathway"]["code"], o["how_reached"], o["can_apply"]) for o in options
-    ] == [
+    assert [(o["level"]["code"], o["pathway"]["code"], o["how_reached"], o["can_apply"]) for o in options] == [
         ("advanced", "educator", "panel", True),
         ("advanced", "manager", "recruitment", False),
         ("advanced", "practitioner", "panel", True),
@@ -148,9 +142,7 @@ def test_recruitment_levels_are_not_applied_for(careers, employ, start_record):
 
 def test_one_application_open_at_a_time(careers, worker):
     first = draft(careers)
-    response = careers.post(
-        f"{CAREERS}/me/applications", json={"level": "experienced"}, headers=social_worker(SWE)
-    )
+    response = careers.post(f"{CAREERS}/me/applications", json={"level": "experienced"}, headers=social_worker(SWE))
     assert response.status_code == 409
     assert response.json()["application_id"] == first["id"]
     step = careers.get(f"{CAREERS}/me/next-step", headers=social_worker(SWE)).json()["options"][0]
@@ -186,9 +178,7 @@ def test_evidence_of_another_worker_cannot_be_attached(careers, worker):
 def test_evidence_attached_to_an_application_cannot_be_deleted(careers, worker):
     application = submitted(careers)
     evidence_id = application["evidence"][0]["id"]
-    assert (
-        careers.delete(f"{CAREERS}/me/evidence/{evidence_id}", headers=social_worker(SWE)).status_code == 409
-    )
+    assert careers.delete(f"{CAREERS}/me/evidence/{evidence_id}", headers=social_worker(SWE)).status_code == 409
 
 
 # --- The whole life of an application ----------------------------------------------------------
@@ -196,9 +186,7 @@ def test_evidence_attached_to_an_application_cannot_be_deleted(careers, worker):
 
 def test_returned_resubmitted_endorsed_and_approved_changes_the_level(careers, worker, session):
     application = submitted(careers)
-    returned = act(
-        careers, application, "return", council_hr(BIRMINGHAM), {"feedback": "Add a second reflection"}
-    )
+    returned = act(careers, application, "return", council_hr(BIRMINGHAM), {"feedback": "Add a second reflection"})
     assert returned.status_code == 200
     assert (returned.json()["state"], returned.json()["feedback"]) == ("returned", "Add a second reflection")
     assert returned.json()["allowed_actions"] == []  # what the council may do now: nothing
@@ -241,9 +229,7 @@ def test_returned_resubmitted_endorsed_and_approved_changes_the_level(careers, w
 
 def test_an_application_declined_then_resubmitted(careers, worker):
     application = endorsed(careers)
-    declined = act(
-        careers, application, "decline", council_hr(BIRMINGHAM), {"feedback": "More service-user feedback"}
-    )
+    declined = act(careers, application, "decline", council_hr(BIRMINGHAM), {"feedback": "More service-user feedback"})
     assert declined.status_code == 200
     assert (declined.json()["state"], declined.json()["feedback"]) == (
         "declined",
@@ -258,10 +244,7 @@ def test_an_application_declined_then_resubmitted(careers, worker):
     assert again["resubmission_of"] == application["id"]
     assert act(careers, again, "submit", social_worker(SWE)).json()["state"] == "submitted"
     assert act(careers, again, "endorse", council_hr(BIRMINGHAM)).status_code == 200
-    assert (
-        act(careers, again, "approve", council_hr(BIRMINGHAM), {"effective_on": "2026-06-15"}).status_code
-        == 200
-    )
+    assert act(careers, again, "approve", council_hr(BIRMINGHAM), {"effective_on": "2026-06-15"}).status_code == 200
 
     mine = careers.get(f"{CAREERS}/me/applications", headers=social_worker(SWE)).json()["items"]
     assert sorted((a["id"], a["state"]) for a in mine) == sorted(
@@ -300,10 +283,7 @@ def test_a_final_application_cannot_be_withdrawn(careers, worker):
 
 def test_the_worker_withdraws_and_may_apply_again(careers, worker):
     application = submitted(careers)
-    assert (
-        act(careers, application, "withdraw", social_worker(SWE), {"note": "Not now"}).json()["state"]
-        == "withdrawn"
-    )
+    assert act(careers, application, "withdraw", social_worker(SWE), {"note": "Not now"}).json()["state"] == "withdrawn"
     assert draft(careers)["resubmission_of"] is None
 
 
@@ -318,10 +298,7 @@ def test_who_may_take_each_step(careers, worker):
     # Another worker does not see it at all.
     assert act(careers, application, "withdraw", social_worker("SW900002")).status_code == 404
     assert (
-        careers.get(
-            f"{CAREERS}/applications/{application['id']}", headers=social_worker("SW900002")
-        ).status_code
-        == 404
+        careers.get(f"{CAREERS}/applications/{application['id']}", headers=social_worker("SW900002")).status_code == 404
     )
 
 
@@ -334,15 +311,13 @@ def test_approval_needs_an_effective_date_and_decline_and_return_need_feedback(c
 
 def test_a_council_sees_its_own_queue_only(careers, worker):
     application = submitted(careers)
-    queue = careers.get(
-        f"{CAREERS}/applications", params={"state": "submitted"}, headers=council_hr(BIRMINGHAM)
-    )
+    queue = careers.get(f"{CAREERS}/applications", params={"state": "submitted"}, headers=council_hr(BIRMINGHAM))
     assert [a["id"] for a in queue.json()["items"]] == [application["id"]]
     assert careers.get(f"{CAREERS}/applications", headers=council_hr(COVENTRY)).json()["items"] == []
     assert (
-        careers.get(
-            f"{CAREERS}/applications", params={"council": BIRMINGHAM}, headers=council_hr(COVENTRY)
-        ).json()["items"]
+        careers.get(f"{CAREERS}/applications", params={"council": BIRMINGHAM}, headers=council_hr(COVENTRY)).json()[
+            "items"
+        ]
         == []
     )
     everything = careers.get(f"{CAREERS}/applications", headers=academy_admin()).json()

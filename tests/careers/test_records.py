@@ -67,9 +67,7 @@ def test_my_record_shows_level_local_grade_and_experience_from_placements(career
     employ(SWE, COVENTRY, "2022-01-01")
     start_record(council=COVENTRY, level="experienced", effective_on="2024-04-01")
     grade = {"name": "Senior Social Worker (Grade 9)", "level": "experienced"}
-    assert (
-        careers.post(f"{CAREERS}/local-grades", json=grade, headers=council_hr(COVENTRY)).status_code == 201
-    )
+    assert careers.post(f"{CAREERS}/local-grades", json=grade, headers=council_hr(COVENTRY)).status_code == 201
 
     response = careers.get(f"{CAREERS}/me", headers=social_worker(SWE))
     assert response.status_code == 200, response.text
@@ -102,9 +100,7 @@ def test_a_worker_who_moved_council_keeps_their_level_and_history(careers, emplo
     first = employ(SWE, BIRMINGHAM, "2019-01-07")
     start_record(level="social_worker", effective_on="2019-01-07")
     level = {"level": "experienced", "effective_on": "2023-04-01", "reason": "correction"}
-    assert (
-        careers.post(f"{CAREERS}/workers/{SWE}/levels", json=level, headers=council_hr()).status_code == 201
-    )
+    assert careers.post(f"{CAREERS}/workers/{SWE}/levels", json=level, headers=council_hr()).status_code == 201
 
     # They leave Birmingham and start at Coventry.
     leaver = placements.post(
@@ -177,9 +173,7 @@ def test_panel_levels_are_not_recorded_as_recruitment(careers, employ, start_rec
 
 def test_asye_reviews_in_order_and_a_pass_moves_the_worker_to_social_worker(careers, employ, start_record):
     employ(SWE, BIRMINGHAM, "2025-06-02")
-    start_record(
-        level="asye", effective_on="2025-06-02", asye_started_on="2025-06-02", qualified_on="2025-05-20"
-    )
+    start_record(level="asye", effective_on="2025-06-02", asye_started_on="2025-06-02", qualified_on="2025-05-20")
     reviews = f"{CAREERS}/workers/{SWE}/asye-reviews"
 
     out_of_order = careers.post(
@@ -206,9 +200,7 @@ def test_asye_reviews_in_order_and_a_pass_moves_the_worker_to_social_worker(care
     assert asye["status"] == "in_progress" and asye["next_review"]["month"] == 9
     assert response.json()["level"]["code"] == "asye"
 
-    careers.post(
-        reviews, json={"month": 9, "outcome": "on_track", "reviewed_on": "2026-03-02"}, headers=council_hr()
-    )
+    careers.post(reviews, json={"month": 9, "outcome": "on_track", "reviewed_on": "2026-03-02"}, headers=council_hr())
     passed = careers.post(
         reviews, json={"month": 12, "outcome": "passed", "reviewed_on": "2026-06-02"}, headers=council_hr()
     )
@@ -225,9 +217,7 @@ def test_a_failed_asye_leaves_the_worker_newly_qualified(careers, employ, start_
     start_record(level="asye", effective_on="2025-06-02", asye_started_on="2025-06-02")
     reviews = f"{CAREERS}/workers/{SWE}/asye-reviews"
     for month, day in [(3, "2025-09-02"), (6, "2025-12-02"), (9, "2026-03-02")]:
-        careers.post(
-            reviews, json={"month": month, "outcome": "concerns", "reviewed_on": day}, headers=council_hr()
-        )
+        careers.post(reviews, json={"month": month, "outcome": "concerns", "reviewed_on": day}, headers=council_hr())
     failed = careers.post(
         reviews, json={"month": 12, "outcome": "failed", "reviewed_on": "2026-06-02"}, headers=council_hr()
     )

@@ -167,9 +167,7 @@ def test_no_spells_is_no_experience():
 
 @given(
     st.lists(
-        st.tuples(
-            st.integers(0, 4000), st.integers(0, 800), st.booleans(), st.sampled_from(["330", "331", "332"])
-        ),
+        st.tuples(st.integers(0, 4000), st.integers(0, 800), st.booleans(), st.sampled_from(["330", "331", "332"])),
         max_size=8,
     )
 )

@@ -38,18 +38,13 @@ def test_my_career_record_through_the_gateway(through_gateway, worker):
     assert record.json()["experience"]["days"] == 3088  # 2018-01-01 to 2026-06-15, two councils
     assert record.json()["experience"]["years"] == "8.46"
     assert record.json()["experience"]["councils_in_post"] == [BIRMINGHAM]
-    assert (
-        through_gateway.get(f"{CAREERS}/workers/{SWE}", headers=social_worker("SW900002")).status_code == 404
-    )
+    assert through_gateway.get(f"{CAREERS}/workers/{SWE}", headers=social_worker("SW900002")).status_code == 404
 
 
 def test_my_cpd_through_the_gateway(through_gateway):
     for day in ("2026-01-10", "2026-03-02"):
         body = {"activity_on": day, "hours": "3", "kind": "course", "title": "Course"}
-        assert (
-            through_gateway.post(f"{CAREERS}/me/cpd", json=body, headers=social_worker(SWE)).status_code
-            == 201
-        )
+        assert through_gateway.post(f"{CAREERS}/me/cpd", json=body, headers=social_worker(SWE)).status_code == 201
     check = through_gateway.get(f"{CAREERS}/me/cpd", headers=social_worker(SWE)).json()["registration_year"]
     assert (check["records"], check["peer_reflected"], check["met"]) == (2, 0, False)
 
@@ -75,20 +70,12 @@ def test_a_progression_application_through_the_gateway(through_gateway, worker):
         headers=social_worker(SWE),
     ).json()
     url = f"{CAREERS}/applications/{draft['id']}"
-    assert (
-        through_gateway.post(f"{url}/submit", json={}, headers=social_worker(SWE)).json()["state"]
-        == "submitted"
-    )
+    assert through_gateway.post(f"{url}/submit", json={}, headers=social_worker(SWE)).json()["state"] == "submitted"
     assert through_gateway.post(f"{url}/endorse", json={}, headers=council_hr()).json()["state"] == "endorsed"
     assert through_gateway.post(f"{url}/endorse", json={}, headers=council_hr()).status_code == 409
-    approved = through_gateway.post(
-        f"{url}/approve", json={"effective_on": "2026-06-15"}, headers=academy_admin()
-    )
+    approved = through_gateway.post(f"{url}/approve", json={"effective_on": "2026-06-15"}, headers=academy_admin())
     assert approved.json()["state"] == "approved"
-    assert (
-        through_gateway.get(f"{CAREERS}/me", headers=social_worker(SWE)).json()["level"]["code"]
-        == "experienced"
-    )
+    assert through_gateway.get(f"{CAREERS}/me", headers=social_worker(SWE)).json()["level"]["code"] == "experienced"
 
 
 def test_regional_opportunities_through_the_gateway(through_gateway):
@@ -100,9 +87,7 @@ def test_regional_opportunities_through_the_gateway(through_gateway):
         "description": "Six months",
     }
     posted = through_gateway.post(f"{CAREERS}/opportunities", json=body, headers=council_hr(COVENTRY)).json()
-    browse = through_gateway.get(
-        f"{CAREERS}/opportunities", params={"level": "experienced"}, headers=social_worker()
-    )
+    browse = through_gateway.get(f"{CAREERS}/opportunities", params={"level": "experienced"}, headers=social_worker())
     assert [item["id"] for item in browse.json()["items"]] == [posted["id"]]
     interest = through_gateway.post(
         f"{CAREERS}/opportunities/{posted['id']}/interest", json={}, headers=social_worker()

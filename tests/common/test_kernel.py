@@ -21,18 +21,14 @@ def numbers(low: int = Query(ge=0), high: int = Query(le=10)) -> dict:
 
 @router.post("/events-then-conflict")
 def write_then_conflict(session: SessionDep) -> dict:
-    session.add(
-        AuditEvent(principal="t", role="academy_admin", action="probe", entity="probe", entity_id="rolled")
-    )
+    session.add(AuditEvent(principal="t", role="academy_admin", action="probe", entity="probe", entity_id="rolled"))
     session.flush()
     raise Conflict("This write must not stay.")
 
 
 @router.post("/events")
 def write(session: SessionDep) -> dict:
-    session.add(
-        AuditEvent(principal="t", role="academy_admin", action="probe", entity="probe", entity_id="kept")
-    )
+    session.add(AuditEvent(principal="t", role="academy_admin", action="probe", entity="probe", entity_id="kept"))
     return {"written": True}
 
 
@@ -85,9 +81,7 @@ def test_each_request_logs_one_json_line_with_its_id_principal_status_and_durati
             params={"low": 1, "high": 2},
             headers={**auth(scopes=["kernel"], subject="client:abc"), "X-Request-ID": "req-42"},
         )
-    lines = [
-        json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "futuresocial.request"
-    ]
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "futuresocial.request"]
     assert len(lines) == 1
     line = lines[0]
     assert line["request_id"] == "req-42" and line["status"] == 200 and line["principal"] == "client:abc"

@@ -11,9 +11,7 @@ def _token(gateway, **form):
 
 def test_a_council_hr_client_gets_a_15_minute_rs256_token_bound_to_its_council(gateway, session):
     client, secret = create_client(session, name="Coventry HR", role=Role.council_hr, council="331")
-    answer = _token(
-        gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret
-    )
+    answer = _token(gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret)
     assert answer.status_code == 200
     body = answer.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 900
@@ -27,9 +25,7 @@ def test_a_council_hr_client_gets_a_15_minute_rs256_token_bound_to_its_council(g
 
 
 def test_a_person_signs_in_with_a_password_and_a_social_worker_token_names_the_worker(gateway, session):
-    create_user(
-        session, username="asha", role=Role.social_worker, password="correct horse battery", worker="SW42"
-    )
+    create_user(session, username="asha", role=Role.social_worker, password="correct horse battery", worker="SW42")
     answer = _token(gateway, grant_type="password", username="asha", password="correct horse battery")
     assert answer.status_code == 200
     claims = verify_token(answer.json()["access_token"])
@@ -39,9 +35,7 @@ def test_a_person_signs_in_with_a_password_and_a_social_worker_token_names_the_w
 
 def test_a_wrong_secret_gets_the_same_401_whether_or_not_the_client_exists(gateway, session):
     client, _secret = create_client(session, name="Dudley HR", role=Role.council_hr, council="332")
-    known = _token(
-        gateway, grant_type="client_credentials", client_id=client.client_id, client_secret="wrong"
-    )
+    known = _token(gateway, grant_type="client_credentials", client_id=client.client_id, client_secret="wrong")
     unknown = _token(gateway, grant_type="client_credentials", client_id="fs_nobody", client_secret="wrong")
     assert known.status_code == unknown.status_code == 401
     assert known.json() == unknown.json()
@@ -89,17 +83,14 @@ def test_a_client_may_narrow_its_scopes_but_not_widen_them(gateway, session):
     )
     assert widened.status_code == 422
     token = narrowed.json()["access_token"]
-    assert (
-        gateway.get("/v1/placements/councils", headers={"Authorization": f"Bearer {token}"}).status_code
-        == 403
-    )
+    assert gateway.get("/v1/placements/councils", headers={"Authorization": f"Bearer {token}"}).status_code == 403
 
 
 def test_the_jwks_verifies_the_tokens_the_gateway_issues(gateway, session):
     client, secret = create_client(session, name="Solihull HR", role=Role.council_hr, council="334")
-    token = _token(
-        gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret
-    ).json()["access_token"]
+    token = _token(gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret).json()[
+        "access_token"
+    ]
     keys = gateway.get("/v1/auth/jwks.json").json()["keys"]
     assert keys[0]["kid"] == jwt.get_unverified_header(token)["kid"]
     key = jwk.construct(keys[0], algorithm="RS256")
@@ -113,9 +104,7 @@ def test_a_disabled_client_cannot_get_a_token(gateway, session):
     client, secret = create_client(session, name="Old system", role=Role.council_hr, council="336")
     client.active = False
     session.flush()
-    answer = _token(
-        gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret
-    )
+    answer = _token(gateway, grant_type="client_credentials", client_id=client.client_id, client_secret=secret)
     assert answer.status_code == 401
 
 

@@ -34,13 +34,9 @@ def person(number: int, **changes) -> CensusRecord:
     return replace(IN_POST, swe_number=f"SW{number}", **changes)
 
 
-def xml_return(
-    year: int, council: str, records: list[CensusRecord], vacancies: Vacancies | None = None
-) -> bytes:
+def xml_return(year: int, council: str, records: list[CensusRecord], vacancies: Vacancies | None = None) -> bytes:
     out = io.BytesIO()
-    census_return = CensusReturn(
-        year, council, vacancies or Vacancies(Decimal("3.00"), Decimal("1.50"), 2), records
-    )
+    census_return = CensusReturn(year, council, vacancies or Vacancies(Decimal("3.00"), Decimal("1.50"), 2), records)
     write_census_xml(census_return, out, generated_at=datetime(year, 10, 15, 9, 0, tzinfo=UTC))
     return out.getvalue()
 

@@ -246,9 +246,7 @@ def test_leaver_details_without_a_leaving_date_are_an_error(kind, element):
 @pytest.mark.parametrize("element", ["AgencyWorker", "SWENo", "RoleStartDate"])
 def test_a_missing_required_value_is_an_error(kind, element):
     result = parse(census_file(kind, [OTHER, worker(**{element: None})]))
-    assert [(p.location, p.field, p.code) for p in result.errors] == [
-        (SECOND[kind], element, "missing_required")
-    ]
+    assert [(p.location, p.field, p.code) for p in result.errors] == [(SECOND[kind], element, "missing_required")]
 
 
 @pytest.mark.parametrize("kind", ["xml", "csv"])
@@ -457,9 +455,7 @@ def test_utf16_bytes_are_refused():
 )
 def test_the_header_must_be_this_councils_csww_return_for_this_year(changes, location, code):
     result = parse(census_xml([OTHER], **changes))
-    assert [(p.location, p.code, p.severity) for p in result.problems if p.code == code] == [
-        (location, code, "error")
-    ]
+    assert [(p.location, p.code, p.severity) for p in result.problems if p.code == code] == [(location, code, "error")]
 
 
 def test_a_return_without_a_vacancy_block_is_a_warning():
@@ -491,9 +487,7 @@ def test_csv_without_required_columns_names_them_and_reads_no_rows():
 def test_an_unknown_csv_column_is_an_error_naming_it():
     data = census_csv([{**OTHER, "Salary": "1"}], header=["AgencyWorker", "SWENo", "RoleStartDate", "Salary"])
     result = parse(data)
-    assert [(p.location, p.field, p.code) for p in result.problems] == [
-        ("line 1", "Salary", "unknown_column")
-    ]
+    assert [(p.location, p.field, p.code) for p in result.problems] == [("line 1", "Salary", "unknown_column")]
     assert len(result.census_return.records) == 1
 
 

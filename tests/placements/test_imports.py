@@ -26,16 +26,12 @@ def upload(client, headers, data: bytes, year: int, name="return.xml", **params)
 
 
 def counts(session) -> tuple[int, int, int]:
-    return tuple(
-        session.scalar(select(func.count()).select_from(t)) for t in (Worker, Employment, EmploymentYear)
-    )
+    return tuple(session.scalar(select(func.count()).select_from(t)) for t in (Worker, Employment, EmploymentYear))
 
 
 def test_a_dry_run_reports_the_differences_and_writes_nothing(placements, auth, session):
     hr = auth("council_hr", council=BIRMINGHAM)
-    answer = upload(
-        placements, hr, xml_return(2024, BIRMINGHAM, [person(1), person(2)]), 2024, dry_run="true"
-    )
+    answer = upload(placements, hr, xml_return(2024, BIRMINGHAM, [person(1), person(2)]), 2024, dry_run="true")
     assert answer.status_code == 200
     body = answer.json()
     assert body["status"] == "dry_run" and body["id"] is None
@@ -46,9 +42,7 @@ def test_a_dry_run_reports_the_differences_and_writes_nothing(placements, auth, 
 
 def test_a_clean_return_is_applied_and_importing_it_again_changes_nothing(placements, auth, session):
     hr = auth("council_hr", council=BIRMINGHAM)
-    data = xml_return(
-        2024, BIRMINGHAM, [person(1), person(2, role_end_date=date(2024, 3, 31), reason_leave=1)]
-    )
+    data = xml_return(2024, BIRMINGHAM, [person(1), person(2, role_end_date=date(2024, 3, 31), reason_leave=1)])
     first = upload(placements, hr, data, 2024)
     assert first.status_code == 201
     assert first.json()["status"] == "applied"
@@ -69,15 +63,13 @@ def test_a_clean_return_is_applied_and_importing_it_again_changes_nothing(placem
 def test_one_bad_record_in_a_large_file_rejects_the_file_and_writes_nothing(placements, auth, session):
     records = [person(n) for n in range(1, 3001)]
     records[2500] = person(2501, fte=Decimal("1.5"))
-    answer = upload(
-        placements, auth("council_hr", council=BIRMINGHAM), xml_return(2024, BIRMINGHAM, records), 2024
-    )
+    answer = upload(placements, auth("council_hr", council=BIRMINGHAM), xml_return(2024, BIRMINGHAM, records), 2024)
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     errors = answer.json()["errors"]
-    assert [
-        (e["location"], e["field"], e["value"], e["code"]) for e in errors if e["severity"] == "error"
-    ] == [("/Message/CSWWWorker[2501]", "FTE", "1.5", "out_of_range")]
+    assert [(e["location"], e["field"], e["value"], e["code"]) for e in errors if e["severity"] == "error"] == [
+        ("/Message/CSWWWorker[2501]", "FTE", "1.5", "out_of_range")
+    ]
     assert counts(session) == (0, 0, 0)
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
 
@@ -115,25 +107,19 @@ def test_a_record_dropped_from_a_corrected_return_leaves_that_years_records(plac
 
 
 def test_two_councils_returns_holding_the_same_person_give_a_move(placements, auth):
-    left = person(
-        5, role_end_date=date(2024, 5, 31), reason_leave=1, leaver_destination=1, fte=Decimal("0.8")
-    )
+    left = person(5, role_end_date=date(2024, 5, 31), reason_leave=1, leaver_destination=1, fte=Decimal("0.8"))
     joined = person(5, role_start_date=date(2024, 7, 1), start_origin=2)
     upload(placements, auth("council_hr", council=COVENTRY), xml_return(2024, COVENTRY, [left]), 2024)
     upload(placements, auth("council_hr", council=SOLIHULL), xml_return(2024, SOLIHULL, [joined]), 2024)
     answer = placements.get("/v1/placements/movements", params={"year": 2024}, headers=auth())
     assert answer.status_code == 200
     body = answer.json()
-    assert [
-        (m["swe_number"], m["from_council"], m["to_council"], m["days_between"]) for m in body["moves"]
-    ] == [("SW5", COVENTRY, SOLIHULL, 31)]
-    assert body["matrix"] == [
-        {"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.800000"}
+    assert [(m["swe_number"], m["from_council"], m["to_council"], m["days_between"]) for m in body["moves"]] == [
+        ("SW5", COVENTRY, SOLIHULL, 31)
     ]
+    assert body["matrix"] == [{"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.800000"}]
     # a start after the window is not a move
-    late = placements.get(
-        "/v1/placements/movements", params={"year": 2024, "window_days": 30}, headers=auth()
-    )
+    late = placements.get("/v1/placements/movements", params={"year": 2024, "window_days": 30}, headers=auth())
     assert late.json()["moves"] == []
 
 
@@ -154,9 +140,7 @@ def test_a_return_imported_exported_and_imported_again_gives_the_same_records(pl
 
 def test_a_council_cannot_import_or_read_another_councils_returns(placements, auth):
     coventry = auth("council_hr", council=COVENTRY)
-    refused = upload(
-        placements, coventry, xml_return(2024, BIRMINGHAM, [person(1)]), 2024, council=BIRMINGHAM
-    )
+    refused = upload(placements, coventry, xml_return(2024, BIRMINGHAM, [person(1)]), 2024, council=BIRMINGHAM)
     assert refused.status_code == 403
     applied = upload(
         placements, auth("council_hr", council=BIRMINGHAM), xml_return(2024, BIRMINGHAM, [person(1)]), 2024

@@ -31,9 +31,7 @@ LANCASHIRE = "888"  # outside the region
 # --- SWE numbers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "raw", ["SW123", "sw 0123", "SW0000000123", " Sw 00123 ", "sW\t123", "SW000000000000123"]
-)
+@pytest.mark.parametrize("raw", ["SW123", "sw 0123", "SW0000000123", " Sw 00123 ", "sW\t123", "SW000000000000123"])
 def test_every_spelling_of_an_swe_number_normalises_to_one_form(raw):
     assert normalise_swe(raw) == "SW123"
 

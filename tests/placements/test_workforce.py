@@ -51,9 +51,7 @@ def new_worker(client, headers, swe_number="SW1001", **fields) -> dict:
     return response.json()
 
 
-def new_employment(
-    client, headers, swe_number="SW1001", council=BIRMINGHAM, start="2022-11-01", **fields
-) -> dict:
+def new_employment(client, headers, swe_number="SW1001", council=BIRMINGHAM, start="2022-11-01", **fields) -> dict:
     body = {"swe_number": swe_number, "council": council, "start_date": start, **fields}
     response = client.post(EMPLOYMENTS, json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -64,9 +62,7 @@ def field_errors(response) -> dict[str, str]:
     """A 422 problem's errors as {"body.field": code}."""
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    return {
-        ".".join(str(part) for part in error["loc"]): error["code"] for error in response.json()["errors"]
-    }
+    return {".".join(str(part) for part in error["loc"]): error["code"] for error in response.json()["errors"]}
 
 
 # --- Happy paths -------------------------------------------------------------------------------
@@ -111,8 +107,7 @@ def test_an_open_spell_is_held_in_every_census_year_from_its_start_to_now_with_i
     assert [year["census_year"] for year in years] == list(range(2023, CURRENT_YEAR + 1))
     assert all(year["source"] == "api" and year["end_date"] is None for year in years)
     assert {
-        (year["fte"], year["fte30"], year["cases30"], year["working_days_lost"], year["org_role"])
-        for year in years
+        (year["fte"], year["fte30"], year["cases30"], year["working_days_lost"], year["org_role"]) for year in years
     } == {("0.500000", "0.500000", 14, "3.50", 5)}
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json() == employment
 
@@ -217,9 +212,7 @@ def test_updating_a_spell_without_a_census_year_changes_the_current_year_and_the
 
 def test_updating_a_year_the_spell_was_not_in_post_is_refused(client, admin):
     employment = new_employment(client, admin, start="2022-11-01")
-    response = client.patch(
-        f"{EMPLOYMENTS}/{employment['id']}", json={"census_year": 2021, "fte": "1"}, headers=admin
-    )
+    response = client.patch(f"{EMPLOYMENTS}/{employment['id']}", json={"census_year": 2021, "fte": "1"}, headers=admin)
     assert field_errors(response) == {"body.census_year": "not_in_post"}
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json() == employment
 
@@ -258,16 +251,12 @@ def test_a_leaver_is_refused_when_a_census_return_holds_the_spell_in_post_later(
     session.delete(held)
     session.flush()
     session.add(
-        EmploymentYear(
-            employment_id=uuid.UUID(employment["id"]), council=BIRMINGHAM, census_year=2024, source="import"
-        )
+        EmploymentYear(employment_id=uuid.UUID(employment["id"]), council=BIRMINGHAM, census_year=2024, source="import")
     )
     session.commit()
     before = client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json()
 
-    response = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2022-06-30"}, headers=admin
-    )
+    response = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2022-06-30"}, headers=admin)
     assert response.status_code == 409
     assert "Census year 2024's return holds this spell in post" in response.json()["detail"]
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json() == before
@@ -282,9 +271,7 @@ def test_a_leaver_fills_in_the_years_between_the_spells_last_year_and_its_end(cl
     ):
         session.delete(row)
     session.commit()
-    response = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2023-05-01"}, headers=admin
-    )
+    response = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2023-05-01"}, headers=admin)
     assert response.status_code == 200, response.text
     years = response.json()["years"]
     assert [(y["census_year"], y["end_date"], y["fte"], y["cases30"]) for y in years] == [
@@ -297,18 +284,14 @@ def test_a_leaver_fills_in_the_years_between_the_spells_last_year_and_its_end(cl
 
 def test_a_leaver_ending_before_the_start_is_refused_and_changes_nothing(client, admin):
     employment = new_employment(client, admin, start="2022-11-01")
-    response = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2022-10-31"}, headers=admin
-    )
+    response = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2022-10-31"}, headers=admin)
     assert field_errors(response) == {"body.end_date": "end_before_start"}
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json() == employment
 
 
 def test_a_spell_that_already_ended_cannot_be_ended_again(client, admin):
     employment = new_employment(client, admin, start="2022-11-01", end_date="2023-03-31")
-    response = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2023-06-30"}, headers=admin
-    )
+    response = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2023-06-30"}, headers=admin)
     assert response.status_code == 409
     assert "already ended on 2023-03-31" in response.json()["detail"]
 
@@ -316,9 +299,7 @@ def test_a_spell_that_already_ended_cannot_be_ended_again(client, admin):
 # --- Access ------------------------------------------------------------------------------------
 
 
-def test_a_council_cannot_read_or_change_another_councils_worker_and_sees_a_plain_404(
-    client, birmingham, coventry
-):
+def test_a_council_cannot_read_or_change_another_councils_worker_and_sees_a_plain_404(client, birmingham, coventry):
     worker = new_worker(client, birmingham, "SW901")
     new_employment(client, birmingham, swe_number="SW901")
     missing = client.get(f"{WORKERS}/{uuid.uuid4()}", headers=coventry)
@@ -334,18 +315,14 @@ def test_a_council_cannot_read_or_change_another_councils_worker_and_sees_a_plai
     assert client.get(WORKERS, headers=coventry).json()["items"] == []
 
 
-def test_a_council_cannot_read_or_change_another_councils_employment_and_sees_a_plain_404(
-    client, birmingham, coventry
-):
+def test_a_council_cannot_read_or_change_another_councils_employment_and_sees_a_plain_404(client, birmingham, coventry):
     employment = new_employment(client, birmingham)
     missing = client.get(f"{EMPLOYMENTS}/{uuid.uuid4()}", headers=coventry)
     assert missing.status_code == 404
     for response in (
         client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=coventry),
         client.patch(f"{EMPLOYMENTS}/{employment['id']}", json={"fte": "1"}, headers=coventry),
-        client.post(
-            f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-01"}, headers=coventry
-        ),
+        client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-01"}, headers=coventry),
     ):
         assert response.status_code == 404
         assert response.json() == missing.json()
@@ -412,9 +389,7 @@ def test_a_stale_if_match_on_a_worker_is_412_and_changes_nothing(client, admin, 
     assert client.patch(f"{WORKERS}/{worker['id']}", json={"gender": 2}, headers=admin).status_code == 200
     audits_before = count(session, AuditEvent)
 
-    stale = client.patch(
-        f"{WORKERS}/{worker['id']}", json={"gender": 9}, headers={**admin, "If-Match": '"1"'}
-    )
+    stale = client.patch(f"{WORKERS}/{worker['id']}", json={"gender": 9}, headers={**admin, "If-Match": '"1"'})
     assert stale.status_code == 412
     assert stale.headers["content-type"].startswith("application/problem+json")
     assert stale.json()["status"] == 412
@@ -431,9 +406,7 @@ def test_a_stale_if_match_on_a_spell_or_its_leaver_is_412_and_changes_nothing(cl
     after_first = client.get(path, headers=admin).json()
 
     assert client.patch(path, json={"fte": "0.2"}, headers={**admin, "If-Match": '"1"'}).status_code == 412
-    leaver = client.post(
-        f"{path}/leaver", json={"end_date": "2024-01-01"}, headers={**admin, "If-Match": '"1"'}
-    )
+    leaver = client.post(f"{path}/leaver", json={"end_date": "2024-01-01"}, headers={**admin, "If-Match": '"1"'})
     assert leaver.status_code == 412
     assert client.get(path, headers=admin).json() == after_first
 
@@ -453,9 +426,7 @@ def test_a_retried_employment_post_returns_the_first_answer_and_writes_one_spell
 def test_a_retried_worker_post_returns_the_first_answer_and_writes_one_worker(client, admin, session):
     headers = {**admin, "Idempotency-Key": "worker-1"}
     first = client.post(WORKERS, json={"swe_number": "SW9"}, headers=headers)
-    retry = client.post(
-        WORKERS, json={"swe_number": "SW0009"}, headers=headers
-    )  # same number, other spelling
+    retry = client.post(WORKERS, json={"swe_number": "SW0009"}, headers=headers)  # same number, other spelling
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["id"] == first.json()["id"]
     assert count(session, Worker) == 1
@@ -475,12 +446,8 @@ def test_the_same_idempotency_key_with_a_different_body_is_a_conflict(client, bi
 def test_a_retried_leaver_returns_the_first_answer_and_ends_the_spell_once(client, admin):
     employment = new_employment(client, admin)
     headers = {**admin, "Idempotency-Key": "leaver-1", "If-Match": '"1"'}
-    first = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-31"}, headers=headers
-    )
-    retry = client.post(
-        f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-31"}, headers=headers
-    )
+    first = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-31"}, headers=headers)
+    retry = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-31"}, headers=headers)
     assert (first.status_code, retry.status_code) == (200, 200)
     assert retry.json() == first.json()
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json()["version"] == 2
@@ -490,9 +457,7 @@ def test_a_retried_leaver_returns_the_first_answer_and_ends_the_spell_once(clien
 
 
 def _audits(session: Session, action: str) -> list[AuditEvent]:
-    return list(
-        session.exec(select(AuditEvent).where(AuditEvent.action == action, AuditEvent.entity == "worker"))
-    )
+    return list(session.exec(select(AuditEvent).where(AuditEvent.action == action, AuditEvent.entity == "worker")))
 
 
 def test_reading_a_worker_writes_an_audit_event_with_the_request_id(client, birmingham, session):
@@ -535,9 +500,7 @@ def test_creating_and_changing_a_worker_are_audited(client, admin, session):
 def spells(client, admin) -> dict[str, dict]:
     """Four spells at Birmingham and one at Coventry."""
     return {
-        "left_2022": new_employment(
-            client, admin, "SW1", start="2019-01-07", end_date="2022-03-31", org_role=5
-        ),
+        "left_2022": new_employment(client, admin, "SW1", start="2019-01-07", end_date="2022-03-31", org_role=5),
         "manager": new_employment(client, admin, "SW2", start="2020-06-01", org_role=2),
         "agency": new_employment(client, admin, "SW3", start="2023-01-09", agency=True, org_role=5),
         "starter_2025": new_employment(client, admin, "SW4", start="2025-02-03", org_role=5),
@@ -569,9 +532,7 @@ def test_employments_filter_by_agency_role_and_census_year(client, admin, spells
     ]
     # with a census year, agency and role are those that year held
     manager = spells["manager"]["id"]
-    changed = client.patch(
-        f"{EMPLOYMENTS}/{manager}", json={"census_year": 2025, "org_role": 5}, headers=admin
-    )
+    changed = client.patch(f"{EMPLOYMENTS}/{manager}", json={"census_year": 2025, "org_role": 5}, headers=admin)
     assert changed.status_code == 200, changed.text
     assert _ids(client, admin, census_year=2025, role=5, agency=False, council=BIRMINGHAM) == [
         manager,
@@ -639,9 +600,7 @@ def test_an_fte_outside_0_to_1_or_with_more_than_6_places_is_refused(client, adm
 
 def test_an_end_before_the_start_is_refused_naming_the_end_date(client, admin, session):
     body = {"swe_number": "SW1", "council": BIRMINGHAM, "start_date": "2024-01-01", "end_date": "2023-12-31"}
-    assert field_errors(client.post(EMPLOYMENTS, json=body, headers=admin)) == {
-        "body.end_date": "end_before_start"
-    }
+    assert field_errors(client.post(EMPLOYMENTS, json=body, headers=admin)) == {"body.end_date": "end_before_start"}
     assert count(session, Employment) == 0
 
 
@@ -667,9 +626,7 @@ def test_codes_outside_the_census_lists_are_each_refused(client, admin, session)
         "body.reason_absence": "invalid_code",
         "body.kss_status": "invalid_code",
     }
-    assert field_errors(client.get(EMPLOYMENTS, params={"role": 9}, headers=admin)) == {
-        "query.role": "invalid_code"
-    }
+    assert field_errors(client.get(EMPLOYMENTS, params={"role": 9}, headers=admin)) == {"query.role": "invalid_code"}
     assert count(session, Worker) == count(session, Employment) == 0
 
 
@@ -682,9 +639,7 @@ def test_leaver_fields_without_an_end_date_are_refused(client, admin):
 
 def test_a_council_outside_the_academy_is_refused(client, admin, session):
     body = {"swe_number": "SW1", "council": LANCASHIRE, "start_date": "2024-01-01"}
-    assert field_errors(client.post(EMPLOYMENTS, json=body, headers=admin)) == {
-        "body.council": "unknown_council"
-    }
+    assert field_errors(client.post(EMPLOYMENTS, json=body, headers=admin)) == {"body.council": "unknown_council"}
     assert field_errors(client.post(EMPLOYMENTS, json={**body, "council": "33"}, headers=admin)) == {
         "body.council": "string_too_short"
     }
@@ -700,16 +655,14 @@ def test_unknown_ids_answer_404_and_malformed_ids_422(client, admin):
         headers=admin,
     )
     assert unknown_worker.status_code == 404
-    assert field_errors(client.get(f"{WORKERS}/not-a-uuid", headers=admin)) == {
-        "path.worker_id": "uuid_parsing"
-    }
+    assert field_errors(client.get(f"{WORKERS}/not-a-uuid", headers=admin)) == {"path.worker_id": "uuid_parsing"}
 
 
 def test_unknown_fields_and_nulls_for_required_values_are_refused(client, admin):
     worker = new_worker(client, admin)
-    assert field_errors(
-        client.patch(f"{WORKERS}/{worker['id']}", json={"swe_number": None}, headers=admin)
-    ) == {"body.swe_number": "null_not_allowed"}
+    assert field_errors(client.patch(f"{WORKERS}/{worker['id']}", json={"swe_number": None}, headers=admin)) == {
+        "body.swe_number": "null_not_allowed"
+    }
     assert field_errors(client.patch(f"{WORKERS}/{worker['id']}", json={"shoe_size": 9}, headers=admin)) == {
         "body.shoe_size": "extra_forbidden"
     }

@@ -15,9 +15,7 @@ def place_with(session, cohort_id: str, applicant_id: uuid.UUID, council: str) -
     offer = HostOffer(cohort_id=uuid.UUID(cohort_id), council=council, places=5, places_taken=1)
     session.add(offer)
     session.flush()
-    session.add(
-        HostPlacement(applicant_id=applicant_id, host_offer_id=offer.id, council=council, matched_by="t")
-    )
+    session.add(HostPlacement(applicant_id=applicant_id, host_offer_id=offer.id, council=council, matched_by="t"))
     session.commit()
 
 
@@ -47,9 +45,7 @@ def test_another_council_does_not_see_an_applicant_placed_with_birmingham(client
     placed = put_in_stage(session, cohort["id"], "supervised_practice")
     place_with(session, cohort["id"], placed.id, BIRMINGHAM)
     assert client.get(f"{BASE}/applicants/{placed.id}", headers=coventry).status_code == 404
-    assert (
-        client.get(f"{BASE}/applicants/{placed.id}/updating-activities", headers=coventry).status_code == 404
-    )
+    assert client.get(f"{BASE}/applicants/{placed.id}/updating-activities", headers=coventry).status_code == 404
     assert client.get(f"{BASE}/applicants/{placed.id}/stage-events", headers=coventry).status_code == 404
 
 
@@ -97,17 +93,14 @@ def test_a_change_to_an_applicant_is_audited(client, admin, session, cohort, new
     applicant = new_applicant(cohort)
     move(client, admin, applicant["id"], "shortlist")
     actions = {
-        event.action
-        for event in session.exec(select(AuditEvent).where(AuditEvent.entity_id == applicant["id"])).all()
+        event.action for event in session.exec(select(AuditEvent).where(AuditEvent.entity_id == applicant["id"])).all()
     }
     assert {"create", "update"} <= actions
 
 
 def test_academy_staff_cannot_key_in_the_same_email_twice(client, admin, new_applicant):
     new_applicant(email="twice@example.org")
-    again = client.post(
-        f"{BASE}/applicants", json={"name": "Again", "email": "TWICE@example.org"}, headers=admin
-    )
+    again = client.post(f"{BASE}/applicants", json={"name": "Again", "email": "TWICE@example.org"}, headers=admin)
     assert again.status_code == 409
 
 

@@ -27,9 +27,7 @@ def employed_body(**fields) -> dict:
 
 
 def record(client, headers, applicant_id, **fields):
-    return client.post(
-        f"{BASE}/applicants/{applicant_id}/employment", json=employed_body(**fields), headers=headers
-    )
+    return client.post(f"{BASE}/applicants/{applicant_id}/employment", json=employed_body(**fields), headers=headers)
 
 
 def workers(session, swe=SWE) -> list[Worker]:
@@ -40,9 +38,7 @@ def spells(session, worker_id) -> list[Employment]:
     return list(session.exec(select(Employment).where(Employment.worker_id == worker_id)))
 
 
-def test_recording_employed_creates_the_worker_and_the_spell_in_placements(
-    gateway, admin, session, cohort, placements
-):
+def test_recording_employed_creates_the_worker_and_the_spell_in_placements(gateway, admin, session, cohort, placements):
     applicant = put_in_stage(session, cohort["id"], "restored")
     answer = record(gateway, admin, applicant.id, agency=True)
     assert answer.status_code == 200, answer.text
@@ -56,9 +52,7 @@ def test_recording_employed_creates_the_worker_and_the_spell_in_placements(
         5,
     )
     # Placements holds them, as its own API shows them to academy staff.
-    spell = gateway.get(
-        f"/v1/placements/employments/{employment['placements_employment_id']}", headers=admin
-    ).json()
+    spell = gateway.get(f"/v1/placements/employments/{employment['placements_employment_id']}", headers=admin).json()
     assert (
         spell["worker_id"],
         spell["council"],
@@ -131,9 +125,7 @@ def test_a_worker_recorded_before_a_failure_is_completed_by_the_retry_without_du
     assert retry.json()["employment"]["placements_worker_id"] == str(worker.id)
 
 
-def test_a_returner_placements_already_knows_keeps_their_worker_record(
-    client, admin, session, cohort, placements
-):
+def test_a_returner_placements_already_knows_keeps_their_worker_record(client, admin, session, cohort, placements):
     known = placements.post("/v1/placements/workers", json={"swe_number": "sw 0004242"})
     assert known.status_code == 201
     applicant = put_in_stage(session, cohort["id"], "restored")
@@ -143,9 +135,7 @@ def test_a_returner_placements_already_knows_keeps_their_worker_record(
     assert len(workers(session)) == 1
 
 
-def test_a_spell_the_council_recorded_first_is_the_one_the_returner_gets(
-    client, admin, session, cohort, placements
-):
+def test_a_spell_the_council_recorded_first_is_the_one_the_returner_gets(client, admin, session, cohort, placements):
     applicant = put_in_stage(session, cohort["id"], "restored")
     starter = placements.post(
         "/v1/placements/employments",
@@ -158,9 +148,7 @@ def test_a_spell_the_council_recorded_first_is_the_one_the_returner_gets(
     assert len(spells(session, workers(session)[0].id)) == 1
 
 
-def test_placements_refusing_the_spell_is_passed_on_and_nothing_changes(
-    client, admin, session, cohort, placements
-):
+def test_placements_refusing_the_spell_is_passed_on_and_nothing_changes(client, admin, session, cohort, placements):
     applicant = put_in_stage(session, cohort["id"], "restored")
     answer = record(client, admin, applicant.id, start_date="2199-01-01")
     assert answer.status_code == 422
@@ -179,9 +167,7 @@ def test_only_a_restored_returner_can_be_recorded_as_employed_and_placements_is_
 
 
 @pytest.mark.parametrize(("council", "status"), [(LANCASHIRE, 422)])
-def test_the_employing_council_must_be_an_academy_member(
-    client, admin, session, cohort, placements, council, status
-):
+def test_the_employing_council_must_be_an_academy_member(client, admin, session, cohort, placements, council, status):
     applicant = put_in_stage(session, cohort["id"], "restored")
     assert record(client, admin, applicant.id, council=council).status_code == status
 

@@ -37,9 +37,7 @@ def test_every_other_returners_path_through_the_gateway_still_needs_a_token(gate
 
 def test_a_known_email_gets_exactly_the_same_answer_and_is_stored_as_a_repeat(gateway, session):
     first = gateway.post(ENQUIRIES, json=enquiry("Known@Example.org", phone="0121 496 0000"))
-    again = gateway.post(
-        ENQUIRIES, json=enquiry("known@example.org", name="Someone Else", phone="07700 900000")
-    )
+    again = gateway.post(ENQUIRIES, json=enquiry("known@example.org", name="Someone Else", phone="07700 900000"))
     other = gateway.post(ENQUIRIES, json=enquiry("unknown@example.org"))
     assert first.status_code == again.status_code == other.status_code == 202
     assert first.json() == again.json() == other.json()
@@ -49,9 +47,7 @@ def test_a_known_email_gets_exactly_the_same_answer_and_is_stored_as_a_repeat(ga
     assert known.enquiry_count == 2
     assert (known.name, known.phone) == ("Ada Returner", "0121 496 0000")  # a repeat changes nothing held
     assert (
-        session.exec(
-            select(func.count()).select_from(Applicant).where(Applicant.email == "known@example.org")
-        ).one()
+        session.exec(select(func.count()).select_from(Applicant).where(Applicant.email == "known@example.org")).one()
         == 1
     )
 
@@ -102,9 +98,7 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(client, 
     # Called directly, not from the gateway: the header is the caller's own invention.
     monkeypatch.setattr(get_settings(), "returners_enquiry_rate_per_ip", "1/minute")
     first = client.post(ENQUIRIES, json=enquiry("a@example.org"), headers={"X-Forwarded-For": "203.0.113.7"})
-    second = client.post(
-        ENQUIRIES, json=enquiry("b@example.org"), headers={"X-Forwarded-For": "198.51.100.9"}
-    )
+    second = client.post(ENQUIRIES, json=enquiry("b@example.org"), headers={"X-Forwarded-For": "198.51.100.9"})
     assert (first.status_code, second.status_code) == (202, 429)
 
 

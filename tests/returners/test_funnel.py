@@ -18,9 +18,7 @@ def _host(session, cohort_id: str, applicant_id: uuid.UUID) -> None:
     offer = HostOffer(cohort_id=uuid.UUID(cohort_id), council=BIRMINGHAM, places=1, places_taken=1)
     session.add(offer)
     session.flush()
-    session.add(
-        HostPlacement(applicant_id=applicant_id, host_offer_id=offer.id, council=BIRMINGHAM, matched_by="t")
-    )
+    session.add(HostPlacement(applicant_id=applicant_id, host_offer_id=offer.id, council=BIRMINGHAM, matched_by="t"))
     session.flush()
 
 
@@ -30,9 +28,7 @@ def test_every_stage_and_action_pair_over_http(client, admin, session, cohort, s
     # Updating already complete (none required) and a host matched, so only the table decides.
     applicant = put_in_stage(session, cohort["id"], stage.value, updating_days_required=0)
     _host(session, cohort["id"], applicant.id)
-    answer = client.post(
-        f"{BASE}/applicants/{applicant.id}/transitions", json={"action": action.value}, headers=admin
-    )
+    answer = client.post(f"{BASE}/applicants/{applicant.id}/transitions", json={"action": action.value}, headers=admin)
     target = TRANSITIONS.get((stage, action))
     if target is None:
         assert answer.status_code == 409, answer.text
@@ -60,9 +56,7 @@ def test_only_an_enquiry_can_submit_an_application(client, admin, session, cohor
 def test_apply_and_employ_have_endpoints_of_their_own(client, admin, new_applicant):
     applicant = new_applicant()
     for action in ("apply", "employ", "enquire"):
-        answer = client.post(
-            f"{BASE}/applicants/{applicant['id']}/transitions", json={"action": action}, headers=admin
-        )
+        answer = client.post(f"{BASE}/applicants/{applicant['id']}/transitions", json={"action": action}, headers=admin)
         assert answer.status_code == 422
 
 
@@ -97,9 +91,7 @@ def test_an_invalid_transition_through_the_gateway_is_a_409_problem_naming_what_
     gateway, admin, cohort, new_applicant
 ):
     applicant = new_applicant(cohort)
-    answer = gateway.post(
-        f"{BASE}/applicants/{applicant['id']}/transitions", json={"action": "restore"}, headers=admin
-    )
+    answer = gateway.post(f"{BASE}/applicants/{applicant['id']}/transitions", json={"action": "restore"}, headers=admin)
     assert answer.status_code == 409
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["allowed_actions"] == ["shortlist", "withdraw", "rule_not_eligible", "not_select"]
@@ -121,9 +113,7 @@ def test_offers_stop_at_the_cohorts_capacity(client, admin, session, new_cohort)
     first = put_in_stage(session, small["id"], "assessed")
     second = put_in_stage(session, small["id"], "assessed")
     assert move(client, admin, str(first.id), "offer")["stage"] == "offered"
-    refused = client.post(
-        f"{BASE}/applicants/{second.id}/transitions", json={"action": "offer"}, headers=admin
-    )
+    refused = client.post(f"{BASE}/applicants/{second.id}/transitions", json={"action": "offer"}, headers=admin)
     assert refused.status_code == 409
     assert "full" in refused.json()["detail"]
     move(client, admin, str(first.id), "withdraw")  # a place given back can be offered again
@@ -165,7 +155,5 @@ def test_not_selected_applicants_go_to_the_talent_pool(gateway, admin, birmingha
 def test_the_stage_history_is_kept_for_the_event_log(client, admin, session, cohort, new_applicant):
     applicant = new_applicant(cohort)
     move(client, admin, applicant["id"], "withdraw")
-    events = session.exec(
-        select(StageEvent).where(StageEvent.applicant_id == uuid.UUID(applicant["id"]))
-    ).all()
+    events = session.exec(select(StageEvent).where(StageEvent.applicant_id == uuid.UUID(applicant["id"]))).all()
     assert {event.to_stage for event in events} == {"enquiry", "applied", "withdrawn"}

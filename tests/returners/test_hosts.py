@@ -25,9 +25,7 @@ def offer(client, headers, cohort_id, council=BIRMINGHAM, places=1, expect=201) 
 
 
 def match(client, headers, applicant_id, council=BIRMINGHAM):
-    return client.post(
-        f"{BASE}/applicants/{applicant_id}/host-placement", json={"council": council}, headers=headers
-    )
+    return client.post(f"{BASE}/applicants/{applicant_id}/host-placement", json={"council": council}, headers=headers)
 
 
 def test_a_council_offers_places_and_matching_stops_when_they_are_taken(gateway, admin, session, cohort):
@@ -64,13 +62,9 @@ def test_only_member_councils_host_and_each_offers_once_per_cohort(client, admin
 def test_places_can_change_but_never_below_those_taken(client, admin, session, cohort):
     offer(client, admin, cohort["id"], places=2)
     assert match(client, admin, put_in_stage(session, cohort["id"], "offered").id).status_code == 201
-    answer = client.put(
-        f"{BASE}/cohorts/{cohort['id']}/host-offers/{BIRMINGHAM}", json={"places": 0}, headers=admin
-    )
+    answer = client.put(f"{BASE}/cohorts/{cohort['id']}/host-offers/{BIRMINGHAM}", json={"places": 0}, headers=admin)
     assert answer.status_code == 409
-    answer = client.put(
-        f"{BASE}/cohorts/{cohort['id']}/host-offers/{BIRMINGHAM}", json={"places": 1}, headers=admin
-    )
+    answer = client.put(f"{BASE}/cohorts/{cohort['id']}/host-offers/{BIRMINGHAM}", json={"places": 1}, headers=admin)
     assert (answer.status_code, answer.json()["places"]) == (200, 1)
     assert (
         client.put(

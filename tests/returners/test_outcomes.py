@@ -109,9 +109,7 @@ def test_retention_at_6_and_12_months_follows_placements_records(client, admin, 
     assert stayed.placements_employment_id is not None
 
 
-def test_outcomes_need_placements_only_when_someone_is_employed(
-    client, admin, session, cohort, placements_down
-):
+def test_outcomes_need_placements_only_when_someone_is_employed(client, admin, session, cohort, placements_down):
     with_history(session, cohort["id"], [("enquiry", 0), ("applied", 3)])
     assert outcomes(client, admin, cohort["id"])["applicants"] == 1
     with_history(

@@ -77,9 +77,7 @@ def facts(
         (10, 1, False, "maximum_years_away", 60),  # the day after: outside the cohort
     ],
 )
-def test_eligibility_and_updating_days_at_the_2_5_and_10_year_boundaries(
-    years, extra_days, eligible, decided_by, days
-):
+def test_eligibility_and_updating_days_at_the_2_5_and_10_year_boundaries(years, extra_days, eligible, decided_by, days):
     decision = assess_eligibility(facts(years, extra_days), TWO_TO_TEN, SWITCH)
     assert decision.eligible is eligible
     assert decision.decided_by == decided_by
@@ -170,9 +168,7 @@ def test_more_time_away_never_needs_fewer_updating_days(counted_from, first, mor
     assert updating_band(counted_from, later).days >= updating_band(counted_from, sooner).days
 
 
-@given(
-    applied=st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)), away=st.integers(0, 30 * 366)
-)
+@given(applied=st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)), away=st.integers(0, 30 * 366))
 def test_more_years_away_never_needs_fewer_days_under_either_regulator(applied, away):
     left = applied - timedelta(days=away)
     nearer = ApplicationFacts(applied, left, left, Decimal(3))
@@ -323,9 +319,7 @@ kinds = st.sampled_from(list(ActivityKind))
     extra=st.tuples(kinds, hours),
     required=st.sampled_from([0, 30, 60]),
 )
-def test_logging_more_updating_never_lowers_progress_and_private_study_never_passes_half(
-    logged, extra, required
-):
+def test_logging_more_updating_never_lowers_progress_and_private_study_never_passes_half(logged, extra, required):
     before = [activity(kind, str(h)) for kind, h in logged]
     after = [*before, activity(extra[0], str(extra[1]), date(2025, 2, 1))]
     first = updating_progress(before, required, Decimal(7), END)
@@ -350,9 +344,7 @@ def test_a_supervisor_needs_3_years_registration_and_no_sanction(years, sanction
     assert (refusal[0] if refusal else None) == refused_for
 
 
-@pytest.mark.parametrize(
-    ("raw", "stored"), [("SW000123", "SW123"), ("sw 123", "SW123"), (" Sw0042 ", "SW42")]
-)
+@pytest.mark.parametrize(("raw", "stored"), [("SW000123", "SW123"), ("sw 123", "SW123"), (" Sw0042 ", "SW42")])
 def test_registration_numbers_are_stored_as_social_work_england_spells_them(raw, stored):
     assert normalise_registration(raw) == stored
 

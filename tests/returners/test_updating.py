@@ -112,9 +112,7 @@ def test_private_study_counts_for_at_most_half_the_required_days(gateway, admin,
     assert (shown["counted_days"], shown["remaining_days"], shown["complete"]) == ("25.00", "5.00", False)
 
 
-def test_only_the_12_months_before_today_count_until_restoration_is_applied_for(
-    client, admin, session, cohort
-):
+def test_only_the_12_months_before_today_count_until_restoration_is_applied_for(client, admin, session, cohort):
     applicant = put_in_stage(session, cohort["id"], "supervised_practice", updating_days_required=30)
     year_ago = years_before(TODAY, 1)
     log(client, admin, applicant.id, study("formal_study", "21", year_ago, year_ago))

@@ -30,9 +30,7 @@ def test_a_valid_token_is_accepted_through_the_gateway(gateway):
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_token_is_refused_by_a_service_called_directly(app_client, case):
-    answer = app_client(careers_app).get(
-        "/v1/careers/whoami", headers={"Authorization": f"Bearer {BAD[case]}"}
-    )
+    answer = app_client(careers_app).get("/v1/careers/whoami", headers={"Authorization": f"Bearer {BAD[case]}"})
     _assert_unauthorized(answer)
 
 

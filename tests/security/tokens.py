@@ -46,9 +46,7 @@ def unsigned(payload: dict, alg: str = "none") -> str:
 
 def hs256_with_public_key(payload: dict) -> str:
     """The classic key-confusion attack: HMAC keyed with the RSA public key."""
-    signing_input = (
-        f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{_b64(json.dumps(payload).encode())}"
-    )
+    signing_input = f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{_b64(json.dumps(payload).encode())}"
     mac = hmac.new(public_key().encode(), signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(mac)}"
 
