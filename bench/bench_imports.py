@@ -33,12 +33,12 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from services.common.auth import Principal, Role  # noqa: E402
+from services.common.census_calendar import census_reference_date, census_year_start
 from services.common.db import make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.reference import load_councils  # noqa: E402
 from services.placements.census import CensusRecord, CensusReturn, Vacancies, write_census_xml  # noqa: E402
 from services.placements.imports import ImportOutcome, check_census_file, import_census  # noqa: E402
-from services.placements.rules import census_reference_date, census_year_start  # noqa: E402
 
 YEAR = 2024
 BIRMINGHAM = "330"

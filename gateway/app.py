@@ -9,12 +9,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from gateway import tokens
 from gateway.docs import platform_openapi
-from gateway.limiter import enforce
 from gateway.proxy import Upstreams, forward
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
 from services.common.errors import install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
+from services.common.rate_limits import enforce
 from services.common.settings import get_settings
 
 DESCRIPTION = (

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from services.analytics import retention, workforce
 from services.analytics.measures import MEASURE_NAMES
 from services.analytics.models import ExtractRun
-from services.analytics.workforce_sql import census_reference_date
 from services.common.auth import Principal, Role
+from services.common.census_calendar import census_reference_date
 from services.common.errors import InvalidInput
 from services.common.service_client import call
 from services.common.settings import get_settings

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from services.analytics import benchmarks, charts, movements, retention, workforce, workforce_sql
+from services.analytics import benchmarks, charts, movements, retention, workforce
 from services.analytics.schemas import BenchmarkReport, MovementReport, RetentionReport, WorkforceReport
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.census_calendar import census_year_of
 from services.common.db import SessionDep
 from services.common.errors import InvalidInput
 from services.common.settings import get_settings
@@ -72,7 +73,7 @@ def workforce_measures(
     if as_of is not None:
         day = as_of_date(as_of, year, from_year, to_year)
         areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
-        census_year = workforce_sql.census_year_of(day)
+        census_year = census_year_of(day)
         return WorkforceReport(from_year=census_year, to_year=census_year, as_of=day.isoformat(), areas=areas)
     years = census_years(year, from_year, to_year)
     areas = workforce.workforce_areas(session, principal, years, council)

@@ -8,6 +8,7 @@ from services.analytics import workforce_sql
 from services.analytics.measures import RATE_NAMES, Totals, measures
 from services.analytics.schemas import WorkforceArea
 from services.common.auth import Principal, Role
+from services.common.census_calendar import census_year_of
 from services.common.errors import Forbidden, NotFound
 
 ENGLAND = ("E92000001", "England")
@@ -48,7 +49,7 @@ def workforce_areas(
     if council is not None and council not in known:
         raise NotFound(f"No council {council}.")
     if as_of is not None:
-        years = [workforce_sql.census_year_of(as_of)]
+        years = [census_year_of(as_of)]
         totals = workforce_sql.council_totals_as_of(session, as_of)
     else:
         totals = workforce_sql.council_totals(session, years)

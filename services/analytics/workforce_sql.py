@@ -31,6 +31,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from services.analytics.measures import Totals
+from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
 
 employment_year = table(
     "employment_year",
@@ -52,14 +53,6 @@ council = table(
     "council", column("code", String), column("ons_code", String), column("name", String),
     column("region_code", String), column("region_name", String), column("academy_member", Boolean),
 )  # fmt: skip
-
-
-def census_year_start(year: int) -> date:
-    return date(year - 1, 10, 1)
-
-
-def census_reference_date(year: int) -> date:
-    return date(year, 9, 30)
 
 
 def _years(years: Iterable[int]):
@@ -189,11 +182,6 @@ import_batch = table(
     "import_batch", column("council", String), column("census_year", Integer), column("status", String),
 )  # fmt: skip
 RETURN_STATUSES = ("applied", "unchanged")  # a return that is in (a dry run or a rejected file is not)
-
-
-def census_year_of(day: date) -> int:
-    """The census year a date falls in (1 Oct 2023 to 30 Sep 2024 is census year 2024)."""
-    return day.year + 1 if day.month >= 10 else day.year
 
 
 def twelve_months_to(day: date) -> date:

@@ -2,9 +2,9 @@
 their council (per placements), academy staff everyone. Anyone else's answers 404, like a missing one."""
 
 from services.careers.employment import WorkerEmployment
-from services.careers.rules import normalise_swe
 from services.common.auth import Principal, Role
 from services.common.errors import Forbidden, NotFound
+from services.common.swe import normalise_swe
 
 NO_WORKER = "No career data for this worker was found."
 

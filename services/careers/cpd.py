@@ -11,7 +11,6 @@ from services.careers.framework import invalid, known_pcf_codes
 from services.careers.models import ApplicationEvidence, CpdRecord, EvidenceItem
 from services.careers.rules import (
     CpdFact,
-    add_months,
     check_registration_year,
     cpd_hours_last_12_months,
     registration_year_ending,
@@ -26,6 +25,7 @@ from services.careers.schemas import (
     EvidencePublic,
     RegistrationYearCheck,
 )
+from services.common.census_calendar import add_months
 from services.common.errors import Conflict, NotFound
 from services.common.models import utcnow
 from services.common.pagination import PageParams, make_page, paginate

@@ -12,7 +12,7 @@ from services.careers.access import check_can_manage, check_can_read, own_swe
 from services.careers.clock import Today
 from services.careers.employment import PlacementsClient, WorkerEmployment
 from services.careers.framework import invalid
-from services.careers.rules import Action, ApplicationState, normalise_swe
+from services.careers.rules import Action, ApplicationState
 from services.careers.schemas import (
     ApplicationCreate,
     ApplicationPublic,
@@ -69,6 +69,7 @@ from services.common.db import SessionDep
 from services.common.errors import PROBLEM_MEDIA_TYPE, Problem
 from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
 from services.common.pagination import Page, PageDep, make_page
+from services.common.swe import normalise_swe
 
 router = service_router("careers")
 

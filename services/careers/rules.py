@@ -4,34 +4,13 @@ clock: every rule that depends on the date is given `today`."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-# --- SWE registration numbers (rules.md, "Registration") --------------------------------------
-
-
-def normalise_swe(raw: str) -> str:
-    """`SW` + the number without leading zeros, from any case and stray spaces (`sw 0123` is SW123)."""
-    compact = "".join(str(raw).split()).upper()
-    number = compact[2:].lstrip("0")
-    if not compact.startswith("SW") or not compact[2:].isdigit() or not number or len(number) > 10:
-        raise ValueError(f"{raw!r} is not an SWE number (SW followed by up to ten digits, not all zero)")
-    return "SW" + number
-
-
-# --- Dates -------------------------------------------------------------------------------------
-
-
-def add_months(d: date, months: int) -> date:
-    """d moved by whole calendar months, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
+from services.common.census_calendar import add_months
 
 # --- CPD and the SWE registration year --------------------------------------------------------
 

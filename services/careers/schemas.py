@@ -10,8 +10,9 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from services.careers.rules import Action, ApplicationState, EvidenceKind, HowReached, normalise_swe
+from services.careers.rules import Action, ApplicationState, EvidenceKind, HowReached
 from services.common.pagination import Page
+from services.common.swe import normalise_swe
 
 
 def _swe(value: str) -> str:

@@ -16,7 +16,8 @@ from xml.sax.saxutils import XMLGenerator
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from services.placements.rules import census_reference_date, census_year_start, normalise_swe, swe_for_census
+from services.common.census_calendar import census_reference_date, census_year_start
+from services.common.swe import normalise_swe, swe_for_census
 
 FileKind = Literal["xml", "csv"]
 Severity = Literal["error", "warning"]

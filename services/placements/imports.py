@@ -18,10 +18,10 @@ from sqlmodel import select as sqlmodel_select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.auth import Principal
+from services.common.census_calendar import census_reference_date
 from services.common.models import utcnow
 from services.placements.census import CensusRecord, Problem, Vacancies, iter_census
 from services.placements.models import CouncilVacancy, Employment, EmploymentYear, ImportBatch, Worker
-from services.placements.rules import census_reference_date
 
 CHUNK = 2000
 WORKER_FIELDS = (

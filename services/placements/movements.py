@@ -8,16 +8,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from services.common.census_calendar import census_reference_date, census_year_start
 from services.common.models import Council
 from services.placements.models import Employment, EmploymentYear, Worker
-from services.placements.rules import (
-    AgencyDecision,
-    AgencyPolicy,
-    SpellFact,
-    census_reference_date,
-    census_year_start,
-    check_agency_engagement,
-)
+from services.placements.rules import AgencyDecision, AgencyPolicy, SpellFact, check_agency_engagement
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from starlette.background import BackgroundTask
 from services.common.app import service_router
 from services.common.audit import audit
 from services.common.auth import CurrentPrincipal
+from services.common.census_calendar import census_reference_date, census_year_of
 from services.common.db import SessionDep
 from services.common.errors import InvalidInput, NotFound, PayloadTooLarge, problem_response
 from services.common.models import Council
@@ -25,7 +26,7 @@ from services.placements import councils, imports, movements
 from services.placements.access import council_to_read, council_to_write
 from services.placements.census import CensusReturn, write_census_csv, write_census_xml
 from services.placements.models import ImportBatch
-from services.placements.rules import AgencyPolicy, census_reference_date, census_year_of
+from services.placements.rules import AgencyPolicy
 from services.placements.schemas import (
     AgencyCheckRequest,
     AgencyCheckResult,

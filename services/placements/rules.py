@@ -1,73 +1,14 @@
-"""Pure domain rules of placements: SWE numbers, census years and the agency engagement check."""
+"""Pure domain rules of placements: the agency engagement check."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-_SWE_NORMALISED = re.compile(r"SW[1-9][0-9]{0,9}")
-_SWE_DIGITS = re.compile(r"[0-9]+")
+from services.common.census_calendar import add_months
+
 REDUNDANCY_REASONS = frozenset({2, 3})  # census ReasonLeave: voluntary and compulsory redundancy
-
-
-# --- SWE registration numbers ------------------------------------------------------------------
-
-
-def normalise_swe(raw: str) -> str:
-    """Return an SWE number as stored and matched: `SW` + the number without leading zeros.
-
-    Accepts any case, spaces anywhere (`sw 0123`) and any number of leading zeros (the HCPC
-    carried numbers over as SW000123). The number itself may have at most ten digits.
-    """
-    compact = "".join(str(raw).split()).upper()
-    if not compact:
-        raise ValueError("the SWE number is empty")
-    if not compact.startswith("SW"):
-        raise ValueError(f"the SWE number {raw!r} does not start with SW")
-    digits = compact[2:]
-    if not _SWE_DIGITS.fullmatch(digits):
-        raise ValueError(f"the SWE number {raw!r} must be SW followed by digits only")
-    number = digits.lstrip("0")
-    if not number:
-        raise ValueError(f"the SWE number {raw!r} is all zeros")
-    if len(number) > 10:
-        raise ValueError(f"the SWE number {raw!r} has more than ten digits")
-    return "SW" + number
-
-
-def swe_for_census(normalised: str) -> str:
-    """The census spelling of a normalised SWE number: SW + ten digits (SW123 -> SW0000000123)."""
-    if not _SWE_NORMALISED.fullmatch(normalised):
-        raise ValueError(f"{normalised!r} is not a normalised SWE number (SW123)")
-    return "SW" + normalised[2:].zfill(10)
-
-
-# --- Census years and month arithmetic ---------------------------------------------------------
-
-
-def census_year_start(year: int) -> date:
-    """First day of census year N: 1 October N-1."""
-    return date(year - 1, 10, 1)
-
-
-def census_reference_date(year: int) -> date:
-    """Reference date (and last day) of census year N: 30 September N."""
-    return date(year, 9, 30)
-
-
-def census_year_of(d: date) -> int:
-    """The census year a date falls in (1 Oct 2023 to 30 Sep 2024 is census year 2024)."""
-    return d.year + 1 if d.month >= 10 else d.year
-
-
-def add_months(d: date, months: int) -> date:
-    """d moved by whole calendar months, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Agency engagement -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
-from services.placements.rules import normalise_swe
+from services.common.swe import normalise_swe
 
 
 class CouncilPublic(BaseModel):

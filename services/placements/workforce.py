@@ -13,17 +13,13 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
+from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from services.common.models import Council, utcnow
 from services.common.pagination import PageParams, paginate
+from services.common.swe import normalise_swe
 from services.placements.access import WRITERS, council_to_read, council_to_write
 from services.placements.models import Employment, EmploymentYear, ImportBatch, Worker
-from services.placements.rules import (
-    census_reference_date,
-    census_year_of,
-    census_year_start,
-    normalise_swe,
-)
 from services.placements.workforce_schemas import (
     YEAR_FIGURES,
     EmploymentCreate,

@@ -16,8 +16,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from services.common.census_calendar import census_reference_date, census_year_of
+from services.common.swe import normalise_swe
 from services.placements.census import CENSUS_FIELDS
-from services.placements.rules import census_reference_date, census_year_of, normalise_swe
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 # Spell dates: no career in the register predates this, and a bound keeps per-year rows few.

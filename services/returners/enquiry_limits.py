@@ -1,23 +1,11 @@
 """Rate limits on the public enquiry form: per client address and per email, whether known or not."""
 
 import hashlib
-import time
-from functools import lru_cache
 
 from fastapi import Request
-from limits import parse, storage, strategies
 
-from services.common.errors import DomainError
+from services.common.rate_limits import enforce
 from services.common.settings import get_settings
-
-
-class TooManyEnquiries(DomainError):
-    status, slug = 429, "too-many-requests"
-
-
-@lru_cache
-def enquiry_limiter() -> strategies.MovingWindowRateLimiter:
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(get_settings().rate_limit_storage_url))
 
 
 def client_address(request: Request) -> str:
@@ -36,16 +24,5 @@ def enforce_enquiry_limits(address: str, email: str) -> None:
     settings = get_settings()
     # Hashed: the limiter's store (perhaps a shared Redis) never holds an email address.
     email_key = hashlib.sha256(email.encode()).hexdigest()
-    limiter = enquiry_limiter()
-    for bucket, key, rate in (
-        ("returners-enquiry-address", address, settings.returners_enquiry_rate_per_ip),
-        ("returners-enquiry-email", email_key, settings.returners_enquiry_rate_per_email),
-    ):
-        item = parse(rate)
-        if not limiter.hit(item, bucket, key):
-            reset_at, _remaining = limiter.get_window_stats(item, bucket, key)
-            retry_after = max(1, int(reset_at - time.time()))
-            raise TooManyEnquiries(
-                f"Too many enquiries; try again in {retry_after} s.",
-                headers={"Retry-After": str(retry_after)},
-            )
+    enforce("returners-enquiry-address", address, settings.returners_enquiry_rate_per_ip, "enquiries")
+    enforce("returners-enquiry-email", email_key, settings.returners_enquiry_rate_per_email, "enquiries")

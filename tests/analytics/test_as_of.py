@@ -6,29 +6,13 @@ from decimal import Decimal
 import pytest
 
 from services.analytics.app import app as analytics_app
-from services.analytics.workforce_sql import census_year_of, last_reference_year, twelve_months_to
-from services.placements.app import app as placements_app
+from services.analytics.workforce_sql import last_reference_year, twelve_months_to
+from services.common.census_calendar import census_year_of
 from services.placements.census import Vacancies
-from tests.placements.factory import person, xml_return
+from tests.placements.factory import person
 
 DUDLEY = "332"
 LEFT = {"fte30": None, "cases30": None, "working_days_lost": None, "reason_leave": 1}
-
-
-@pytest.fixture
-def load(app_client, auth):
-    placements = app_client(placements_app)
-
-    def _load(year, records, vacancies):
-        answer = placements.post(
-            "/v1/placements/imports",
-            params={"census_year": year, "council": DUDLEY},
-            files={"file": ("r.xml", xml_return(year, DUDLEY, records, vacancies))},
-            headers=auth(),
-        )
-        assert answer.status_code == 201, answer.text
-
-    return _load
 
 
 @pytest.fixture
@@ -70,8 +54,8 @@ def test_the_12_months_to_a_date_run_from_the_day_after_that_date_a_year_earlier
 
 
 def test_as_of_30_september_gives_exactly_that_census_years_figures(load, workforce):
-    load(2023, RETURN_2023, BLOCK_2023)
-    load(2024, RETURN_2024, BLOCK_2024)
+    load(DUDLEY, 2023, RETURN_2023, BLOCK_2023)
+    load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     report, as_of = workforce(as_of="2024-09-30")
     _, census = workforce(year=2024)
     assert report["as_of"] == "2024-09-30" and report["from_year"] == report["to_year"] == 2024
@@ -80,8 +64,8 @@ def test_as_of_30_september_gives_exactly_that_census_years_figures(load, workfo
 
 
 def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the_12_months_to_it(load, workforce):
-    load(2023, RETURN_2023, BLOCK_2023)
-    load(2024, RETURN_2024, BLOCK_2024)
+    load(DUDLEY, 2023, RETURN_2023, BLOCK_2023)
+    load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     report, area = workforce(as_of="2024-01-15")
     assert report["from_year"] == 2024 and area["year"] == 2024
     # in post on 15 January 2024: SW1, and SW2 who left on 31 March; SW3 starts in February;
@@ -98,7 +82,7 @@ def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the
 
 
 def test_fte_in_post_is_the_latest_records_at_or_before_the_dates_census_year(load, workforce):
-    load(2024, RETURN_2024, BLOCK_2024)
+    load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     _, area = workforce(as_of="2024-06-30")
     assert area["inpost_headcount"] == 2 and area["inpost_fte"] == "1.6"  # SW1 1.0 and SW3's 0.6 on 30 Sep
     _, earlier = workforce(as_of="2023-06-30")  # census year 2023: no record held SW1 yet
@@ -107,10 +91,10 @@ def test_fte_in_post_is_the_latest_records_at_or_before_the_dates_census_year(lo
 
 
 def test_until_a_census_years_return_is_in_the_previous_returns_spells_stay_in_post(load, workforce):
-    load(2023, RETURN_2023, BLOCK_2023)
+    load(DUDLEY, 2023, RETURN_2023, BLOCK_2023)
     _, before = workforce(as_of="2024-01-15")
     assert before["inpost_headcount"] == 3  # SW1, SW2, SW5 as the 2023 return left them
-    load(2024, RETURN_2024, BLOCK_2024)
+    load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     _, after = workforce(as_of="2024-01-15")
     assert after["inpost_headcount"] == 2  # the 2024 return does not hold SW5
 
@@ -124,7 +108,7 @@ def test_as_of_with_a_year_is_refused_with_the_field_named(app_client, auth):
 
 
 def test_as_of_through_the_gateway_for_a_council_hr_hides_other_councils_counts(load, gateway, auth):
-    load(2024, RETURN_2024, BLOCK_2024)
+    load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     answer = gateway.get(
         "/v1/analytics/workforce", params={"as_of": "2024-06-30"}, headers=auth("council_hr", council="335")
     )

@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
 from services.analytics.measures import Totals, half_up, measures, rate
-from services.placements.app import app as placements_app
 from services.placements.census import Vacancies
-from tests.placements.factory import person, xml_return
+from tests.placements.factory import person
 
 DUDLEY, WALSALL = "332", "335"
 
@@ -43,22 +42,6 @@ def test_a_regions_rate_comes_from_summed_numerators_and_denominators_not_averag
     expected = half_up(Decimal(100) * sum(le for _, le in councils) / sum(h for h, _ in councils))
     assert measures(region, 2025).values["turnover_rate_headcount"] == expected
     assert region.inpost_headcount == sum(h for h, _ in councils)
-
-
-@pytest.fixture
-def load(app_client, auth):
-    placements = app_client(placements_app)
-
-    def _load(council, year, records, vacancies=None):
-        answer = placements.post(
-            "/v1/placements/imports",
-            params={"census_year": year, "council": council},
-            files={"file": ("r.xml", xml_return(year, council, records, vacancies))},
-            headers=auth(),
-        )
-        assert answer.status_code == 201, answer.text
-
-    return _load
 
 
 @pytest.fixture

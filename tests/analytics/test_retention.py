@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 
 from services.analytics.app import app as analytics_app
-from services.placements.app import app as placements_app
-from tests.placements.factory import person, xml_return
+from tests.placements.factory import person
 
 COVENTRY, SOLIHULL, WALSALL, DUDLEY = "331", "334", "335", "332"
 REGION = "E12000005"
@@ -24,22 +23,6 @@ def agency(number: int, started: date, **changes):
         number, agency_worker=True, role_start_date=started, start_origin=None, working_days_lost=None,
         contract_weeks=Decimal("26.0"), **changes,
     )  # fmt: skip
-
-
-@pytest.fixture
-def load(app_client, auth):
-    placements = app_client(placements_app)
-
-    def _load(council, year, records):
-        answer = placements.post(
-            "/v1/placements/imports",
-            params={"census_year": year, "council": council},
-            files={"file": ("r.xml", xml_return(year, council, records))},
-            headers=auth(),
-        )
-        assert answer.status_code == 201, answer.text
-
-    return _load
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from services.careers.rules import (
     Requirement,
     Spell,
     WorkerFacts,
-    add_months,
     check_registration_year,
     check_requirement,
     councils_in_post,
@@ -31,13 +30,14 @@ from services.careers.rules import (
     current_change,
     next_rank,
     next_state,
-    normalise_swe,
     outcomes_for,
     post_qualifying_experience,
     registration_year_ending,
     registration_year_of,
     review_order_problem,
 )
+from services.common.census_calendar import add_months
+from services.common.swe import normalise_swe
 
 S, A = ApplicationState, Action
 

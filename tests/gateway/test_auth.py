@@ -109,12 +109,12 @@ def test_a_disabled_client_cannot_get_a_token(gateway, session):
 
 
 def test_the_token_endpoint_is_rate_limited_per_caller(gateway, monkeypatch):
-    from gateway import limiter
+    from services.common import rate_limits
     from services.common.settings import get_settings
 
     strict = get_settings().model_copy(update={"token_rate_limit": "3/minute"})
     monkeypatch.setattr("gateway.tokens.get_settings", lambda: strict)
-    limiter._limiter.cache_clear()  # a fresh in-memory window for this test
+    rate_limits.limiter.cache_clear()  # a fresh in-memory window for this test
     form = {"grant_type": "client_credentials", "client_id": "fs_hammering", "client_secret": "guess"}
     answers = [_token(gateway, **form) for _ in range(4)]
     assert [a.status_code for a in answers] == [401, 401, 401, 429]

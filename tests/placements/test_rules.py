@@ -6,19 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.census_calendar import add_months, census_reference_date, census_year_of, census_year_start
+from services.common.swe import normalise_swe, swe_for_census
 from services.placements.rules import (
     NATIONAL_RULE,
     PQ_RULE,
     REGIONAL_RULE,
     AgencyPolicy,
     SpellFact,
-    add_months,
-    census_reference_date,
-    census_year_of,
-    census_year_start,
     check_agency_engagement,
-    normalise_swe,
-    swe_for_census,
 )
 
 WEST_MIDLANDS = frozenset(

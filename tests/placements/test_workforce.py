@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from services.common.census_calendar import census_year_of
 from services.common.models import AuditEvent, IdempotentRequest
 from services.placements.app import app as placements_app
 from services.placements.models import Employment, EmploymentYear, Worker
-from services.placements.rules import census_year_of
 from services.placements.workforce import api_census_years, if_match_allows
 
 BIRMINGHAM, COVENTRY, LANCASHIRE = "330", "331", "888"

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from services.common.models import utcnow
+from services.common.rate_limits import limiter
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
-from services.returners.enquiry_limits import enquiry_limiter
 from services.returners.models import Applicant, Cohort, StageEvent
 from services.returners.placements_api import placements_client
 from tests.conftest import bearer
@@ -27,9 +27,9 @@ BASE = "/v1/returners"
 @pytest.fixture(autouse=True)
 def _fresh_enquiry_limits() -> Iterator[None]:
     """Each test starts with no enquiries counted against its address or emails."""
-    enquiry_limiter.cache_clear()
+    limiter.cache_clear()
     yield
-    enquiry_limiter.cache_clear()
+    limiter.cache_clear()
 
 
 @pytest.fixture
