@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     placements_url: str = ""
     returners_url: str = ""
     analytics_url: str = ""
+    # Where a service asks for its own token; empty means http://{host}:{gateway_port}.
+    gateway_url: str = ""
     upstream_timeout_seconds: float = 10.0
     upstream_connect_timeout_seconds: float = 2.0
 
@@ -43,9 +45,13 @@ class Settings(BaseSettings):
     service_client_id: str = ""
     service_client_secret: str = ""
 
+    # Processes per service (`futuresocial up --workers N`); connection pools are sized from it.
+    workers: int = 1
+
     token_rate_limit: str = "30/minute"
     api_rate_limit: str = "1200/minute"
-    rate_limit_storage_url: str = "memory://"
+    rate_limit_storage_url: str = "memory://"  # redis://... whenever more than one process serves
+    rate_limit_key_prefix: str = "futuresocial"  # keeps two platforms on one Redis apart
     log_level: str = "INFO"
 
     # analytics: the DfE extracts and their scheduler
@@ -83,6 +89,9 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.jwt_public_key:
             raise ValueError("FUTURESOCIAL_JWT_PUBLIC_KEY must be set in production")
         return self
+
+    def gateway_base_url(self) -> str:
+        return self.gateway_url or f"http://{self.host}:{self.gateway_port}"
 
     def upstream_url(self, service: str) -> str:
         explicit = getattr(self, f"{service}_url")
