@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -51,7 +51,8 @@ from gateway.app import create_gateway  # noqa: E402
 from services.analytics.app import app as analytics_app  # noqa: E402
 from services.careers.app import app as careers_app  # noqa: E402
 from services.common import migrate  # noqa: E402
-from services.common.db import get_engine, get_session  # noqa: E402
+from services.common.audit import insert_audit_rows  # noqa: E402
+from services.common.db import READ_METHODS, get_engine, get_session, track_request_session  # noqa: E402
 from services.common.jwt import ensure_development_keys, issue_token  # noqa: E402
 from services.common.reference import load_councils  # noqa: E402
 from services.common.settings import get_settings  # noqa: E402
@@ -95,13 +96,25 @@ def session(connection: Connection) -> Iterator[Session]:
 
 
 def _client_for(app: FastAPI, session: Session) -> Iterator[TestClient]:
-    def _session_override() -> Iterator[Session]:
+    def _session_override(request: Request) -> Iterator[Session]:
+        """The test's session as the request's, keeping the request rules of services/common/db.py: a
+        read request may not write, and no request may call another service inside a transaction."""
+        session.commit()  # what the test set up is there before the request, as it would be in production
+        untrack = track_request_session(session, writes=request.method not in READ_METHODS)
         try:
             yield session
             session.commit()
         except Exception:
             session.rollback()
             raise
+        finally:
+            untrack()
+        deferred = session.info.pop("deferred_audit", None)
+        if deferred:  # a read request's audit rows, written after it as services/common/db.py does
+            read_only = session.info.pop("read_only", None)
+            insert_audit_rows(session, deferred)
+            session.commit()
+            session.info["read_only"] = read_only
 
     app.dependency_overrides[get_session] = _session_override
     with TestClient(app, raise_server_exceptions=False) as client:

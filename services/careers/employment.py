@@ -63,16 +63,13 @@ def fetch_spells(client: httpx.Client, swe_number: str) -> list[Spell]:
 
 
 class WorkerEmployment:
-    """The worker a request is about, with their spells fetched from placements once, when first needed."""
+    """The worker a request is about, with their spells fetched from placements as it is made: before the
+    request's transaction begins, since no request waits on another service inside one."""
 
     def __init__(self, client: httpx.Client, swe_number: str, today: date):
-        self._client = client
         self.swe_number = swe_number
         self.today = today
-
-    @cached_property
-    def spells(self) -> list[Spell]:
-        return fetch_spells(self._client, self.swe_number)
+        self.spells: list[Spell] = fetch_spells(client, swe_number)
 
     @cached_property
     def councils_in_post(self) -> list[str]:

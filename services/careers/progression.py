@@ -48,6 +48,7 @@ from services.careers.schemas import (
     EvidencePublic,
 )
 from services.common.auth import Principal, Role
+from services.common.db import release_reads
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.models import utcnow
 from services.common.pagination import PageParams, paginate
@@ -133,13 +134,21 @@ def visible_application(
     principal: Principal,
     application_id: uuid.UUID,
     worker_for: Callable[[str], WorkerEmployment],
+    *,
+    for_update: bool = False,
 ) -> tuple[ProgressionApplication, WorkerEmployment]:
     """The application, if the principal may see it: the worker's own; council HR of the council handling
-    it or where the worker is in post now; academy staff any. Otherwise 404, as if it did not exist."""
+    it or where the worker is in post now; academy staff any. Otherwise 404, as if it did not exist.
+
+    The worker's spells come from placements, so the read of the application ends before that call; to
+    change it, it is read again, locked, in the transaction that will write."""
     application = session.get(ProgressionApplication, application_id)
     if application is None:
         raise NotFound(NOT_FOUND)
+    release_reads(session)
     worker = worker_for(application.swe_number)
+    if for_update:
+        session.refresh(application, with_for_update=True)
     if principal.role is Role.social_worker:
         visible = is_own(principal, application.swe_number)
     elif principal.role is Role.council_hr:

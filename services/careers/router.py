@@ -689,12 +689,12 @@ def update_application(
     session: SessionDep,
     lookup: WorkerLookup,
 ) -> ApplicationPublic:
-    application, worker = progression.visible_application(session, principal, application_id, lookup)
+    application, worker = progression.visible_application(session, principal, application_id, lookup, for_update=True)
     return progression.update_draft(session, principal, application, worker, body)
 
 
 def _act(session, principal, application_id, lookup, request: Request, action: Action, **details) -> ApplicationPublic:
-    application, worker = progression.visible_application(session, principal, application_id, lookup)
+    application, worker = progression.visible_application(session, principal, application_id, lookup, for_update=True)
     result = progression.transition(session, principal, application, worker, action, **details)
     _audit(session, principal, request, "update", "progression_application", str(application.id))
     return result

@@ -1,9 +1,14 @@
-"""Builds a service's FastAPI app the same way for all four: auth at router level, errors, ids, health."""
+"""Builds a service's FastAPI app the same way for all four: auth at router level, errors, ids, health,
+the transaction rules and how many requests it serves at once."""
+
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
 
 from services.common.auth import CurrentPrincipal, require_scope
+from services.common.capacity import RequestSlots, request_threads
+from services.common.db import RequestSessionsMiddleware, RetryingRoute, pool_size
 from services.common.errors import PROBLEM_RESPONSES, install_problem_handlers
 from services.common.health import health_router
 from services.common.logging import RequestContextMiddleware, configure_logging
@@ -27,12 +32,27 @@ def service_router(service: str) -> APIRouter:
         prefix=f"/v1/{service}",
         dependencies=[Depends(require_scope(service))],
         responses=PROBLEM_RESPONSES,
+        route_class=RetryingRoute,
     )
 
 
 def create_service_app(service: str, description: str, routers: list[APIRouter], lifespan=None) -> FastAPI:
-    configure_logging(get_settings().log_level)
-    app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=lifespan)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    slots = pool_size(settings)
+
+    @asynccontextmanager
+    async def service_lifespan(app: FastAPI):
+        async with request_threads(slots):
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
+
+    app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=service_lifespan)
+    app.add_middleware(RequestSessionsMiddleware)
+    app.add_middleware(RequestSlots, slots=slots, queue_seconds=settings.request_queue_timeout_seconds)
     app.add_middleware(RequestContextMiddleware, service=service)
     install_problem_handlers(app)
     app.include_router(health_router(service))

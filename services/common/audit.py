@@ -20,25 +20,32 @@ def audit(
 ) -> None:
     """Record that `principal` did `action` (read, create, update, export...) to these records.
 
-    Written with one multi-row insert and no ORM objects, so auditing a whole export stays cheap."""
+    Written with one multi-row insert and no ORM objects, so auditing a whole export stays cheap. In a
+    read request the rows are written once its reads are over, in a transaction of their own
+    (services/common/db.py), before the answer leaves."""
     ids = [entity_ids] if isinstance(entity_ids, str) else list(entity_ids)
     if not ids:
         return
     now = utcnow()
-    session.execute(
-        insert(AuditEvent.__table__),
-        [
-            {
-                "id": uuid.uuid4(),
-                "occurred_at": now,
-                "principal": principal.subject,
-                "role": principal.role.value,
-                "council": principal.council,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "request_id": request_id,
-            }  # fmt: skip
-            for entity_id in ids
-        ],
-    )
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "occurred_at": now,
+            "principal": principal.subject,
+            "role": principal.role.value,
+            "council": principal.council,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "request_id": request_id,
+        }  # fmt: skip
+        for entity_id in ids
+    ]
+    if session.info.get("read_only"):
+        session.info.setdefault("deferred_audit", []).extend(rows)
+    else:
+        insert_audit_rows(session, rows)
+
+
+def insert_audit_rows(session: Session, rows: list[dict]) -> None:
+    session.execute(insert(AuditEvent.__table__), rows)

@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -121,6 +123,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
+        if exc.status == 503:
+            headers.setdefault("Retry-After", "1")
         return problem_response(exc.status, exc.detail, slug=exc.slug, errors=exc.errors, headers=headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
@@ -134,6 +138,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response(
             exc.status_code, str(exc.detail) if exc.detail else None, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def _database_busy(request: Request, exc: Exception) -> JSONResponse:
+        # The pool had no connection in time, a lock or statement timed out, the database is down, or a
+        # retryable conflict came back on every attempt: nothing the caller did, and worth a retry.
+        log.warning(
+            "database unavailable: %s",
+            type(getattr(exc, "orig", None) or exc).__name__,
+            extra={"request_id": request.scope.get("state", {}).get("request_id")},
+        )
+        return problem_response(
+            503,
+            "The database could not serve this request in time; retry shortly.",
+            slug="database-busy",
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -5,7 +5,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.common.db import get_engine
+from services.common.db import read_engine
 from services.common.errors import ServiceUnavailable
 
 
@@ -24,7 +24,7 @@ def health_router(service: str) -> APIRouter:
     @router.get("/ready", response_model=HealthStatus, responses={503: {"description": "Database unreachable"}})
     def ready() -> HealthStatus:
         try:
-            with get_engine().connect() as connection:
+            with read_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
             raise ServiceUnavailable("The database cannot be reached.")

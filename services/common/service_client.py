@@ -6,6 +6,7 @@ from collections.abc import Generator, Iterator
 
 import httpx
 
+from services.common.db import check_no_transaction_held
 from services.common.errors import ServiceUnavailable
 from services.common.settings import get_settings
 
@@ -46,8 +47,8 @@ def _service_token() -> ServiceToken:
     global _token
     if _token is None:
         settings = get_settings()
-        gateway = f"http://{settings.host}:{settings.gateway_port}"
-        _token = ServiceToken(f"{gateway}/v1/auth/token", settings.service_client_id, settings.service_client_secret)
+        token_url = f"{settings.gateway_base_url()}/v1/auth/token"  # in a container, our own host is not the gateway
+        _token = ServiceToken(token_url, settings.service_client_id, settings.service_client_secret)
     return _token
 
 
@@ -64,7 +65,9 @@ def service_client(service: str) -> Iterator[httpx.Client]:
 
 
 def call(client: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
-    """One call to another service; unreachable or slow becomes a clear 503 for our caller."""
+    """One call to another service; unreachable or slow becomes a clear 503 for our caller. Never made
+    inside a database transaction (services/common/db.py)."""
+    check_no_transaction_held()
     try:
         return client.request(method, path, **kwargs)
     except httpx.HTTPError as exc:

@@ -17,6 +17,18 @@ class Settings(BaseSettings):
 
     environment: str = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'futuresocial.db'}"
+    # Connections one process holds at most, and requests it serves at once (services/common/db.py
+    # shrinks it so every process's pool fits in database_max_connections on PostgreSQL).
+    database_pool_size: int = 10
+    database_max_connections: int = 100  # PostgreSQL's max_connections; `up` reads the server's own
+    database_pool_timeout_seconds: float = 5.0  # then 503 with Retry-After
+    database_lock_timeout_seconds: float = 8.0  # SQLite: how long a writer queues for the write lock
+    database_statement_timeout_seconds: float = 10.0  # PostgreSQL, in a request: no query outlives it
+    database_idle_transaction_timeout_seconds: float = 60.0  # PostgreSQL: a forgotten transaction ends
+    background_statement_timeout_seconds: float = 600.0  # PostgreSQL: the scheduler, the command line
+    sqlite_cache_kib: int = 16384  # SQLite's page cache per connection
+    # A request waits this long for one of the process's request slots, then gets 503 with Retry-After.
+    request_queue_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     gateway_port: int = 8000
     careers_port: int = 8001
@@ -32,6 +44,8 @@ class Settings(BaseSettings):
     gateway_url: str = ""
     upstream_timeout_seconds: float = 10.0
     upstream_connect_timeout_seconds: float = 2.0
+    upstream_max_connections: int = 100  # per service, from each gateway process; all kept alive
+    health_timeout_seconds: float = 2.0  # how long /health and /ready wait for any one service
 
     jwt_issuer: str = "https://futuresocial.local/gateway"
     jwt_audience: str = "futuresocial-api"

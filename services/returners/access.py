@@ -32,8 +32,8 @@ def visible_applicant(
     session: Session, principal: Principal, applicant_id: uuid.UUID, for_update: bool = False
 ) -> Applicant:
     query = select(Applicant).where(Applicant.id == applicant_id, applicant_scope(principal))
-    if for_update:
-        query = query.with_for_update()
+    if for_update:  # and what an earlier read of this request loaded is read again
+        query = query.with_for_update().execution_options(populate_existing=True)
     applicant = session.exec(query).first()
     if applicant is None:
         raise NotFound(APPLICANT_NOT_FOUND)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from services.common.audit import audit
 from services.common.auth import Principal
+from services.common.db import release_reads
 from services.returners import placements_api
 from services.returners.access import visible_applicant
 from services.returners.applicants import applicant_public, check_transition, move
@@ -25,17 +26,19 @@ def record_employed(
     placements: httpx.Client,
     request_id: str | None,
 ) -> ApplicantPublic:
-    """Placements is called before anything is written here: when it cannot be reached the answer is
-    503 and the stage stays as it was. A worker recorded before the spell call failed is harmless: the
-    retry sends the same idempotency keys, gets the same worker back and completes the spell."""
-    applicant = visible_applicant(session, principal, applicant_id, for_update=True)
+    """Placements is called before anything is written here, and outside any transaction of ours: when
+    it cannot be reached the answer is 503 and the stage stays as it was. A worker recorded before the
+    spell call failed is harmless: the retry sends the same idempotency keys, gets the same worker back
+    and completes the spell. The applicant is read again, locked, before the stage changes."""
+    applicant = visible_applicant(session, principal, applicant_id)
     check_transition(applicant, Action.employ)
     check_member_council(session, data.council)
     swe_number = data.swe_number or applicant.registration_number
-    worker_id = placements_api.record_worker(placements, applicant.id, swe_number)
+    release_reads(session)
+    worker_id = placements_api.record_worker(placements, applicant_id, swe_number)
     employment_id = placements_api.record_employment(
         placements,
-        applicant.id,
+        applicant_id,
         worker_id,
         council=data.council,
         start_date=data.start_date,
@@ -43,6 +46,8 @@ def record_employed(
         fte=data.fte,
         org_role=data.org_role,
     )
+    applicant = visible_applicant(session, principal, applicant_id, for_update=True)
+    check_transition(applicant, Action.employ)
     applicant.employed_council = data.council
     applicant.employed_from = data.start_date
     applicant.employed_agency = data.agency

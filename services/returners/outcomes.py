@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from services.common.db import release_reads
 from services.returners import placements_api
 from services.returners.cohorts import get_cohort_row
 from services.returners.models import Applicant, StageEvent
@@ -73,6 +74,7 @@ def _retention(session: Session, cohort_id: uuid.UUID, placements: httpx.Client,
             col(Applicant.placements_employment_id).is_not(None),
         )
     ).all()
+    release_reads(session)  # placements is asked next
     spells = [
         dates
         for employment_id in employment_ids
