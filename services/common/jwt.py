@@ -5,21 +5,27 @@ Swap the JWT library here and nowhere else.
 
 import base64
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from cachetools import TLRUCache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwt
+from jose import jwk, jwt
+from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
 from services.common.settings import Settings, get_settings
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ("sub", "role", "scope", "iss", "aud", "exp", "iat", "nbf", "jti")
+# A client sends the same token for its whole life (15 minutes by default), so a token that verified is
+# remembered until its `exp`: later requests skip the RSA check. Bounded, least recently used first out.
+VERIFIED_TOKENS_MAX = 4096
 
 
 class InvalidToken(Exception):
@@ -91,6 +97,26 @@ def private_key() -> str:
     return _read_key(get_settings(), "private")
 
 
+# The key objects are built once per process: parsing PEM (and, for the private key, checking it) on
+# every call cost more than the signature itself.
+@lru_cache
+def verification_key() -> Key:
+    return jwk.construct(public_key(), ALGORITHM)
+
+
+@lru_cache
+def signing_key() -> Key:
+    return jwk.construct(private_key(), ALGORITHM)
+
+
+def _until_expiry(_token: str, claims: dict[str, Any], _now: float) -> float:
+    return claims["exp"]
+
+
+_verified = TLRUCache(maxsize=VERIFIED_TOKENS_MAX, ttu=_until_expiry, timer=time.time)
+_verified_lock = threading.Lock()  # services verify in their request threads
+
+
 def issue_token(
     *,
     subject: str,
@@ -118,11 +144,28 @@ def issue_token(
         claims["council"] = council
     if worker is not None:
         claims["worker"] = worker
-    return jwt.encode(claims, private_key(), algorithm=ALGORITHM, headers={"kid": _kid(public_key())})
+    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM, headers={"kid": _kid(public_key())})
 
 
 def verify_token(token: str) -> dict[str, Any]:
     """Return the claims of a valid token, or raise InvalidToken. Only RS256 is ever accepted."""
+    with _verified_lock:
+        claims = _verified.get(token)
+    if claims is not None:
+        return dict(claims)
+    claims = _verify(token)
+    with _verified_lock:
+        _verified[token] = claims
+    return dict(claims)
+
+
+def forget_verified_tokens() -> None:
+    """Verify every token afresh from now on (after the keys or the issuer settings change)."""
+    with _verified_lock:
+        _verified.clear()
+
+
+def _verify(token: str) -> dict[str, Any]:
     settings = get_settings()
     try:
         header = jwt.get_unverified_header(token)
@@ -130,7 +173,7 @@ def verify_token(token: str) -> dict[str, Any]:
             raise InvalidToken("unsupported algorithm")
         claims = jwt.decode(
             token,
-            public_key(),
+            verification_key(),
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
