@@ -1,7 +1,7 @@
 """The gateway: the platform's front door (tokens, routing, limits, request ids, merged docs)."""
 
+import asyncio
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -9,12 +9,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from gateway import tokens
 from gateway.docs import platform_openapi
-from gateway.proxy import Upstreams, forward
+from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
 from services.common.errors import install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
-from services.common.rate_limits import enforce
+from services.common.rate_limits import RequestLimiter
 from services.common.settings import get_settings
 
 DESCRIPTION = (
@@ -31,8 +31,18 @@ PUBLIC_ENDPOINTS = frozenset({("POST", "/v1/returners/enquiries")})
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     app.state.upstreams = Upstreams(get_settings())
+    app.state.limits = RequestLimiter(get_settings())
     yield
     await app.state.upstreams.aclose()
+
+
+async def probe(upstreams: Upstreams, service: str, path: str, timeout: float) -> str:
+    """One service's answer to /health or /ready, in words; never longer than `timeout`."""
+    try:
+        answer = await upstreams.send(service, "GET", path, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ok"
+        return getattr(exc, "detail", "unreachable")
+    return "ok" if answer.status_code == 200 else f"answered {answer.status_code}"
 
 
 def create_gateway() -> FastAPI:
@@ -59,17 +69,18 @@ def create_gateway() -> FastAPI:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="FutureSocial platform API")
 
     async def aggregate(request: Request, path: str) -> JSONResponse:
+        """Every service asked at once, each for at most the health timeout: one that hangs costs that
+        long, not the sum, and does not hide how the others are."""
         upstreams: Upstreams = request.app.state.upstreams
-        statuses: dict[str, Any] = {}
-        for service in upstreams.clients:
-            try:
-                answer = await upstreams.send(service, "GET", path)
-                statuses[service] = "ok" if answer.status_code == 200 else f"answered {answer.status_code}"
-            except Exception as exc:  # noqa: BLE001 - any failure means "not ok"
-                statuses[service] = getattr(exc, "detail", "unreachable")
-        healthy = all(state == "ok" for state in statuses.values())
+        timeout = get_settings().health_timeout_seconds
+        services = list(upstreams.clients)
+        answers = await asyncio.gather(*(probe(upstreams, service, path, timeout) for service in services))
+        statuses = dict(zip(services, answers, strict=True))
+        healthy = all(state == "ok" for state in answers)
         body = {"status": "ok" if healthy else "degraded", "service": "gateway", "upstreams": statuses}
-        return JSONResponse(body, status_code=200 if healthy else 503)
+        if healthy:
+            return JSONResponse(body)
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.get("/health", tags=["health"], summary="The gateway and every service are alive")
     async def health(request: Request) -> JSONResponse:
@@ -79,22 +90,26 @@ def create_gateway() -> FastAPI:
     async def ready(request: Request) -> JSONResponse:
         return await aggregate(request, "/ready")
 
-    @app.api_route(
-        "/v1/{service}/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
-    async def proxy(service: str, path: str, request: Request) -> Response:
-        if (request.method, request.url.path) in PUBLIC_ENDPOINTS:
+    async def proxy(request: Request) -> Response:
+        service = request.path_params["service"]
+        limits: RequestLimiter = request.app.state.limits
+        if (request.method, request.scope["path"]) in PUBLIC_ENDPOINTS:
             # No token to check; limited by address here, and by the service's own limits.
-            enforce("public", request.client.host if request.client else "unknown", get_settings().api_rate_limit)
+            address = request.client.host if request.client else "unknown"
+            await limits.enforce("public", address, get_settings().api_rate_limit)
             return await forward(request.app.state.upstreams, service, request)
         # Checked here as well as at the service, so a bad token never costs an upstream call.
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         principal = principal_from_token(token if scheme.lower() == "bearer" else None)
         request.state.principal = principal.subject
-        enforce("api", principal.subject, get_settings().api_rate_limit)
+        await limits.enforce("api", principal.subject, get_settings().api_rate_limit)
         return await forward(request.app.state.upstreams, service, request)
+
+    # A plain Starlette route: the proxy takes nothing FastAPI would parse or validate, so it skips the
+    # dependency resolution every FastAPI endpoint pays for.
+    app.add_route(
+        "/v1/{service}/{path:path}", proxy, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
 
     return app
 
