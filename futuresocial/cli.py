@@ -3,7 +3,6 @@
 import importlib
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -58,10 +57,6 @@ def migrate() -> None:
     console.print(f"Database migrated; {count} councils in the reference table.")
 
 
-def _interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
-
-
 def _workforce_is_empty() -> bool:
     from sqlalchemy import text
 
@@ -91,18 +86,59 @@ def _seed_demo_workforce() -> None:
     console.print(f"Demo workforce loaded: {loaded} census records (synthetic people, SW9000000001 up).")
 
 
+def _refuse_per_process_rate_limits(workers: int, storage_url: str) -> None:
+    """Several processes per service need one rate-limit store that all of them count in."""
+    if workers > 1 and storage_url.startswith("memory://"):
+        console.print(
+            f"{workers} workers (--workers, FUTURESOCIAL_WORKERS) run {workers} processes per service, but rate "
+            "limits are counted in each process's own memory (FUTURESOCIAL_RATE_LIMIT_STORAGE_URL=memory://), "
+            f"so every limit would allow {workers} times as much. Set "
+            "FUTURESOCIAL_RATE_LIMIT_STORAGE_URL=redis://127.0.0.1:6379/0 (a Redis every process reaches), "
+            "or run one worker.",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    if not storage_url.startswith("memory://"):
+        from limits.storage import storage_from_string
+
+        try:
+            reachable = storage_from_string(storage_url).check()
+        except Exception:  # noqa: BLE001 - any failure to reach it means the same to the person starting up
+            reachable = False
+        if not reachable:
+            console.print(
+                f"The rate-limit store FUTURESOCIAL_RATE_LIMIT_STORAGE_URL={storage_url} does not answer.",
+                style="red",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
+
+
 @app.command()
 def up(
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Load the demo workforce (if empty), demo credentials")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes per service (default: FUTURESOCIAL_WORKERS, else 1); more than one needs Redis "
+            "for rate limits (FUTURESOCIAL_RATE_LIMIT_STORAGE_URL)",
+        ),
+    ] = None,
 ) -> None:
-    """Migrate, then run the gateway and the four services until Ctrl-C."""
+    """Migrate, then run the gateway and the four services until Ctrl-C; a process that dies is restarted."""
     from futuresocial import runner
     from futuresocial.demo import service_client_credentials
     from services.common.jwt import ensure_development_keys
 
     settings = get_settings()
+    workers = workers or settings.workers
+    _refuse_per_process_rate_limits(workers, settings.rate_limit_storage_url)
     migrate()
     ensure_development_keys(settings)
     credentials = []
@@ -118,34 +154,37 @@ def up(
         service_credential = service_client_credentials(session)
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_ID"] = service_credential.identifier
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_SECRET"] = service_credential.secret
-    signal.signal(signal.SIGTERM, _interrupt)  # a stop during start-up stops the children too
-    processes: dict = {}
-    try:
-        processes.update(runner.start_processes(settings))
-        if not runner.wait_until_ready(settings, processes):
-            console.print("[red]The platform did not become ready; stopping.[/red]")
-            runner.stop_processes(processes)
-            raise typer.Exit(1)
-        base = f"http://{settings.host}:{settings.gateway_port}"
-        console.print(f"\nFutureSocial is running. API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)")
-        if credentials:
-            console.print("Demo credentials (new on every start):")
-            for credential in credentials:
-                if credential.grant_type == "client_credentials":
-                    secret = f"client_id={credential.identifier} client_secret={credential.secret}"
-                else:
-                    secret = f"username={credential.identifier} password={credential.secret}"
-                console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
-            first = credentials[0]
-            console.print(
-                f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
-                f"-d client_id={first.identifier} -d client_secret={first.secret}",
-                soft_wrap=True,
-            )
-    except KeyboardInterrupt:
-        runner.stop_processes(processes)
-        raise typer.Exit(130)
-    raise typer.Exit(runner.supervise(processes))
+    supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers), runner.START_ORDER)
+    supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
+    supervisor.start_all()
+    if not runner.wait_until_ready(settings, supervisor):
+        interrupted = supervisor.stopping
+        if not interrupted:
+            dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
+            console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
+        supervisor.stop()
+        raise typer.Exit(130 if interrupted else 1)
+    base = f"http://{settings.host}:{settings.gateway_port}"
+    processes = f"{workers} processes per service" if workers > 1 else "one process per service"
+    console.print(
+        f"\nFutureSocial is running ({processes}). API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)"
+    )
+    if credentials:
+        console.print("Demo credentials (new on every start):")
+        for credential in credentials:
+            if credential.grant_type == "client_credentials":
+                secret = f"client_id={credential.identifier} client_secret={credential.secret}"
+            else:
+                secret = f"username={credential.identifier} password={credential.secret}"
+            console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
+        first = credentials[0]
+        console.print(
+            f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
+            f"-d client_id={first.identifier} -d client_secret={first.secret}",
+            soft_wrap=True,
+        )
+    supervisor.run()
+    supervisor.stop()
 
 
 @clients_app.command("create")
