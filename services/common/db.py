@@ -74,6 +74,19 @@ def pool_size(settings: Settings) -> int:
     return max(1, min(settings.database_pool_size, share))
 
 
+def check_connection_budget(settings: Settings) -> None:
+    """Refuse a process count whose pools cannot all fit in PostgreSQL's max_connections."""
+    if settings.is_sqlite:
+        return
+    processes = APPS_PER_WORKER * settings.workers
+    if (settings.database_max_connections - RESERVED_CONNECTIONS) // processes < 1:
+        raise ValueError(
+            f"{settings.workers} worker(s) per service is {processes} processes, more than PostgreSQL's "
+            f"max_connections ({settings.database_max_connections}, {RESERVED_CONNECTIONS} kept in reserve) "
+            "can give a connection each: run fewer workers or raise max_connections."
+        )
+
+
 def make_engine(url: str, settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     size = pool_size(settings)
