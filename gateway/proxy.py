@@ -1,6 +1,7 @@
 """Forwarding /v1/<service>/... to the service that serves it, with one pooled client per upstream."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -9,7 +10,6 @@ import aiohttp
 import httpx
 from fastapi import Request
 from httpx_aiohttp import AiohttpTransport
-from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from services.common.errors import DomainError, NotFound
@@ -161,6 +161,15 @@ def _response_headers(upstream: httpx.Response, keep_length: bool) -> list[tuple
     return [(name, value) for name, value in upstream.headers.raw if name.lower() not in drop]
 
 
+async def _relay(upstream: httpx.Response) -> AsyncIterator[bytes]:
+    # Closed however the stream ends, the caller gone included, so the connection goes back to the pool.
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    finally:
+        await upstream.aclose()
+
+
 async def forward(upstreams: Upstreams, service: str, request: Request) -> Response:
     """The caller's request as the service answers it: body bytes passed through untouched (still encoded)."""
     scope = request.scope
@@ -179,9 +188,7 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
         response = Response(content=body, status_code=upstream.status_code)
         response.raw_headers.extend(_response_headers(upstream, keep_length=False))
         return response
-    response = StreamingResponse(
-        upstream.aiter_raw(), status_code=upstream.status_code, background=BackgroundTask(upstream.aclose)
-    )
+    response = StreamingResponse(_relay(upstream), status_code=upstream.status_code)
     # The raw bytes go through as they came, so a length the service gave still holds.
     response.raw_headers.extend(_response_headers(upstream, keep_length=True))
     return response

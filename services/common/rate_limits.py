@@ -1,31 +1,64 @@
-"""Rate limits (the `limits` library): in memory for one process, in Redis for several.
+"""Rate limits (the `limits` library, moving windows): in memory for one process, in Redis for several.
 
-Two limiters over the same storage setting. `enforce` is for synchronous code with small, exact limits
-(tokens, enquiries): a moving window. `RequestLimiter` is for the gateway's event loop, checked on every
-proxied request: a sliding window counter on `limits.aio` storage, which starts no thread per check and
-costs one Redis round trip of two counters instead of a list as long as the limit.
+`enforce` is for synchronous code (the token endpoint, enquiries). `RequestLimiter` is for the gateway's event
+loop, where every proxied request is checked: `limits.aio`, so a Redis round trip never blocks the loop, and
+in memory no thread is started or woken per check.
 """
 
+import bisect
 import time
 from functools import lru_cache
 from typing import Any
 
 from limits import RateLimitItem, parse, storage, strategies
+from limits.aio import storage as async_storage
 from limits.aio import strategies as async_strategies
 
 from services.common.errors import DomainError
 from services.common.settings import Settings, get_settings
 
 REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+CLEAN_UP_SECONDS = 1.0
 
 
 class TooManyRequests(DomainError):
     status, slug = 429, "too-many-requests"
 
 
+class _EventLoopMemoryStorage(async_storage.MemoryStorage):
+    """limits' in-process storage, its expired entries dropped on the event loop at most once a second. The
+    library's own starts a clean-up task after every hit, and that task hands each key in turn to a worker
+    thread: with many callers, a stream of thread hand-offs per request."""
+
+    _cleaned_at = 0.0
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the hook every hit calls (name-mangled)
+        now = time.time()
+        if now - self._cleaned_at >= CLEAN_UP_SECONDS:
+            self._cleaned_at = now
+            self._drop_expired(now)
+
+    def _drop_expired(self, now: float) -> None:
+        # No await in here, so no check is half-way through a key while it is trimmed.
+        for key, events in list(self.events.items()):
+            live = bisect.bisect_left(events, -now, key=lambda event: -event.expiry)  # newest first
+            if live:
+                self.events[key] = events[:live]
+            else:
+                del self.events[key]
+                self.locks.pop(key, None)
+        for key, expires in list(self.expirations.items()):
+            if expires <= now:
+                self.storage.pop(key, None)
+                del self.expirations[key]
+                self.locks.pop(key, None)
+
+
 def _storage(settings: Settings, *, for_event_loop: bool) -> Any:
     url = settings.rate_limit_storage_url.removeprefix("async+")
     scheme = url.split("://", 1)[0]
+    if for_event_loop and scheme == "memory":
+        return _EventLoopMemoryStorage()
     options: dict[str, Any] = {}
     if scheme in REDIS_SCHEMES:
         # Two platforms (or two test runs) on one Redis must not count each other's requests.
@@ -68,7 +101,7 @@ class RequestLimiter:
     lifespan), since the in-memory storage keeps its expiry task on that loop."""
 
     def __init__(self, settings: Settings):
-        self.strategy = async_strategies.SlidingWindowCounterRateLimiter(_storage(settings, for_event_loop=True))
+        self.strategy = async_strategies.MovingWindowRateLimiter(_storage(settings, for_event_loop=True))
 
     async def enforce(self, bucket: str, key: str, rate: str, what: str | None = None) -> None:
         """Raise 429 with Retry-After when `key` has used up `rate` in `bucket`."""

@@ -87,3 +87,16 @@ def test_the_synchronous_limiter_keeps_its_keys_under_the_prefix_too(redis_prefi
     finally:
         rate_limits.limiter.cache_clear()
     assert [key.decode() for key in _redis().keys(f"{prefix}:*")]
+
+
+def test_counts_for_callers_whose_window_has_passed_are_dropped_from_memory():
+    async def scenario() -> list[str]:
+        limits = RequestLimiter(_settings(rate_limit_storage_url="memory://"))
+        for caller in range(50):
+            await limits.enforce("api", f"caller-{caller}", "5/second")
+        await asyncio.sleep(1.2)  # past the window, and past the once-a-second clean-up
+        await limits.enforce("api", "latecomer", "5/second")
+        return list(limits.strategy.storage.events)
+
+    (remaining,) = asyncio.run(scenario())
+    assert "latecomer" in remaining
