@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from services.common.auth import Principal
@@ -39,33 +40,43 @@ def idempotent(
 ) -> JSONResponse:
     """Run `write` (returning status and body) once per key; later calls replay its answer.
 
-    The same key with a different request is a conflict (409), never a silent replay.
+    The same key with a different request is a conflict (409), never a silent replay. The key is claimed
+    before `write` runs, so a concurrent request with the same key waits for the first to commit (its
+    insert of the same key blocks on the unique index) and then replays its answer.
     """
-    if key:
-        earlier = session.exec(
-            select(IdempotentRequest).where(
-                IdempotentRequest.principal == principal.subject, IdempotentRequest.key == key
-            )
-        ).first()
-        if earlier is not None:
-            if earlier.fingerprint != request_fingerprint:
-                raise Conflict("This Idempotency-Key was used for a different request.")
-            body = json.loads(earlier.body)
-            return JSONResponse(
-                body,
-                status_code=earlier.status_code,
-                headers={"Idempotent-Replayed": "true", **(headers(body) if headers else {})},
-            )
+    if not key:
+        status_code, result = write()
+        body = jsonable_encoder(result)
+        return JSONResponse(body, status_code=status_code, headers=headers(body) if headers else None)
+    earlier = _earlier(session, principal, key)
+    if earlier is None:
+        claim = IdempotentRequest(
+            principal=principal.subject, key=key, fingerprint=request_fingerprint, status_code=0, body=""
+        )
+        try:
+            with session.begin_nested():
+                session.add(claim)
+        except IntegrityError:  # the same key, committed by a request that ran at the same time
+            earlier = _earlier(session, principal, key)
+    if earlier is not None:
+        if earlier.fingerprint != request_fingerprint:
+            raise Conflict("This Idempotency-Key was used for a different request.")
+        body = json.loads(earlier.body)
+        return JSONResponse(
+            body,
+            status_code=earlier.status_code,
+            headers={"Idempotent-Replayed": "true", **(headers(body) if headers else {})},
+        )
     status_code, result = write()
     body = jsonable_encoder(result)
-    if key:
-        session.add(
-            IdempotentRequest(
-                principal=principal.subject,
-                key=key,
-                fingerprint=request_fingerprint,
-                status_code=status_code,
-                body=json.dumps(body),
-            )
-        )
+    claim.status_code, claim.body = status_code, json.dumps(body)
+    session.add(claim)
     return JSONResponse(body, status_code=status_code, headers=headers(body) if headers else None)
+
+
+def _earlier(session: Session, principal: Principal, key: str) -> IdempotentRequest | None:
+    return session.exec(
+        select(IdempotentRequest)
+        .where(IdempotentRequest.principal == principal.subject, IdempotentRequest.key == key)
+        .execution_options(populate_existing=True)
+    ).first()

@@ -1,7 +1,9 @@
-"""More requests in flight than the pools hold, through the real processes: each is served or gets 503
-problem details with Retry-After within a bound, and the service answers normally afterwards. (On the
-first version, past about 60 in flight every service hung: request threads waited on the connection pool
-while finished requests kept their connection until a thread was free to serialise their answer.)"""
+"""The real processes under load, with small pools. More requests in flight than the pools hold: each is
+served or gets 503 problem details with Retry-After within a bound, and the service answers normally
+afterwards. (On the first version, past about 60 in flight every service hung: request threads waited on
+the connection pool while finished requests kept their connection until a thread was free to serialise
+their answer.) The same write sent at once with one Idempotency-Key is written once and every caller gets
+its answer."""
 
 import asyncio
 import time
@@ -79,3 +81,24 @@ def test_every_request_past_capacity_is_served_or_refused_with_503_never_left_ha
     assert max(seconds for *_, seconds in answers) < BOUND_SECONDS
     after = httpx.get(platform.url(app) + path, headers=hr, timeout=10)
     assert after.status_code == 200, after.text
+
+
+def test_one_write_sent_at_once_with_one_idempotency_key_is_written_once(
+    platform: Platform, hr: dict[str, str]
+) -> None:
+    spell = {"swe_number": "SW7799999", "council": COUNCIL, "start_date": "2022-09-01", "org_role": 5}
+    headers = {**hr, "Idempotency-Key": "starter-SW7799999"}
+
+    async def at_once() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=platform.gateway, timeout=BOUND_SECONDS) as client:
+            return await asyncio.gather(
+                *(client.post("/v1/placements/employments", json=spell, headers=headers) for _ in range(6))
+            )
+
+    answers = asyncio.run(at_once())
+    assert [answer.status_code for answer in answers] == [201] * 6, [answer.text for answer in answers]
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    listed = httpx.get(
+        f"{platform.gateway}/v1/placements/employments", params={"council": COUNCIL, "limit": 500}, headers=hr
+    ).json()
+    assert [item["start_date"] for item in listed["items"] if item["start_date"] == "2022-09-01"] == ["2022-09-01"]
