@@ -156,14 +156,21 @@ def up(
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_SECRET"] = service_credential.secret
     supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers), runner.START_ORDER)
     supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
-    supervisor.start_all()
-    if not runner.wait_until_ready(settings, supervisor):
-        interrupted = supervisor.stopping
-        if not interrupted:
+    try:
+        supervisor.start_all()
+        if not runner.wait_until_ready(settings, supervisor):
+            if supervisor.stopping:
+                raise typer.Exit(130)
             dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
             console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
+            raise typer.Exit(1)
+        _announce(settings, workers, credentials)
+        supervisor.run()
+    finally:
         supervisor.stop()
-        raise typer.Exit(130 if interrupted else 1)
+
+
+def _announce(settings, workers: int, credentials: list) -> None:
     base = f"http://{settings.host}:{settings.gateway_port}"
     processes = f"{workers} processes per service" if workers > 1 else "one process per service"
     console.print(
@@ -183,8 +190,6 @@ def up(
             f"-d client_id={first.identifier} -d client_secret={first.secret}",
             soft_wrap=True,
         )
-    supervisor.run()
-    supervisor.stop()
 
 
 @clients_app.command("create")
