@@ -337,10 +337,10 @@ def database(base_url: str | None, scale: int) -> Iterator[str]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     url = make_url(base_url)
-    name = f"fs_bench_analytics_{scale}x"
+    # Named by this run (pid and a random part): two runs at once never create, use or drop each other's.
+    name = f"fs_bench_analytics_{os.getpid()}_{uuid.uuid4().hex[:8]}_{scale}x"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
@@ -380,25 +380,31 @@ def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, float,
     return statistics.median(times), min(times), max(times)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def listening_socket() -> socket.socket:
+    """A socket already bound to a port the kernel chose and listening: handed to uvicorn (--fd), so no
+    other process can take the port between choosing it and serving on it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 @contextmanager
 def analytics_server(database_url: str) -> Iterator[str]:
     """The analytics app in its own uvicorn process, as it runs in production (one worker)."""
-    port = free_port()
+    listener = listening_socket()
+    port = listener.getsockname()[1]
     env = os.environ | {
         "FUTURESOCIAL_DATABASE_URL": database_url,
         "FUTURESOCIAL_LOG_LEVEL": "WARNING",
         "FUTURESOCIAL_API_RATE_LIMIT": "1000000/minute",
         "FUTURESOCIAL_SCHEDULER_ENABLED": "false",  # the DfE extract scheduler has nothing to do here
     }
-    command = [sys.executable, "-m", "uvicorn", "services.analytics.app:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "uvicorn", "services.analytics.app:app", "--fd", str(listener.fileno()),
+               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    with listener:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, pass_fds=(listener.fileno(),))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
