@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,12 +32,12 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from services.common.auth import Principal, Role  # noqa: E402
-from services.common.census_calendar import census_reference_date, census_year_start
 from services.common.db import make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.reference import load_councils  # noqa: E402
-from services.placements.census import CensusRecord, CensusReturn, Vacancies, write_census_xml  # noqa: E402
+from services.placements.census import CensusReturn, Vacancies, write_census_xml  # noqa: E402
 from services.placements.imports import ImportOutcome, check_census_file, import_census  # noqa: E402
+from tests.placements.factory import census_records  # noqa: E402
 
 YEAR = 2024
 BIRMINGHAM = "330"
@@ -47,95 +46,12 @@ SEED = 20261122
 
 # --- Census files --------------------------------------------------------------------------------
 
-ETHNICITIES = ("WBRI", "WIRI", "WOTH", "MWBC", "MWAS", "AIND", "APKN", "ABAN", "BCRB", "BAFR", "CHNE", "REFU")
-ETHNICITY_WEIGHTS = (60, 1, 5, 3, 2, 5, 6, 2, 6, 6, 1, 3)
-INSTITUTIONS = (
-    "University of Birmingham", "Birmingham City University", "Coventry University", "University of Wolverhampton",
-    "Staffordshire University", "University of Worcester", "Open University", "Newman University", None,
-)  # fmt: skip
-ABSENCES = ("MAT", "OTH", "PUB", "SIC", "TRN", "UNA", "UNP")
-
-
-def _fte(rng: random.Random) -> Decimal:
-    """Mostly full time; some common part-time fractions; some hours-based fractions with 6 places."""
-    pick = rng.random()
-    if pick < 0.70:
-        return Decimal("1")
-    if pick < 0.85:
-        return rng.choice((Decimal("0.8"), Decimal("0.6"), Decimal("0.5"), Decimal("0.4")))
-    return Decimal(rng.randint(300_000, 999_999)).scaleb(-6)
-
-
-def census_records(count: int, year: int = YEAR, seed: int = SEED) -> list[CensusRecord]:
-    """`count` worker records: ~10% agency, ~12% leavers, ~12% starters, ~2% people with two spells."""
-    rng = random.Random(seed)
-    year_start, reference = census_year_start(year), census_reference_date(year)
-    year_days = (reference - year_start).days
-    records: list[CensusRecord] = []
-    number = 100_000
-    while len(records) < count:
-        number += rng.randint(1, 30)
-        pick = rng.random()
-        agency, leaver = pick < 0.10, 0.10 <= pick < 0.22
-        starter = 0.22 <= pick < 0.34 or (agency and rng.random() < 0.3)
-        if starter:
-            start = year_start + timedelta(days=rng.randint(0, year_days))
-        else:
-            start = year_start - timedelta(days=rng.randint(1, 25 * 365))
-        end = year_start + timedelta(days=rng.randint(0, year_days)) if leaver else None
-        role = rng.choices((1, 2, 3, 4, 5, 6), (1, 4, 10, 15, 60, 10))[0]
-        fte = _fte(rng)
-        absent = not leaver and rng.random() < 0.05
-        record = CensusRecord(
-            agency_worker=agency,
-            swe_number=f"SW{number}",
-            fte=fte,
-            birth_date=date(reference.year - rng.randint(23, 64), rng.randint(1, 12), rng.randint(1, 28)),
-            gender=rng.choices((1, 2, 0, 9), (17, 80, 2, 1))[0],
-            ethnicity=rng.choices(ETHNICITIES, ETHNICITY_WEIGHTS)[0],
-            qual_inst=rng.choice(INSTITUTIONS),
-            qual_level=rng.choices((1, 2, 3), (60, 35, 5))[0],
-            step_up_grad=rng.random() < 0.04,
-            org_role=role,
-            role_start_date=start,
-            start_origin=rng.randint(1, 10) if starter else rng.choice((None, 9, 10, 2, 1)),
-            role_end_date=end,
-            leaver_destination=rng.randint(1, 9) if leaver else None,
-            reason_leave=rng.randint(1, 10) if leaver else None,
-            fte30=None if leaver else fte,
-            cases30=None if leaver else (rng.randint(8, 24) if role == 5 else rng.randint(0, 8)),
-            working_days_lost=None if agency else Decimal(rng.randint(0, 4000)).scaleb(-2),
-            contract_weeks=Decimal(rng.randint(40, 520)).scaleb(-1) if agency else None,
-            frontline_grad=rng.random() < 0.05,
-            absent_30_sept=None if leaver else absent,
-            reason_absence=rng.choice(ABSENCES) if absent else None,
-            kss_status=rng.randint(1, 4) if rng.random() < 0.3 else None,
-        )
-        records.append(record)
-        if len(records) < count and not leaver and rng.random() < 0.02:  # a second post held at once
-            second = year_start - timedelta(days=rng.randint(1, 3 * 365))
-            if second != start:
-                records.append(
-                    CensusRecord(
-                        **{
-                            **{name: getattr(record, name) for name in record.__dataclass_fields__},
-                            "role_start_date": second,
-                            "fte": Decimal("0.2"),
-                            "fte30": Decimal("0.2"),
-                            "org_role": 6,
-                            "cases30": 0,
-                            "location": "",
-                        }
-                    )  # fmt: skip
-                )
-    return records
-
 
 def census_file(directory: Path, count: int) -> Path:
     path = directory / f"census_{BIRMINGHAM}_{YEAR}_{count}.xml"
     if not path.exists():
         census_return = CensusReturn(
-            YEAR, BIRMINGHAM, Vacancies(Decimal("41.50"), Decimal("37.20"), 40), census_records(count)
+            YEAR, BIRMINGHAM, Vacancies(Decimal("41.50"), Decimal("37.20"), 40), census_records(count, YEAR, SEED)
         )
         with path.open("wb") as out:
             write_census_xml(census_return, out, generated_at=datetime(YEAR, 10, 15, 9, 0, tzinfo=UTC))
