@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from services.common.app import service_router
 from services.common.auth import Principal, Role, require_roles
-from services.common.db import SessionDep
+from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, Problem
 from services.common.pagination import Page, PageDep, make_page
 from services.returners import applicants, cohorts, employment, hosts, outcomes, updating
@@ -45,7 +45,7 @@ from services.returners.schemas import (
 )
 
 router = service_router("returners")
-public_router = APIRouter(prefix="/v1/returners", responses={422: PROBLEM_RESPONSES[422]})
+public_router = APIRouter(prefix="/v1/returners", responses={422: PROBLEM_RESPONSES[422]}, route_class=RetryingRoute)
 
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Reader = Annotated[Principal, Depends(require_roles(Role.academy_admin, Role.council_hr))]
