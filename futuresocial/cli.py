@@ -174,7 +174,8 @@ def _announce(settings, workers: int, credentials: list) -> None:
     base = f"http://{settings.host}:{settings.gateway_port}"
     processes = f"{workers} processes per service" if workers > 1 else "one process per service"
     console.print(
-        f"\nFutureSocial is running ({processes}). API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)"
+        f"\nFutureSocial is running ({processes}). API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)",
+        soft_wrap=True,
     )
     if credentials:
         console.print("Demo credentials (new on every start):")
