@@ -13,7 +13,7 @@ from gateway.app import create_gateway
 from services.common.settings import SERVICE_NAMES, get_settings
 from tests.gateway.upstreams import HOST, StandIn, free_port, hung_service, serving
 
-HEALTH_TIMEOUT = 1.0
+HEALTH_TIMEOUT = 2.0
 HANG_BOUND = 4.0  # generous: only a gateway that waits on the hung service (10 s and more) goes past it
 
 
