@@ -1,8 +1,8 @@
 """Rate limits (the `limits` library, moving windows): in memory for one process, in Redis for several.
 
 `enforce` is for synchronous code (the token endpoint, enquiries). `RequestLimiter` is for the gateway's event
-loop, where every proxied request is checked: `limits.aio`, so a Redis round trip never blocks the loop, and
-in memory no thread is started or woken per check.
+loop, where every proxied request is checked: `limits.aio`, so a Redis round trip never blocks the loop. In
+memory, neither starts or wakes a thread per check.
 """
 
 import bisect
@@ -54,11 +54,24 @@ class _EventLoopMemoryStorage(async_storage.MemoryStorage):
                 self.locks.pop(key, None)
 
 
+class _InlineMemoryStorage(storage.MemoryStorage):
+    """limits' in-process storage for threads, its expired entries dropped by the checking thread itself at
+    most once a second, where the library starts a timer thread whenever the last one has finished."""
+
+    _cleaned_at = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the hook every hit calls (name-mangled)
+        now = time.time()
+        if now - self._cleaned_at >= CLEAN_UP_SECONDS:
+            self._cleaned_at = now
+            self._MemoryStorage__expire_events()  # takes each key's lock, as the library's timer does
+
+
 def _storage(settings: Settings, *, for_event_loop: bool) -> Any:
     url = settings.rate_limit_storage_url.removeprefix("async+")
     scheme = url.split("://", 1)[0]
-    if for_event_loop and scheme == "memory":
-        return _EventLoopMemoryStorage()
+    if scheme == "memory":
+        return _EventLoopMemoryStorage() if for_event_loop else _InlineMemoryStorage()
     options: dict[str, Any] = {}
     if scheme in REDIS_SCHEMES:
         # Two platforms (or two test runs) on one Redis must not count each other's requests.

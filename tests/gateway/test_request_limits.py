@@ -2,6 +2,8 @@
 key prefix when several processes serve, so that they count together and two platforms stay apart."""
 
 import asyncio
+import threading
+import time
 import uuid
 
 import pytest
@@ -100,3 +102,21 @@ def test_counts_for_callers_whose_window_has_passed_are_dropped_from_memory():
 
     (remaining,) = asyncio.run(scenario())
     assert "latecomer" in remaining
+
+
+def test_a_token_request_starts_no_thread_for_its_rate_limit(gateway, monkeypatch):
+    rate_limits.limiter.cache_clear()  # the limiter, and whatever it starts when made, before counting
+    form = {"grant_type": "client_credentials", "client_id": "fs_nobody", "client_secret": "wrong"}
+    assert gateway.post("/v1/auth/token", data=form).status_code == 401
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def record(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", record)
+    for _ in range(3):
+        time.sleep(0.05)  # longer than the library's expiry timer lives
+        assert gateway.post("/v1/auth/token", data=form).status_code == 401
+    assert started == []
