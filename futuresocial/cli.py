@@ -140,6 +140,7 @@ def up(
     workers = workers or settings.workers
     _refuse_per_process_rate_limits(workers, settings.rate_limit_storage_url)
     migrate()
+    _fit_connection_pools(settings, workers)
     ensure_development_keys(settings)
     credentials = []
     if demo:
@@ -168,6 +169,20 @@ def up(
         supervisor.run()
     finally:
         supervisor.stop()
+
+
+def _fit_connection_pools(settings, workers: int) -> None:
+    """Tell every process PostgreSQL's real max_connections, from which each sizes its pool, and refuse a
+    worker count whose pools cannot all fit."""
+    from services.common.db import check_connection_budget, get_engine, server_max_connections
+
+    maximum = server_max_connections(get_engine()) or settings.database_max_connections
+    os.environ["FUTURESOCIAL_DATABASE_MAX_CONNECTIONS"] = str(maximum)
+    try:
+        check_connection_budget(settings.model_copy(update={"workers": workers, "database_max_connections": maximum}))
+    except ValueError as refused:
+        console.print(str(refused), style="red")
+        raise typer.Exit(2)
 
 
 def _announce(settings, workers: int, credentials: list) -> None:

@@ -87,6 +87,14 @@ def check_connection_budget(settings: Settings) -> None:
         )
 
 
+def server_max_connections(engine: Engine) -> int | None:
+    """PostgreSQL's own max_connections (None on SQLite, which has no such limit)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+
+
 def make_engine(url: str, settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     size = pool_size(settings)

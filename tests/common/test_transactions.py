@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlmodel import Session
@@ -28,6 +28,7 @@ from services.common.db import (
     make_engine,
     pool_size,
     release_reads,
+    server_max_connections,
     track_request_session,
 )
 from services.common.errors import install_problem_handlers
@@ -181,6 +182,7 @@ def test_a_deadlock_is_retried_and_both_callers_succeed(engine: Engine) -> None:
         assert len(attempts) >= 3  # the deadlock's victim ran again
 
 
+@settings(deadline=None)  # building Settings reads the environment: slow on a loaded machine, never wrong
 @given(workers=st.integers(1, 64), max_connections=st.integers(20, 5000))
 def test_the_pools_of_every_process_fit_in_postgresqls_connections(workers: int, max_connections: int) -> None:
     settings = Settings(
@@ -198,3 +200,16 @@ def test_the_pools_of_every_process_fit_in_postgresqls_connections(workers: int,
 
 def test_sqlite_pools_are_not_limited_by_process_count() -> None:
     assert pool_size(Settings(database_url="sqlite:///x.db", workers=8, database_pool_size=10)) == 10
+
+
+def test_the_servers_own_max_connections_is_read_on_postgresql(engine: Engine) -> None:
+    maximum = server_max_connections(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            assert maximum == int(
+                connection.exec_driver_sql(
+                    "SELECT setting FROM pg_settings WHERE name = 'max_connections'"
+                ).scalar_one()
+            )
+    else:
+        assert maximum is None
