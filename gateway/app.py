@@ -12,6 +12,8 @@ from gateway.docs import platform_openapi
 from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
+from services.common.capacity import RequestSlots, request_threads
+from services.common.db import RequestSessionsMiddleware, pool_size
 from services.common.errors import install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
 from services.common.rate_limits import RequestLimiter
@@ -32,7 +34,8 @@ PUBLIC_ENDPOINTS = frozenset({("POST", "/v1/returners/enquiries")})
 async def lifespan(app: FastAPI):
     app.state.upstreams = Upstreams(get_settings())
     app.state.limits = RequestLimiter(get_settings())
-    yield
+    async with request_threads(pool_size(get_settings())):
+        yield
     await app.state.upstreams.aclose()
 
 
@@ -55,6 +58,15 @@ def create_gateway() -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+    )
+    settings = get_settings()
+    # The token endpoint uses the database: the same transaction rules and capacity as a service's routes.
+    app.add_middleware(RequestSessionsMiddleware)
+    app.add_middleware(
+        RequestSlots,
+        slots=pool_size(settings),
+        queue_seconds=settings.request_queue_timeout_seconds,
+        only_under=tokens.router.prefix,
     )
     app.add_middleware(RequestContextMiddleware, service="gateway")
     install_problem_handlers(app)

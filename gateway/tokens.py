@@ -6,13 +6,13 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from gateway import credentials
-from services.common.db import SessionDep
+from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_RESPONSES, InvalidInput
 from services.common.jwt import issue_token, jwks
 from services.common.rate_limits import enforce
 from services.common.settings import get_settings
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=RetryingRoute)
 
 
 class TokenResponse(BaseModel):

@@ -16,16 +16,18 @@ SPARE_THREADS = 4  # the scheduler's own thread, response serialisation, the dep
 
 class RequestSlots:
     """An ASGI middleware: at most `slots` requests in the app at once; the rest wait up to `queue_seconds`
-    for a slot, then get 503 problem details with Retry-After."""
+    for a slot, then get 503 problem details with Retry-After. With `only_under`, just the paths under that
+    prefix take a slot (the gateway's own endpoints that use the database, not what it forwards)."""
 
-    def __init__(self, app: ASGIApp, slots: int, queue_seconds: float):
+    def __init__(self, app: ASGIApp, slots: int, queue_seconds: float, only_under: str = "/"):
         self.app = app
         self.slots = slots
         self.queue_seconds = queue_seconds
+        self.only_under = only_under
         self._semaphore: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNQUEUED_PATHS:
+        if scope["type"] != "http" or scope["path"] in UNQUEUED_PATHS or not scope["path"].startswith(self.only_under):
             await self.app(scope, receive, send)
             return
         if self._semaphore is None:  # made in the server's event loop
