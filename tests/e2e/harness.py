@@ -181,8 +181,15 @@ def running_platform(
         platform.process.wait()
         raise AssertionError(f"the platform did not start: {exc}\n{platform.output()}") from exc
 
-    yield platform
+    try:
+        yield platform
+    finally:
+        _stop(platform)
 
+
+def _stop(platform: Platform) -> None:
+    """SIGINT, as Ctrl-C: every process must stop cleanly and nothing may be left listening."""
+    ports = platform.ports
     platform.process.send_signal(signal.SIGINT)
     try:
         code = platform.process.wait(timeout=STOP_TIMEOUT)
