@@ -28,7 +28,16 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode copies a table and drops the old one, which rows of other tables still refer to;
+                # SQLite can only switch the check off outside a transaction. It is checked again below.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
             _run(connection)
+            if sqlite:
+                broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
     finally:
         engine.dispose()
 

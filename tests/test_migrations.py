@@ -62,3 +62,78 @@ def test_the_migrations_form_one_history_with_one_head() -> None:
     assert len(heads) == 1, f"more than one head revision, merge them: {heads}"
     bases = scripts.get_bases()
     assert len(bases) == 1, f"more than one base revision: {bases}"
+
+
+def test_a_person_with_spells_at_two_councils_gets_a_record_at_each_and_back(fresh_database_url: str) -> None:
+    """The tenancy migration: one shared worker becomes each council's own record, with that council's
+    spells; downgrading merges them again."""
+    import uuid
+    from datetime import date, datetime
+
+    from sqlalchemy import Boolean, Date, DateTime, Integer, String, Uuid, column, insert, table, text
+    from sqlmodel import Session
+
+    from services.common.reference import load_councils
+
+    migrate.upgrade(fresh_database_url, "a5a7a1f71c05")
+    engine = make_engine(fresh_database_url)
+    now = datetime(2024, 1, 1)
+    worker = table(
+        "worker", column("id", Uuid), column("swe_number", String), column("birth_date", Date),
+        column("version", Integer), column("created_at", DateTime), column("updated_at", DateTime),
+    )  # fmt: skip
+    employment = table(
+        "employment", column("id", Uuid), column("worker_id", Uuid), column("council", String),
+        column("agency", Boolean), column("start_date", Date), column("version", Integer),
+        column("created_at", DateTime), column("updated_at", DateTime),
+    )  # fmt: skip
+    person, alone = uuid.uuid4(), uuid.uuid4()
+    try:
+        with Session(engine) as session:
+            load_councils(session)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(worker),
+                [
+                    {"id": person, "swe_number": "SW1", "birth_date": date(1980, 1, 2), "version": 1,
+                     "created_at": now, "updated_at": now},
+                    {"id": alone, "swe_number": "SW2", "birth_date": None, "version": 1,
+                     "created_at": now, "updated_at": now},
+                ],
+            )  # fmt: skip
+            spells = [
+                ("330", person, date(2020, 1, 6)),
+                ("331", person, date(2023, 5, 1)),
+                ("330", alone, date(2021, 3, 1)),
+            ]
+            connection.execute(
+                insert(employment),
+                [
+                    {"id": uuid.uuid4(), "worker_id": worker_id, "council": council, "agency": False,
+                     "start_date": start, "version": 1, "created_at": now, "updated_at": now}
+                    for council, worker_id, start in spells
+                ],
+            )  # fmt: skip
+        migrate.upgrade(fresh_database_url)
+        with engine.connect() as connection:
+            records = connection.execute(
+                text(
+                    "SELECT w.council, w.swe_number, w.birth_date, e.council FROM worker w "
+                    "JOIN employment e ON e.worker_id = w.id ORDER BY w.swe_number, e.council"
+                )
+            ).all()
+        assert [(council, swe, str(birth) if birth else None, spell) for council, swe, birth, spell in records] == [
+            ("330", "SW1", "1980-01-02", "330"),
+            ("331", "SW1", "1980-01-02", "331"),
+            ("330", "SW2", None, "330"),
+        ]
+        migrate.downgrade(fresh_database_url, "a5a7a1f71c05")
+        with engine.connect() as connection:
+            people = connection.execute(text("SELECT swe_number, count(*) FROM worker GROUP BY swe_number")).all()
+            spells_of_sw1 = connection.execute(
+                text("SELECT count(*) FROM employment e JOIN worker w ON w.id = e.worker_id WHERE w.swe_number = 'SW1'")
+            ).scalar_one()
+        assert sorted(people) == [("SW1", 1), ("SW2", 1)]
+        assert spells_of_sw1 == 2
+    finally:
+        engine.dispose()

@@ -39,11 +39,20 @@ employment_year = table(
     column("agency", Boolean), column("end_date", Date), column("fte", Numeric), column("fte30", Numeric),
     column("cases30", Integer), column("working_days_lost", Numeric),
 )  # fmt: skip
-employment = table(
+_employment = table(
     "employment",
     column("id", Uuid), column("worker_id", Uuid), column("council", String), column("agency", Boolean),
     column("start_date", Date), column("end_date", Date), column("leaver_destination", Integer),
 )  # fmt: skip
+_worker = table("worker", column("id", Uuid), column("swe_number", String))
+# Placements keeps each council's own record of a person (its tenancy); the person is their SWE number,
+# which is how a spell at one council is matched to the same person's spell at another. No column of a
+# council's record beyond the number is read.
+employment = (
+    select(*_employment.c, _worker.c.swe_number.label("person"))
+    .join(_worker, _worker.c.id == _employment.c.worker_id)
+    .subquery("employment")
+)
 council_vacancy = table(
     "council_vacancy",
     column("council", String), column("census_year", Integer), column("number_of_vacancies", Numeric),
@@ -93,13 +102,13 @@ def totals_query(years: Iterable[int], councils: Iterable[str] | None = None) ->
             ey.council,
             ey.census_year,
             _sum_if(and_(employed, in_post), fte_on_30_sept).label("inpost_fte"),
-            _people_if(and_(employed, in_post), e.worker_id).label("inpost_headcount"),
+            _people_if(and_(employed, in_post), e.person).label("inpost_headcount"),
             _sum_if(and_(employed, started), fte).label("starters_fte"),
-            _people_if(and_(employed, started), e.worker_id).label("starters_headcount"),
+            _people_if(and_(employed, started), e.person).label("starters_headcount"),
             _sum_if(and_(employed, left), fte).label("leavers_fte"),
-            _people_if(and_(employed, left), e.worker_id).label("leavers_headcount"),
+            _people_if(and_(employed, left), e.person).label("leavers_headcount"),
             _sum_if(and_(~employed, in_post), fte_on_30_sept).label("agency_fte"),
-            _people_if(and_(~employed, in_post), e.worker_id).label("agency_headcount"),
+            _people_if(and_(~employed, in_post), e.person).label("agency_headcount"),
             _sum_if(and_(in_post, ey.cases30 > 0), fte_on_30_sept).label("case_holders_fte"),
             _sum_if(in_post, func.coalesce(ey.cases30, 0)).label("cases"),
             _sum_if(and_(employed, in_post), days_lost).label("working_days_lost_fte"),
@@ -245,13 +254,13 @@ def as_of_totals_query(as_of: date) -> Select:
             e.council,
             literal(census_year, Integer).label("census_year"),
             _sum_if(and_(employed, in_post), fte_in_post).label("inpost_fte"),
-            _people_if(and_(employed, in_post), e.worker_id).label("inpost_headcount"),
+            _people_if(and_(employed, in_post), e.person).label("inpost_headcount"),
             _sum_if(and_(employed, started), fte).label("starters_fte"),
-            _people_if(and_(employed, started), e.worker_id).label("starters_headcount"),
+            _people_if(and_(employed, started), e.person).label("starters_headcount"),
             _sum_if(and_(employed, left), fte).label("leavers_fte"),
-            _people_if(and_(employed, left), e.worker_id).label("leavers_headcount"),
+            _people_if(and_(employed, left), e.person).label("leavers_headcount"),
             _sum_if(and_(~employed, in_post), fte_in_post).label("agency_fte"),
-            _people_if(and_(~employed, in_post), e.worker_id).label("agency_headcount"),
+            _people_if(and_(~employed, in_post), e.person).label("agency_headcount"),
             _sum_if(and_(in_post, r.cases30 > 0), fte_in_post).label("case_holders_fte"),
             _sum_if(in_post, func.coalesce(r.cases30, 0)).label("cases"),
             _sum_if(and_(employed, in_post), func.coalesce(r.working_days_lost, 0)).label("working_days_lost_fte"),
@@ -290,7 +299,7 @@ def council_totals_as_of(session: Session, as_of: date) -> dict[tuple[str, int],
 
 # --- Beyond the DfE: people matched across the region's councils --------------------------------
 #
-# A person is a worker row (placements matched them by SWE number). "The region" is the academy's:
+# A person is an SWE number, whichever council's record holds it. "The region" is the academy's:
 # the member councils passed in as `members`.
 
 
@@ -300,9 +309,9 @@ def _count_if(condition):
 
 def _in_post(year: int, members: list[str], employed: bool, by_council: bool = True) -> Select:
     """People in post on 30 September of `year` at member councils, from that year's records:
-    (council,) worker_id and their FTE that day (all their roles)."""
+    (council,) person and their FTE that day (all their roles)."""
     ey, e = employment_year.c, employment.c
-    keys = (ey.council, e.worker_id) if by_council else (e.worker_id,)
+    keys = (ey.council, e.person) if by_council else (e.person,)
     return (
         select(*keys, func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"))
         .select_from(employment_year)
@@ -318,8 +327,8 @@ def _in_post(year: int, members: list[str], employed: bool, by_council: bool = T
 
 
 def _retention_columns(before, employed_now, agency_now):
-    in_region_employed = employed_now.c.worker_id.is_not(None)
-    in_region_agency = and_(employed_now.c.worker_id.is_(None), agency_now.c.worker_id.is_not(None))
+    in_region_employed = employed_now.c.person.is_not(None)
+    in_region_agency = and_(employed_now.c.person.is_(None), agency_now.c.person.is_not(None))
     return (
         func.count().label("headcount"),
         func.coalesce(func.sum(before.c.fte), 0).label("fte"),
@@ -338,7 +347,7 @@ def retention_counts(session: Session, year: int, members: list[str]) -> tuple[d
     stayed = _in_post(year, members, employed=True).subquery("stayed")
     employed_now = _in_post(year, members, employed=True, by_council=False).subquery("employed_now")
     agency_now = _in_post(year, members, employed=False, by_council=False).subquery("agency_now")
-    still_there = stayed.c.worker_id.is_not(None)
+    still_there = stayed.c.person.is_not(None)
     per_council = (
         select(
             before.c.council,
@@ -347,9 +356,9 @@ def retention_counts(session: Session, year: int, members: list[str]) -> tuple[d
             _sum_if(still_there, before.c.fte).label("stayed_fte"),
         )
         .select_from(before)
-        .outerjoin(stayed, and_(stayed.c.council == before.c.council, stayed.c.worker_id == before.c.worker_id))
-        .outerjoin(employed_now, employed_now.c.worker_id == before.c.worker_id)
-        .outerjoin(agency_now, agency_now.c.worker_id == before.c.worker_id)
+        .outerjoin(stayed, and_(stayed.c.council == before.c.council, stayed.c.person == before.c.person))
+        .outerjoin(employed_now, employed_now.c.person == before.c.person)
+        .outerjoin(agency_now, agency_now.c.person == before.c.person)
         .group_by(before.c.council)
     )
     councils_found = {row["council"]: dict(row) for row in session.execute(per_council).mappings()}
@@ -357,8 +366,8 @@ def retention_counts(session: Session, year: int, members: list[str]) -> tuple[d
     region = (
         select(*_retention_columns(region_before, employed_now, agency_now))
         .select_from(region_before)
-        .outerjoin(employed_now, employed_now.c.worker_id == region_before.c.worker_id)
-        .outerjoin(agency_now, agency_now.c.worker_id == region_before.c.worker_id)
+        .outerjoin(employed_now, employed_now.c.person == region_before.c.person)
+        .outerjoin(agency_now, agency_now.c.person == region_before.c.person)
     )
     return councils_found, dict(session.execute(region).mappings().one())
 
@@ -384,12 +393,12 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
     ey, e = employment_year.c, employment.c
     held_by_then = select(ey.employment_id).where(ey.census_year <= year)
     spells = (
-        select(e.id, e.worker_id, e.council, e.start_date, e.end_date)
+        select(e.id, e.person, e.council, e.start_date, e.end_date)
         .where(e.council.in_(members), e.start_date <= census_reference_date(year), e.id.in_(held_by_then))
         .subquery("spells")
     )
     s = spells.c
-    person_at_council = (s.worker_id, s.council)
+    person_at_council = (s.person, s.council)
     earlier = {"partition_by": person_at_council, "order_by": (s.start_date, s.id), "rows": (None, -1)}
     earlier_end = func.max(s.end_date).over(**earlier)
     earlier_open = func.max(case((s.end_date.is_(None), 1), else_=0)).over(**earlier)
@@ -405,17 +414,17 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
     numbered = select(
         *f,
         func.sum(f.begins_run)
-        .over(partition_by=(f.worker_id, f.council), order_by=(f.start_date, f.id), rows=(None, 0))
+        .over(partition_by=(f.person, f.council), order_by=(f.start_date, f.id), rows=(None, 0))
         .label("run"),
     ).subquery("numbered")
     n = numbered.c
     runs = select(
-        n.id, func.min(n.start_date).over(partition_by=(n.worker_id, n.council, n.run)).label("service_start")
+        n.id, func.min(n.start_date).over(partition_by=(n.person, n.council, n.run)).label("service_start")
     ).subquery("runs")
     people = (
         select(
             ey.council,
-            e.worker_id,
+            e.person,
             func.min(runs.c.service_start).label("service_start"),
             func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"),
         )
@@ -423,7 +432,7 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
         .join(employment, e.id == ey.employment_id)
         .join(runs, runs.c.id == ey.employment_id)
         .where(ey.census_year == year, ey.end_date.is_(None), ey.agency.is_(False), ey.council.in_(members))
-        .group_by(ey.council, e.worker_id)
+        .group_by(ey.council, e.person)
         .subquery("people")
     )
     p = people.c
@@ -459,7 +468,7 @@ def _leavers(year: int, members: list[str]):
     return (
         select(
             ey.council,
-            e.worker_id,
+            e.person,
             func.max(ey.end_date).label("left_on"),
             func.sum(func.coalesce(ey.fte, 0)).label("fte"),
             func.min(coded).label("coded"),
@@ -473,7 +482,7 @@ def _leavers(year: int, members: list[str]):
             ey.end_date <= census_reference_date(year),
             ey.council.in_(members),
         )
-        .group_by(ey.council, e.worker_id)
+        .group_by(ey.council, e.person)
         .subquery("leavers")
     )
 
@@ -481,7 +490,7 @@ def _leavers(year: int, members: list[str]):
 def _starts_within(leavers, later, members: list[str], window_days: int, dialect: str):
     """A later spell of the same person at a member council that starts within the window after leaving."""
     return and_(
-        later.c.worker_id == leavers.c.worker_id,
+        later.c.person == leavers.c.person,
         later.c.council.in_(members),
         later.c.start_date > leavers.c.left_on,
         later.c.start_date <= add_days(leavers.c.left_on, window_days, dialect),
@@ -552,7 +561,7 @@ def move_counts(session: Session, year: int, members: list[str], window_days: in
             l_.agency,
             func.row_number()
             .over(
-                partition_by=(leavers.c.council, leavers.c.worker_id),
+                partition_by=(leavers.c.council, leavers.c.person),
                 order_by=(l_.agency, l_.start_date, l_.council),
             )
             .label("choice"),

@@ -1,5 +1,6 @@
-"""Whose career data a principal may reach: a social worker their own, council HR the workers in post at
-their council (per placements), academy staff everyone. Anyone else's answers 404, like a missing one."""
+"""Whose career data a principal may reach: a social worker their own, council HR the workers their council
+employs now (rules.employer, from placements' spells), academy staff everyone. Anyone else's answers 404,
+like a missing one."""
 
 from services.careers.employment import WorkerEmployment
 from services.common.auth import Principal, Role
@@ -29,8 +30,8 @@ def is_own(principal: Principal, swe_number: str) -> bool:
 
 
 def works_at_own_council(principal: Principal, worker: WorkerEmployment) -> bool:
-    """Council HR: is the worker in post at their council today (asks placements)?"""
-    return principal.role is Role.council_hr and principal.council in worker.councils_in_post
+    """Council HR: is their council the worker's employer now (rules.employer, from placements' spells)?"""
+    return principal.role is Role.council_hr and principal.council == worker.employer
 
 
 def check_can_read(principal: Principal, worker: WorkerEmployment) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import Depends
 
-from services.careers.rules import Experience, Spell, councils_in_post, post_qualifying_experience
+from services.careers.rules import Experience, Spell, councils_in_post, employer, post_qualifying_experience
 from services.common.errors import ServiceUnavailable
 from services.common.service_client import call, service_client
 
@@ -33,11 +33,8 @@ def _body(response: httpx.Response) -> dict[str, Any]:
 
 
 def fetch_spells(client: httpx.Client, swe_number: str) -> list[Spell]:
-    """Every spell placements holds for this SWE number (none when placements does not know them)."""
-    workers = _body(call(client, "GET", "/v1/placements/workers", params={"swe_number": swe_number, "limit": 1}))
-    if not workers["items"]:
-        return []
-    worker_id = workers["items"][0]["id"]
+    """Every spell of this person that placements holds, at every council (each council keeps its own
+    record of them; placements matches them by SWE number for this service): none when it knows none."""
     spells: list[Spell] = []
     offset: int | None = 0
     while offset is not None:
@@ -46,7 +43,7 @@ def fetch_spells(client: httpx.Client, swe_number: str) -> list[Spell]:
                 client,
                 "GET",
                 "/v1/placements/employments",
-                params={"worker_id": worker_id, "limit": PAGE_SIZE, "offset": offset},
+                params={"swe_number": swe_number, "limit": PAGE_SIZE, "offset": offset},
             )
         )
         spells.extend(
@@ -76,10 +73,15 @@ class WorkerEmployment:
         """Councils with a spell in post today, the most recently started first."""
         return councils_in_post(self.spells, self.today)
 
+    @cached_property
+    def employer(self) -> str | None:
+        """The council that employs the worker now (rules.employer): it reads and manages their record."""
+        return employer(self.spells, self.today)
+
     @property
     def council(self) -> str | None:
-        """The council the worker works for now (the latest started, if more than one)."""
-        return self.councils_in_post[0] if self.councils_in_post else None
+        """The council the worker works for now: their employer, else the latest started in post (agency)."""
+        return self.employer or (self.councils_in_post[0] if self.councils_in_post else None)
 
     @cached_property
     def experience(self) -> Experience:

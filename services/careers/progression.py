@@ -138,7 +138,7 @@ def visible_application(
     for_update: bool = False,
 ) -> tuple[ProgressionApplication, WorkerEmployment]:
     """The application, if the principal may see it: the worker's own; council HR of the council handling
-    it or where the worker is in post now; academy staff any. Otherwise 404, as if it did not exist.
+    it or of the worker's employer now; academy staff any. Otherwise 404, as if it did not exist.
 
     The worker's spells come from placements, so the read of the application ends before that call; to
     change it, it is read again, locked, in the transaction that will write."""
@@ -152,7 +152,7 @@ def visible_application(
     if principal.role is Role.social_worker:
         visible = is_own(principal, application.swe_number)
     elif principal.role is Role.council_hr:
-        visible = application.council == principal.council or principal.council in worker.councils_in_post
+        visible = application.council == principal.council or principal.council == worker.employer
     else:
         visible = principal.is_regional
     if not visible:

@@ -165,6 +165,21 @@ def councils_in_post(spells: Iterable[Spell], today: date) -> list[str]:
     return seen
 
 
+def employer(spells: Iterable[Spell], today: date) -> str | None:
+    """The council that employs the worker now, and so reads and manages their career record: of the
+    permanent (non-agency) spells in post today, the one that started first. A spell recorded later by
+    another council, or one still to start, or agency work, never displaces an employer whose spell is
+    open (docs/architecture.md, "Tenancy")."""
+    current = [
+        spell
+        for spell in spells
+        if not spell.agency and spell.start_date <= today and (spell.end_date is None or spell.end_date >= today)
+    ]
+    if not current:
+        return None
+    return min(current, key=lambda spell: (spell.start_date, spell.council)).council
+
+
 # --- ASYE --------------------------------------------------------------------------------------
 
 ASYE_REVIEW_MONTHS = (3, 6, 9, 12)

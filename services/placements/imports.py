@@ -197,7 +197,8 @@ class _Reconciler:
             _insert_rows(self.session, table, rows)
 
     def _workers(self, records: list[CensusRecord]) -> tuple[dict[str, uuid.UUID], list[uuid.UUID]]:
-        """Each person's worker id, and the ids of those already stored (only they can have spells)."""
+        """The id of the council's own record of each person, and the ids of those already stored (only
+        they can have spells)."""
         latest: dict[str, tuple] = {}
         for record in records:  # a person with two spells in one file: the later record's values win
             values = _worker_values(record)
@@ -208,7 +209,7 @@ class _Reconciler:
         table = Worker.__table__
         query = select(
             table.c.swe_number, table.c.id, table.c.version, *(table.c[name] for name in WORKER_FIELDS)
-        ).where(self._among(table.c.swe_number, list(latest)))
+        ).where(table.c.council == self.council, self._among(table.c.swe_number, list(latest)))
         stored = {row[0]: row for row in self.session.execute(query)}
         ids: dict[str, uuid.UUID] = {}
         known = []
@@ -237,7 +238,7 @@ class _Reconciler:
                 if not self.apply:
                     self.new_workers[number] = worker_id
                 inserts.append(dict(zip(WORKER_FIELDS, values, strict=True)) | {
-                    "id": worker_id, "swe_number": number, "version": 1,
+                    "id": worker_id, "council": self.council, "swe_number": number, "version": 1,
                     "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
                 counts.create += 1

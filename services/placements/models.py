@@ -11,10 +11,16 @@ from services.common.models import utcnow
 
 
 class Worker(SQLModel, table=True):
-    """One person, keyed by the normalised SWE number, with the census's personal fields."""
+    """One council's record of one person: the normalised SWE number and the census's personal fields, as
+    that council recorded them. Another council that employs the same person keeps a record of its own;
+    the two are matched by SWE number only where the domain needs it (docs/architecture.md, "Tenancy")."""
+
+    __table_args__ = (UniqueConstraint("council", "swe_number", name="uq_worker_council_swe_number"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    swe_number: str = Field(max_length=12, unique=True)
+    # None only for records made before records had a council (visible to academy staff alone).
+    council: str | None = Field(default=None, max_length=3, foreign_key="council.code", index=True)
+    swe_number: str = Field(max_length=12, index=True)
     birth_date: date | None = None
     gender: int | None = None
     ethnicity: str | None = Field(default=None, max_length=4)

@@ -35,14 +35,16 @@ def moves_in_year(session: Session, year: int, window_days: int) -> list[Move]:
     within `window_days`. The FTE moved is what A's return held for the leaver that year."""
     members = member_councils(session)
     left, joined = aliased(Employment), aliased(Employment)
+    joiner = aliased(Worker)  # the joining council's own record: the same person, by SWE number
     first, last = census_year_start(year), census_reference_date(year)
     query = (
         select(Worker.swe_number, left, joined.council, joined.start_date, joined.agency, EmploymentYear.fte)
         .join(left, left.worker_id == Worker.id)
+        .join(joiner, joiner.swe_number == Worker.swe_number)
         .join(
             joined,
             and_(
-                joined.worker_id == left.worker_id,
+                joined.worker_id == joiner.id,
                 joined.council != left.council,
                 joined.start_date > left.end_date,
                 joined.start_date <= last + timedelta(days=window_days),

@@ -4,7 +4,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from services.placements.workforce_schemas import (
     EmploymentUpdate,
     EmploymentYearPublic,
     LeaverCreate,
+    SweNumberCorrection,
     WorkerCreate,
     WorkerPublic,
     WorkerUpdate,
@@ -99,11 +99,12 @@ def _own_swe(principal: Principal) -> str | None:
 
 
 def _worker_scope(principal: Principal) -> ColumnElement[bool]:
-    """The workers a principal may see: a council's are those with any spell there."""
+    """The worker records a principal may see: a council's own records (docs/architecture.md, "Tenancy"),
+    a social worker every record of themselves, academy staff and services all."""
     if principal.is_regional:
         return true()
     if principal.role is Role.council_hr:
-        return exists().where(Employment.worker_id == Worker.id, Employment.council == principal.council)
+        return Worker.council == principal.council
     if principal.role is Role.social_worker and (swe := _own_swe(principal)):
         return Worker.swe_number == swe
     return false()
@@ -152,26 +153,36 @@ def _flush(session: Session, conflict: str) -> None:
 # --- Workers -----------------------------------------------------------------------------------
 
 
-def _swe_taken_detail(session: Session, principal: Principal, swe_number: str) -> tuple[str, dict[str, Any]]:
-    """The 409 for an SWE number already recorded; its id only for a principal who may see the worker."""
-    existing = session.exec(select(Worker.id).where(Worker.swe_number == swe_number, _worker_scope(principal))).first()
-    detail = (
-        f"A worker with SWE number {swe_number} is already recorded; "
-        "to add a spell for them, create an employment with this swe_number."
+def _own_record(session: Session, council: str, swe_number: str) -> uuid.UUID | None:
+    return session.exec(select(Worker.id).where(Worker.council == council, Worker.swe_number == swe_number)).first()
+
+
+def _already_recorded(council: str, swe_number: str, worker_id: uuid.UUID) -> Conflict:
+    """409 for a number this council has recorded itself: it learns only what it already holds."""
+    return Conflict(
+        f"Council {council} already has a record of SWE number {swe_number}; "
+        "to add a spell for them, create an employment with this swe_number.",
+        worker_id=str(worker_id),
     )
-    return detail, ({"worker_id": str(existing)} if existing else {})
 
 
 def create_worker(
     session: Session, principal: Principal, data: WorkerCreate, request_id: str | None = None
 ) -> WorkerPublic:
-    _check_writer(principal)
-    if session.exec(select(Worker.id).where(Worker.swe_number == data.swe_number)).first() is not None:
-        detail, extra = _swe_taken_detail(session, principal, data.swe_number)
-        raise Conflict(detail, **extra)
-    worker = Worker.model_validate(data.model_dump())
+    """The council's own record of a person. Whether another council holds the same number changes
+    nothing in the answer: that council's record stays its own."""
+    if data.council is None and principal.role is not Role.council_hr:
+        raise InvalidInput(
+            "Name the council whose record this is.",
+            errors=[{"loc": ["body", "council"], "code": "missing", "message": "Field required"}],
+        )
+    council = council_to_write(principal, data.council)
+    _check_member_council(session, council)
+    if (existing := _own_record(session, council, data.swe_number)) is not None:
+        raise _already_recorded(council, data.swe_number, existing)
+    worker = Worker.model_validate(data.model_dump() | {"council": council})
     session.add(worker)
-    _flush(session, f"A worker with SWE number {data.swe_number} is already recorded.")
+    _flush(session, f"Council {council} recorded SWE number {data.swe_number} at the same time; retry.")
     audit(session, principal, "create", "worker", str(worker.id), request_id)
     return WorkerPublic.model_validate(worker)
 
@@ -194,19 +205,20 @@ def list_workers(
     swe_number: str | None = None,
     request_id: str | None = None,
 ) -> tuple[list[WorkerPublic], int]:
-    """Workers with a spell at `council` and/or held in `census_year`; a council's HR sees its own only."""
+    """The worker records of `council` (a council's HR: its own), optionally those held in `census_year`."""
     query = select(Worker).where(_worker_scope(principal))
-    if principal.role is Role.council_hr:  # another council's code: 404; held in year N at their own
+    if principal.role is Role.council_hr:  # another council's code: 404
         council = council_to_read(principal, council)
-    if council is not None or census_year is not None:
-        spells = exists().where(Employment.worker_id == Worker.id)
-        if council is not None:
-            spells = spells.where(Employment.council == council)
-        if census_year is not None:
-            spells = spells.where(
-                EmploymentYear.employment_id == Employment.id, EmploymentYear.census_year == census_year
+    if council is not None:
+        query = query.where(Worker.council == council)
+    if census_year is not None:
+        query = query.where(
+            exists().where(
+                Employment.worker_id == Worker.id,
+                EmploymentYear.employment_id == Employment.id,
+                EmploymentYear.census_year == census_year,
             )
-        query = query.where(spells)
+        )
     if swe_number is not None:
         query = query.where(Worker.swe_number == swe_number)
     rows, total = paginate(session, query.order_by(Worker.swe_number, Worker.id), page)
@@ -229,19 +241,41 @@ def update_worker(
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return WorkerPublic.model_validate(worker)
-    swe_number = changes.get("swe_number")
-    if swe_number is not None and swe_number != worker.swe_number:
-        taken = session.exec(select(Worker.id).where(Worker.swe_number == swe_number)).first()
-        if taken is not None:
-            detail, extra = _swe_taken_detail(session, principal, swe_number)
-            raise Conflict(detail, **extra)
     for name, value in changes.items():
         setattr(worker, name, value)
     worker.version += 1
     worker.updated_at = utcnow()
     session.add(worker)
-    _flush(session, f"A worker with SWE number {swe_number} is already recorded.")
+    session.flush()
     audit(session, principal, "update", "worker", str(worker.id), request_id)
+    return WorkerPublic.model_validate(worker)
+
+
+def correct_swe_number(
+    session: Session,
+    principal: Principal,
+    worker_id: uuid.UUID,
+    data: SweNumberCorrection,
+    if_match: str | None = None,
+    request_id: str | None = None,
+) -> WorkerPublic:
+    """A council's record was kept under the wrong SWE number: its own record (and so its spells) takes the
+    right one. No other council's record changes; the audit trail keeps the number it replaced."""
+    _check_writer(principal)
+    worker = _visible_worker(session, principal, worker_id)
+    _check_if_match(worker.version, if_match)
+    if data.swe_number == worker.swe_number:
+        return WorkerPublic.model_validate(worker)
+    if worker.council is not None and (existing := _own_record(session, worker.council, data.swe_number)):
+        raise _already_recorded(worker.council, data.swe_number, existing)
+    wrong = worker.swe_number
+    worker.swe_number = data.swe_number
+    worker.version += 1
+    worker.updated_at = utcnow()
+    session.add(worker)
+    _flush(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
+    audit(session, principal, "correct_swe_number", "worker", str(worker.id), request_id)
+    audit(session, principal, "correct_swe_number_from", "worker_swe", wrong, request_id)
     return WorkerPublic.model_validate(worker)
 
 
@@ -276,19 +310,24 @@ def _employment_public(session: Session, employment: Employment) -> EmploymentPu
 
 
 def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCreate, request_id: str | None) -> Worker:
-    """The worker a new spell belongs to: by id (any worker: ids are only known to those given them), or
-    by SWE number, recorded as a new worker when the region has not seen them before."""
+    """The spell's council's own record of the worker: by id (a record of that council the caller may see;
+    any other answers 404), or by SWE number, made when the council has no record of them yet."""
     if data.worker_id is not None:
-        worker = session.get(Worker, data.worker_id)
+        worker = session.exec(
+            select(Worker).where(Worker.id == data.worker_id, Worker.council == data.council, _worker_scope(principal))
+        ).first()
         if worker is None:
             raise NotFound(WORKER_NOT_FOUND)
         return worker
-    assert data.swe_number is not None
-    worker = session.exec(select(Worker).where(Worker.swe_number == data.swe_number)).first()
+    if data.swe_number is None:  # the schema requires one of the two
+        raise InvalidInput("Give exactly one of swe_number and worker_id.")
+    worker = session.exec(
+        select(Worker).where(Worker.council == data.council, Worker.swe_number == data.swe_number)
+    ).first()
     if worker is None:
-        worker = Worker(swe_number=data.swe_number)
+        worker = Worker(council=data.council, swe_number=data.swe_number)
         session.add(worker)
-        _flush(session, f"A worker with SWE number {data.swe_number} was recorded at the same time; retry.")
+        _flush(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
         audit(session, principal, "create", "worker", str(worker.id), request_id)
     return worker
 
@@ -372,8 +411,10 @@ def list_employments(
     agency: bool | None = None,
     role: int | None = None,
     worker_id: uuid.UUID | None = None,
+    swe_number: str | None = None,
 ) -> tuple[list[EmploymentPublic], int]:
-    """Spells, oldest start first. With `census_year`, agency and role are what that year held."""
+    """Spells, oldest start first. With `census_year`, agency and role are what that year held. By SWE
+    number, a council sees its own spells of that person; academy staff and services every council's."""
     query: SelectOfScalar[Employment] = select(Employment).where(_employment_scope(principal))
     if principal.role is Role.council_hr:
         council = council_to_read(principal, council)
@@ -381,6 +422,8 @@ def list_employments(
         query = query.where(Employment.council == council)
     if worker_id is not None:
         query = query.where(Employment.worker_id == worker_id)
+    if swe_number is not None:
+        query = query.where(col(Employment.worker_id).in_(select(Worker.id).where(Worker.swe_number == swe_number)))
     if in_post_on is not None:
         query = query.where(
             Employment.start_date <= in_post_on,

@@ -22,6 +22,7 @@ from services.placements.workforce_schemas import (
     LeaverCreate,
     OrgRole,
     SweNumber,
+    SweNumberCorrection,
     WorkerCreate,
     WorkerPublic,
     WorkerUpdate,
@@ -104,7 +105,7 @@ def list_workers(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
-    council: Annotated[CouncilCode | None, Query(description="With a spell at this council")] = None,
+    council: Annotated[CouncilCode | None, Query(description="This council's records (council HR: its own)")] = None,
     census_year: CensusYear = None,
     swe_number: Annotated[SweNumber | None, Query(description="This SWE number, in any spelling")] = None,
 ) -> Page[WorkerPublic]:
@@ -156,6 +157,28 @@ def update_worker(
     return worker
 
 
+@router.post(
+    "/workers/{worker_id}/swe-number-corrections",
+    response_model=WorkerPublic,
+    tags=["workers"],
+    summary="Correct the SWE number a council's record was kept under",
+    responses={200: {"headers": ETAG_HEADER}, **CONFLICT, **PRECONDITION},
+)
+def correct_swe_number(
+    worker_id: uuid.UUID,
+    body: SweNumberCorrection,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: Writer,
+    if_match: IfMatch = None,
+) -> WorkerPublic:
+    """Only this council's record changes (and so its spells); audited with the number it replaced."""
+    worker = workforce.correct_swe_number(session, principal, worker_id, body, if_match, _request_id(request))
+    response.headers["ETag"] = workforce.etag(worker.version)
+    return worker
+
+
 # --- Employments -------------------------------------------------------------------------------
 
 
@@ -197,7 +220,10 @@ def list_employments(
     in_post_on: Annotated[date | None, Query(description="Started on or before, and not ended before")] = None,
     agency: Annotated[bool | None, Query(description="Agency (true) or employed (false)")] = None,
     role: Annotated[OrgRole | None, Query(description="OrgRole code (1 to 6)")] = None,
-    worker_id: Annotated[uuid.UUID | None, Query(description="This worker's spells")] = None,
+    worker_id: Annotated[uuid.UUID | None, Query(description="This worker record's spells")] = None,
+    swe_number: Annotated[
+        SweNumber | None, Query(description="This person's spells (council HR: at its own council only)")
+    ] = None,
 ) -> Page[EmploymentPublic]:
     employments, total = workforce.list_employments(
         session,
@@ -209,6 +235,7 @@ def list_employments(
         agency=agency,
         role=role,
         worker_id=worker_id,
+        swe_number=swe_number,
     )
     return make_page(employments, total, page)
 

@@ -195,20 +195,27 @@ class WorkerFields(_Input):
 
 class WorkerCreate(WorkerFields):
     swe_number: SweNumber
+    council: CouncilCode | None = Field(
+        default=None, description="The council whose record this is: council HR's own (default); academy staff name one"
+    )
 
 
 class WorkerUpdate(WorkerFields):
-    """Only the fields sent change; null clears a personal field."""
+    """Only the fields sent change; null clears a personal field. The SWE number is corrected through
+    POST /v1/placements/workers/{worker_id}/swe-number-corrections."""
 
-    swe_number: SweNumber | None = None
 
-    _swe_number_not_null = field_validator("swe_number")(_not_null)
+class SweNumberCorrection(_Input):
+    """The right SWE number for a record kept under a wrong one (the audit trail keeps the wrong one)."""
+
+    swe_number: SweNumber
 
 
 class WorkerPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    council: str | None = Field(description="The council whose record this is")
     swe_number: str
     birth_date: date | None
     gender: int | None

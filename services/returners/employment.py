@@ -35,7 +35,7 @@ def record_employed(
     check_member_council(session, data.council)
     swe_number = data.swe_number or applicant.registration_number
     release_reads(session)
-    worker_id = placements_api.record_worker(placements, applicant_id, swe_number)
+    worker_id = placements_api.record_worker(placements, applicant_id, swe_number, data.council)
     employment_id = placements_api.record_employment(
         placements,
         applicant_id,

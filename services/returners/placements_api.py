@@ -52,14 +52,14 @@ def _refused(response: httpx.Response, what: str) -> DomainError:
     )
 
 
-def record_worker(client: httpx.Client, applicant_id: uuid.UUID, swe_number: str) -> uuid.UUID:
-    """The placements worker with this SWE number: created, or the one already recorded (a returner
-    who worked in the region before)."""
+def record_worker(client: httpx.Client, applicant_id: uuid.UUID, swe_number: str, council: str) -> uuid.UUID:
+    """The employing council's placements record of the returner: created, or the one that council
+    already holds (it recorded the starter first, or employed them before)."""
     response = call(
         client,
         "POST",
         WORKERS,
-        json={"swe_number": swe_number},
+        json={"swe_number": swe_number, "council": council},
         headers={"Idempotency-Key": idempotency_key(applicant_id, "worker")},
     )
     body = _body(response)

@@ -45,8 +45,8 @@ def count(session: Session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def new_worker(client, headers, swe_number="SW1001", **fields) -> dict:
-    response = client.post(WORKERS, json={"swe_number": swe_number, **fields}, headers=headers)
+def new_worker(client, headers, swe_number="SW1001", council=BIRMINGHAM, **fields) -> dict:
+    response = client.post(WORKERS, json={"swe_number": swe_number, "council": council, **fields}, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -71,12 +71,13 @@ def field_errors(response) -> dict[str, str]:
 def test_a_worker_is_recorded_with_a_normalised_swe_number_and_read_back_with_its_etag(client, admin):
     response = client.post(
         WORKERS,
-        json={"swe_number": "sw 000123", "birth_date": "1985-04-02", "gender": 2, "ethnicity": "WBRI"},
+        json={"swe_number": "sw 000123", "council": BIRMINGHAM, "birth_date": "1985-04-02", "gender": 2},
         headers=admin,
     )
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["swe_number"] == "SW123"
+    assert created["council"] == BIRMINGHAM
     assert created["version"] == 1
     assert response.headers["etag"] == '"1"'
     assert response.headers["location"] == f"{WORKERS}/{created['id']}"
@@ -125,13 +126,16 @@ def test_a_spell_created_with_an_end_date_carries_the_end_on_that_years_row_only
     assert employment["reason_leave"] == 1
 
 
-def test_a_spell_named_by_swe_number_records_a_worker_the_region_has_not_seen(client, admin, session):
+def test_a_spell_named_by_swe_number_uses_the_councils_own_record_of_the_worker(client, admin, session):
     employment = new_employment(client, admin, swe_number="SW 0777")
-    worker = session.exec(select(Worker).where(Worker.swe_number == "SW777")).one()
-    assert employment["worker_id"] == str(worker.id)
-    second = new_employment(client, admin, swe_number="SW777", council=COVENTRY, start="2024-01-08")
-    assert second["worker_id"] == str(worker.id)
-    assert count(session, Worker) == 1
+    again = new_employment(client, admin, swe_number="SW777", start="2024-01-08")
+    [birmingham_record] = session.exec(select(Worker).where(Worker.council == BIRMINGHAM)).all()
+    assert employment["worker_id"] == again["worker_id"] == str(birmingham_record.id)
+    elsewhere = new_employment(client, admin, swe_number="SW777", council=COVENTRY, start="2024-01-08")
+    [coventry_record] = session.exec(select(Worker).where(Worker.council == COVENTRY)).all()
+    assert elsewhere["worker_id"] == str(coventry_record.id)
+    assert {record.swe_number for record in (birmingham_record, coventry_record)} == {"SW777"}
+    assert count(session, Worker) == 2
 
 
 def test_a_spell_can_name_its_worker_by_id(client, birmingham):
@@ -159,11 +163,34 @@ def test_a_second_spell_with_the_same_worker_council_and_start_is_a_conflict(cli
     assert count(session, Employment) == 1
 
 
-def test_a_worker_with_an_swe_number_already_recorded_is_a_conflict(client, admin, session):
-    new_worker(client, admin, "SW55")
-    again = client.post(WORKERS, json={"swe_number": "SW0055"}, headers=admin)
+def test_a_council_recording_an_swe_number_it_already_holds_is_a_conflict(client, birmingham, session):
+    first = new_worker(client, birmingham, "SW55")
+    again = client.post(WORKERS, json={"swe_number": "SW0055"}, headers=birmingham)
     assert again.status_code == 409
+    assert again.json()["worker_id"] == first["id"]
     assert count(session, Worker) == 1
+
+
+def test_a_council_recording_a_worker_another_council_holds_gets_its_own_record_and_learns_nothing(
+    client, birmingham, coventry, session
+):
+    """The answer is the same whether or not another council holds the number: no 409, no id, none of the
+    other council's fields."""
+    held = new_worker(client, birmingham, "SW56", birth_date="1980-02-03", ethnicity="WBRI")
+    mine = client.post(WORKERS, json={"swe_number": "SW56", "council": COVENTRY}, headers=coventry)
+    fresh = client.post(WORKERS, json={"swe_number": "SW57", "council": COVENTRY}, headers=coventry)
+    assert (mine.status_code, fresh.status_code) == (201, 201)
+    assert mine.json().keys() == fresh.json().keys()
+    assert mine.json()["id"] != held["id"]
+    assert (mine.json()["birth_date"], mine.json()["ethnicity"], mine.json()["council"]) == (None, None, COVENTRY)
+    assert client.get(f"{WORKERS}/{held['id']}", headers=birmingham).json() == held
+    assert count(session, Worker) == 3
+
+
+def test_academy_staff_name_the_council_whose_record_they_make(client, admin, session):
+    response = client.post(WORKERS, json={"swe_number": "SW58"}, headers=admin)
+    assert field_errors(response) == {"body.council": "missing"}
+    assert count(session, Worker) == 0
 
 
 def test_updating_a_worker_changes_the_fields_sent_and_bumps_the_etag(client, admin):
@@ -425,8 +452,8 @@ def test_a_retried_employment_post_returns_the_first_answer_and_writes_one_spell
 
 def test_a_retried_worker_post_returns_the_first_answer_and_writes_one_worker(client, admin, session):
     headers = {**admin, "Idempotency-Key": "worker-1"}
-    first = client.post(WORKERS, json={"swe_number": "SW9"}, headers=headers)
-    retry = client.post(WORKERS, json={"swe_number": "SW0009"}, headers=headers)  # same number, other spelling
+    first = client.post(WORKERS, json={"swe_number": "SW9", "council": BIRMINGHAM}, headers=headers)
+    retry = client.post(WORKERS, json={"swe_number": "SW0009", "council": BIRMINGHAM}, headers=headers)
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["id"] == first.json()["id"]
     assert count(session, Worker) == 1
@@ -658,10 +685,10 @@ def test_unknown_ids_answer_404_and_malformed_ids_422(client, admin):
     assert field_errors(client.get(f"{WORKERS}/not-a-uuid", headers=admin)) == {"path.worker_id": "uuid_parsing"}
 
 
-def test_unknown_fields_and_nulls_for_required_values_are_refused(client, admin):
+def test_unknown_fields_and_the_swe_number_are_refused_in_a_change(client, admin):
     worker = new_worker(client, admin)
-    assert field_errors(client.patch(f"{WORKERS}/{worker['id']}", json={"swe_number": None}, headers=admin)) == {
-        "body.swe_number": "null_not_allowed"
+    assert field_errors(client.patch(f"{WORKERS}/{worker['id']}", json={"swe_number": "SW2"}, headers=admin)) == {
+        "body.swe_number": "extra_forbidden"
     }
     assert field_errors(client.patch(f"{WORKERS}/{worker['id']}", json={"shoe_size": 9}, headers=admin)) == {
         "body.shoe_size": "extra_forbidden"
@@ -674,7 +701,7 @@ def test_dates_outside_a_working_life_are_refused(client, admin, session):
         "body.start_date": "date_out_of_range",
         "body.end_date": "date_out_of_range",
     }
-    future_birth = {"swe_number": "SW1", "birth_date": f"{date.today().year + 1}-01-01"}
+    future_birth = {"swe_number": "SW1", "council": BIRMINGHAM, "birth_date": f"{date.today().year + 1}-01-01"}
     assert field_errors(client.post(WORKERS, json=future_birth, headers=admin)) == {
         "body.birth_date": "date_out_of_range"
     }

@@ -125,8 +125,10 @@ def test_a_worker_recorded_before_a_failure_is_completed_by_the_retry_without_du
     assert retry.json()["employment"]["placements_worker_id"] == str(worker.id)
 
 
-def test_a_returner_placements_already_knows_keeps_their_worker_record(client, admin, session, cohort, placements):
-    known = placements.post("/v1/placements/workers", json={"swe_number": "sw 0004242"})
+def test_a_returner_the_employing_council_already_recorded_keeps_its_worker_record(
+    client, admin, session, cohort, placements
+):
+    known = placements.post("/v1/placements/workers", json={"swe_number": "sw 0004242", "council": BIRMINGHAM})
     assert known.status_code == 201
     applicant = put_in_stage(session, cohort["id"], "restored")
     answer = record(client, admin, applicant.id)
