@@ -2,7 +2,6 @@
 built, checked and stored. Every extract is checked before it is stored; one that fails is kept as
 failed, with its reasons, and never delivered."""
 
-import csv
 import hashlib
 import io
 import uuid
@@ -16,6 +15,7 @@ from sqlmodel import Session
 from services.analytics import retention, workforce
 from services.analytics.measures import MEASURE_NAMES
 from services.analytics.models import ExtractRun
+from services.common import csv_cells
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_reference_date
 from services.common.errors import InvalidInput
@@ -90,7 +90,7 @@ def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
     kept = retention.retention_report(session, SYSTEM, retention_year, None, get_settings().movement_window_days)
     retained = {(area.level, area.code): area for area in kept.areas}
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
+    writer = csv_cells.writer(out)  # as every CSV the platform writes: no cell a spreadsheet would run
     writer.writerow(["period", "level", "code", "name", *MEASURE_NAMES, "retention_census_year", *RETENTION_MEASURES])
     for area in areas:
         row = area.model_dump()

@@ -16,6 +16,7 @@ from xml.sax.saxutils import XMLGenerator
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+from services.common import csv_cells
 from services.common.census_calendar import census_reference_date, census_year_start
 from services.common.swe import normalise_swe, swe_for_census
 
@@ -159,6 +160,7 @@ VACANCY_FIELDS: dict[str, CensusField] = _table(Vacancies)
 REQUIRED_ELEMENTS = tuple(name for name, spec in CENSUS_FIELDS.items() if spec.required)
 _ATTRS = {name: spec.attr for name, spec in CENSUS_FIELDS.items()}
 _POSITIONS = {name: spec.position for name, spec in CENSUS_FIELDS.items()}
+_FREE_TEXT = frozenset(name for name, spec in CENSUS_FIELDS.items() if spec.kind == "text")
 _PARSED_KEPT = 1024  # distinct texts remembered per element
 
 
@@ -228,6 +230,8 @@ def _parse_decimal(spec: CensusField, text: str) -> Decimal:
     if len(text.partition(".")[2].rstrip("0")) > spec.places:
         raise _Invalid("too_many_decimal_places", f"{spec.element} allows at most {spec.places} decimal places")
     value = Decimal(text)
+    if value.is_zero():
+        value = value.copy_abs()  # "-0" is 0, and is written "0": no number is written with a sign
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         bounds = f"between {spec.low} and {spec.high}" if spec.high is not None else f"at least {spec.low}"
         raise _Invalid("out_of_range", f"{spec.element} must be {bounds}")
@@ -266,7 +270,7 @@ def _parse_swe(spec: CensusField, text: str) -> str:
 def _format_decimal(spec: CensusField, value: Decimal) -> str:
     if not value.is_finite():
         raise ValueError(f"{spec.element} {value} is not a number")
-    whole, _, fraction = format(value, "f").partition(".")
+    whole, _, fraction = format(value.copy_abs() if value.is_zero() else value, "f").partition(".")
     fraction = fraction.rstrip("0")
     if len(fraction) > spec.places:
         raise ValueError(f"{spec.element} {value} has more than {spec.places} decimal places")
@@ -312,7 +316,8 @@ class Problem:
     out_of_range, invalid_date, invalid_text, too_long, invalid_swe_number,
     date_outside_census_year, start_after_reference_date, end_before_start,
     leaver_fields_without_end_date, missing_reason_leave (warning),
-    agency_worker_with_end_date (warning), implausible_age (warning), duplicate_record.
+    agency_worker_with_end_date (warning), implausible_age (warning), duplicate_record,
+    formula_like_text (warning).
     """
 
     location: str  # "line 7", "/Message/CSWWWorker[3]", "line 4, column 12"
@@ -486,6 +491,18 @@ class _Checker:
                 if spec.kind != "swe" and len(known) < _PARSED_KEPT:
                     known[text] = value
             attrs[_ATTRS[element]] = value
+            if element in _FREE_TEXT and csv_cells.is_formula_like(value):
+                problems.append(
+                    Problem(
+                        location,
+                        element,
+                        text,
+                        "formula_like_text",
+                        f"{element} starts with {value[0]!r}, which a spreadsheet runs as a formula; it is kept as "
+                        "text, and CSV exports write it with a leading single quote",
+                        "warning",
+                    )
+                )
         for element in REQUIRED_ELEMENTS:
             if element not in values:
                 problems.append(Problem(location, element, None, "missing_required", f"{element} is required"))
@@ -821,7 +838,7 @@ def _iter_csv(body: bytes, checker: _Checker) -> Iterator[CensusItem]:
             values: dict[str, str | None] = {}
             for index, name in known:
                 if index < len(row) and (cell := row[index].strip()):
-                    values[name] = cell
+                    values[name] = csv_cells.restore(cell)  # our own exports quote formula-like text
             yield from checker.record(values, number)
     except csv.Error as exc:
         yield Problem(f"line {reader.line_num}", None, None, "malformed_csv", f"the CSV cannot be read: {exc}")
@@ -839,12 +856,16 @@ def _census_texts(record: CensusRecord) -> Iterator[tuple[str, str | None]]:
 
 
 def write_census_csv(records: Iterable[CensusRecord], out: TextIO) -> int:
-    """Write records as census CSV, one at a time; open `out` with newline="". Returns the count."""
-    writer = csv.writer(out)
+    """Write records as census CSV, one at a time; open `out` with newline="". Returns the count.
+
+    Numbers are written without a sign, so only free text can look like a formula; such text is
+    written with a leading single quote, which the census reader takes off again.
+    """
+    writer = csv_cells.writer(out)
     writer.writerow(CENSUS_FIELDS)
     count = 0
     for record in records:
-        writer.writerow([text or "" for _, text in _census_texts(record)])
+        writer.writerow([text for _, text in _census_texts(record)])
         count += 1
     return count
 

@@ -570,6 +570,37 @@ def test_the_csv_writer_writes_census_spellings_and_empty_cells_for_absent_value
     assert row["PersonBirthDate"] == "" and row["AgencyWorker"] == "0"
 
 
+FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd|' /C calc'!A0", "'=already quoted", "''+twice"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_the_csv_writer_writes_formula_like_text_as_quoted_text_that_reads_back_as_it_was(formula):
+    out = io.StringIO(newline="")
+    write_census_csv([a_record(qual_inst=formula)], out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    assert row["QualInst"] == "'" + formula
+    assert f'"\'{formula}"' in out.getvalue()
+    assert parse(out.getvalue().encode()).census_return.records == [a_record(qual_inst=formula)]
+
+
+def test_no_number_is_written_with_a_sign():
+    out = io.StringIO(newline="")
+    write_census_csv([a_record(fte=Decimal("-0"), fte30=Decimal("-0.000"), cases30=0)], out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    assert (row["FTE"], row["FTE30"], row["Cases30"]) == ("0", "0", "0")
+    assert "<FTE>0</FTE>" in written_xml([a_record(fte=Decimal("-0"))]).decode()
+
+
+@pytest.mark.parametrize("kind", ["xml", "csv"])
+@pytest.mark.parametrize("formula", ['=HYPERLINK("https://attacker.example","Open")', "@SUM(1)", "+1", "-1"])
+def test_a_formula_like_free_text_is_a_warning_at_its_record_and_element(kind, formula):
+    result = parse(census_file(kind, [OTHER, worker(QualInst=formula)]))
+    assert [(p.location, p.field, p.value, p.code, p.severity) for p in result.problems] == [
+        (SECOND[kind], "QualInst", formula, "formula_like_text", "warning")
+    ]
+    assert result.census_return.records[1].qual_inst == formula
+
+
 def test_the_writers_refuse_a_record_without_a_required_value():
     with pytest.raises(ValueError, match="SWENo"):
         written_xml([a_record(swe_number=None)])
@@ -601,6 +632,12 @@ institution_names = st.text(
     min_size=1,
     max_size=100,
 ).filter(lambda name: name == name.strip())
+# What a spreadsheet would run, quoted or not, so the CSV writer's quote is read back off exactly.
+formula_like_names = (
+    st.tuples(st.sampled_from(["=", "+", "-", "@", "'=", "''@", "'"]), institution_names)
+    .map(lambda parts: (parts[0] + parts[1])[:100])
+    .filter(lambda name: name == name.strip())
+)
 
 census_records = st.builds(
     CensusRecord,
@@ -610,7 +647,7 @@ census_records = st.builds(
     birth_date=optional(dates),
     gender=optional(codes_of("GenderCurrent")),
     ethnicity=optional(codes_of("Ethnicity")),
-    qual_inst=optional(institution_names),
+    qual_inst=optional(institution_names | formula_like_names),
     qual_level=optional(codes_of("QualLevel")),
     step_up_grad=optional(flags),
     org_role=optional(codes_of("OrgRole")),
