@@ -19,7 +19,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.auth import Principal
 from services.common.census_calendar import census_reference_date
+from services.common.errors import Conflict, InvalidInput
 from services.common.models import utcnow
+from services.common.settings import get_settings
 from services.placements.census import CensusRecord, Problem, Vacancies, iter_census
 from services.placements.models import CouncilVacancy, Employment, EmploymentYear, ImportBatch, Worker
 
@@ -73,6 +75,21 @@ class ImportSummary:
         return asdict(self) | {"changes_anything": self.changes_anything}
 
 
+@dataclass(frozen=True)
+class Removals:
+    """What applying a return does to the records already held for its council and census year."""
+
+    held: int
+    removed: int
+    max_share: float
+
+    @property
+    def need_confirmation(self) -> bool:
+        # A year's records are a closed set (everyone employed in it), so a corrected return for the
+        # same year drops a few records; losing them all, or many, is a wrong or partial file.
+        return self.removed > 0 and (self.removed == self.held or self.removed > self.max_share * self.held)
+
+
 @dataclass
 class ImportOutcome:
     batch_id: uuid.UUID | None
@@ -82,6 +99,8 @@ class ImportOutcome:
     file_sha256: str
     summary: ImportSummary
     problems: list[Problem]
+    removals: Removals | None = None  # None for a rejected file
+    would_be_refused: str | None = None  # a dry run: why applying the file would be refused
 
     @property
     def errors(self) -> int:
@@ -166,6 +185,7 @@ class _Reconciler:
         # Workers a dry run would have created in an earlier chunk (an applied chunk's are stored).
         self.new_workers: dict[str, uuid.UUID] = {}
         self.kept_year_rows: set[int] = set()  # UUID.int: compact, and hashed in C
+        self.gone: list[uuid.UUID] | None = None  # the year's rows this return no longer holds
         self.now = utcnow()
         self.ids = _random_ids()
         # Chunks are applied while the rest of the file is still being checked: inside a savepoint,
@@ -354,14 +374,22 @@ class _Reconciler:
         if self.savepoint is not None:
             self.savepoint.rollback()
 
-    def finish(self, vacancies: Vacancies | None) -> None:
-        """Drop the year rows this return no longer holds; record its vacancy block."""
+    def removed(self) -> int:
+        """How many of the year's stored rows this return no longer holds (finish drops them)."""
         table = EmploymentYear.__table__
         existing = self.session.scalars(
             select(table.c.id).where(table.c.council == self.council, table.c.census_year == self.year)
         )
-        gone = [row_id for row_id in existing if row_id.int not in self.kept_year_rows]
-        self.summary.year_records_removed = len(gone)
+        self.gone = [row_id for row_id in existing if row_id.int not in self.kept_year_rows]
+        self.summary.year_records_removed = len(self.gone)
+        return len(self.gone)
+
+    def finish(self, vacancies: Vacancies | None) -> None:
+        """Drop the year rows this return no longer holds; record its vacancy block."""
+        table = EmploymentYear.__table__
+        if self.gone is None:
+            self.removed()
+        gone = self.gone or []
         if self.apply:
             for start in range(0, len(gone), CHUNK):
                 self.session.execute(delete(table).where(self._among(table.c.id, gone[start : start + CHUNK])))
@@ -446,6 +474,50 @@ def _check_and_reconcile(
     return problems, vacancies
 
 
+class NoRecords(InvalidInput):
+    slug = "census-file-has-no-records"
+
+
+class RemovalsNotConfirmed(Conflict):
+    slug = "removals-not-confirmed"
+
+
+def _refusal(
+    council: str, census_year: int, records: int, removals: Removals, confirm_removals: int | None
+) -> InvalidInput | Conflict | None:
+    """Why a checked return must not be applied as sent, or None.
+
+    A file with no records is refused whatever the caller says. Removals past the share need
+    `confirm_removals` to give their exact number: a number read from the dry run or from this
+    refusal, so a file or a year that changed since it was read is refused again.
+    """
+    held = f"{removals.removed} of the {removals.held} records held for council {council}'s census year {census_year}"
+    if records == 0:
+        message = "the file holds no worker records; a return lists everyone employed in the year"
+        return NoRecords(
+            f"The file holds no worker records, so it is refused; applied, it would remove {held}.",
+            errors=[{"loc": ["body", "file"], "code": "no_records", "message": message}],
+            year_records_held=removals.held,
+            year_records_removed=removals.removed,
+        )
+    if confirm_removals is not None and confirm_removals != removals.removed:
+        code = "confirmation_mismatch"
+        detail = f"confirm_removals={confirm_removals}, but this return would remove {held}"
+    elif confirm_removals is None and removals.need_confirmation:
+        how_many = "all of them" if removals.removed == removals.held else f"more than {removals.max_share:.0%}"
+        code, detail = "confirmation_required", f"This return would remove {held} ({how_many})"
+    else:
+        return None
+    return RemovalsNotConfirmed(
+        f"{detail}; nothing was written. Check the file; to apply it as it is, send it again with "
+        f"confirm_removals={removals.removed}.",
+        errors=[{"loc": ["query", "confirm_removals"], "code": code, "message": detail}],
+        year_records_held=removals.held,
+        year_records_removed=removals.removed,
+        confirm_removals=removals.removed,
+    )
+
+
 def import_census(
     session: Session,
     principal: Principal,
@@ -456,24 +528,39 @@ def import_census(
     census_year: int,
     council: str,
     dry_run: bool,
+    confirm_removals: int | None = None,
 ) -> ImportOutcome:
     """Check the whole file; if it has no error, reconcile it (or, for a dry run, say what would change).
 
     The file is read once: its records are reconciled as they are checked (a file of up to CHUNK
     records is checked to its end first), inside a savepoint that is rolled back if any error turns
-    up, so a file with an error writes nothing at all.
+    up, so a file with an error writes nothing at all. A file with no records, or one that would
+    remove more of the year's records than the settings allow without `confirm_removals`, raises
+    and writes nothing; a dry run says so instead.
     """
     sha256 = hashlib.sha256(data).hexdigest()
+    held = session.scalar(
+        select(func.count())
+        .select_from(EmploymentYear)
+        .where(EmploymentYear.council == council, EmploymentYear.census_year == census_year)
+    )
     reconciler = _Reconciler(session, council, census_year, apply=not dry_run)
     items = iter_census(data, kind=kind, census_year=census_year, council=council)
     problems, vacancies = _check_and_reconcile(reconciler, items)
     if any(problem.is_error for problem in problems):
         reconciler.discard()
         return ImportOutcome(None, "rejected", council, census_year, sha256, ImportSummary(), problems)
+    removals = Removals(held or 0, reconciler.removed(), get_settings().import_max_removed_share)
+    refusal = _refusal(council, census_year, reconciler.summary.records, removals, confirm_removals)
+    if refusal is not None and not dry_run:
+        reconciler.discard()
+        raise refusal
     reconciler.finish(vacancies)
     summary = reconciler.summary
     if dry_run:
-        return ImportOutcome(None, "dry_run", council, census_year, sha256, summary, problems)
+        return ImportOutcome(
+            None, "dry_run", council, census_year, sha256, summary, problems, removals, refusal and refusal.detail
+        )
     status = "applied" if summary.changes_anything else "unchanged"
     batch = ImportBatch(
         council=council,
@@ -490,7 +577,7 @@ def import_census(
     )
     session.add(batch)
     session.flush()
-    return ImportOutcome(batch.id, status, council, census_year, sha256, summary, problems)
+    return ImportOutcome(batch.id, status, council, census_year, sha256, summary, problems, removals)
 
 
 def newest_first(council: str | None) -> SelectOfScalar[ImportBatch]:

@@ -1,6 +1,5 @@
 """Placements endpoints for councils, census imports and exports, movements and agency checks (thin)."""
 
-import csv
 import io
 import json
 import tempfile
@@ -13,12 +12,13 @@ from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
+from services.common import csv_cells
 from services.common.app import service_router
 from services.common.audit import audit
 from services.common.auth import CurrentPrincipal
 from services.common.census_calendar import census_reference_date, census_year_of
 from services.common.db import SessionDep
-from services.common.errors import InvalidInput, NotFound, PayloadTooLarge, problem_response
+from services.common.errors import PROBLEM_RESPONSES, InvalidInput, NotFound, PayloadTooLarge, problem_response
 from services.common.models import Council
 from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.settings import get_settings
@@ -37,6 +37,7 @@ from services.placements.schemas import (
     MovementReport,
     MoveOut,
     ProblemItem,
+    Removals,
 )
 
 router = service_router("placements")
@@ -78,6 +79,14 @@ def _kind(upload: UploadFile) -> str | None:
     return "xml" if name.endswith(".xml") else "csv" if name.endswith(".csv") else None
 
 
+NOT_IMPORTED = {
+    409: PROBLEM_RESPONSES[422]
+    | {"description": "The file would remove all or too many of the year's records, and confirm_removals does not "
+       "give their number; nothing was written"},
+    422: PROBLEM_RESPONSES[422] | {"description": "The file has errors, or holds no records; nothing was written"},
+}  # fmt: skip
+
+
 @router.post(
     "/imports",
     status_code=201,
@@ -87,6 +96,7 @@ def _kind(upload: UploadFile) -> str | None:
     responses={
         200: {"description": "Dry run, or a file that changes nothing"},
         413: {"description": "Too large"},
+        **NOT_IMPORTED,
     },
 )
 def import_census_file(
@@ -97,6 +107,15 @@ def import_census_file(
     census_year: CensusYear,
     dry_run: bool = False,
     council: CouncilCode = None,
+    confirm_removals: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=2_147_483_647,
+            description="The exact number of the year's records this file removes, as the dry run says: "
+            "needed when it removes all of them or more than the allowed share",
+        ),
+    ] = None,
 ) -> JSONResponse:
     target = council_to_write(principal, council)
     if session.get(Council, target) is None:
@@ -104,7 +123,7 @@ def import_census_file(
     data = _read_upload(file)
     outcome = imports.import_census(
         session, principal, data=data, file_name=file.filename or "upload", kind=_kind(file),
-        census_year=_finished_year(census_year), council=target, dry_run=dry_run,
+        census_year=_finished_year(census_year), council=target, dry_run=dry_run, confirm_removals=confirm_removals,
     )  # fmt: skip
     if outcome.status == "rejected":
         return problem_response(
@@ -124,11 +143,35 @@ def _report(outcome: imports.ImportOutcome) -> ImportReport:
         "unchanged": "This file changes nothing: every record is already held as it says.",
         "dry_run": "Dry run: nothing was written.",
     }
+    removals = outcome.removals  # held by every outcome but a rejected file's
+    message = messages[outcome.status]
+    if outcome.status == "dry_run":
+        message += _what_applying_does(outcome, removals)
     return ImportReport(
-        id=outcome.batch_id, status=outcome.status, message=messages[outcome.status], council=outcome.council,
-        census_year=outcome.census_year, file_sha256=outcome.file_sha256, summary=outcome.summary.as_dict(),
+        id=outcome.batch_id, status=outcome.status, message=message, council=outcome.council,
+        census_year=outcome.census_year, file_sha256=outcome.file_sha256,
+        removals=Removals(
+            year_records_held=removals.held, year_records_removed=removals.removed,
+            max_removed_share=removals.max_share, confirmation_required=removals.need_confirmation,
+        ),
+        would_be_refused=outcome.would_be_refused, summary=outcome.summary.as_dict(),
         warnings=[ProblemItem(**asdict(p)) for p in outcome.problems if not p.is_error],
     )  # fmt: skip
+
+
+def _what_applying_does(outcome: imports.ImportOutcome, removals: imports.Removals) -> str:
+    """The dry run's word on removals, first: they are what a wrong file destroys."""
+    if outcome.summary.records == 0:
+        return " The file holds no worker records: applying it would be refused."
+    if not removals.removed:
+        return ""
+    removed = (
+        f" Applying it would remove {removals.removed} of the {removals.held} records held for council "
+        f"{outcome.council}'s census year {outcome.census_year}"
+    )
+    if outcome.would_be_refused:
+        return f"{removed}, and would be refused unless sent with confirm_removals={removals.removed}."
+    return f"{removed}."
 
 
 def _history_item(batch: ImportBatch) -> ImportHistoryItem:
@@ -159,11 +202,11 @@ def import_detail(import_id: uuid.UUID, session: SessionDep, principal: CurrentP
 @router.get("/imports/{import_id}/report.csv", tags=["imports"], response_class=Response)
 def import_report_csv(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     batch = _batch(session, principal, import_id)
-    out = io.StringIO()
+    out = io.StringIO(newline="")
     columns = ["location", "field", "value", "code", "severity", "message"]
-    writer = csv.DictWriter(out, columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(json.loads(batch.problems))
+    writer = csv_cells.writer(out)  # a problem's value is the file's own text, formulas included
+    writer.writerow(columns)
+    writer.writerows([problem.get(name) for name in columns] for problem in json.loads(batch.problems))
     name = f"import-{batch.council}-{batch.census_year}-{batch.id}-report.csv"
     return Response(
         out.getvalue(),
@@ -184,7 +227,7 @@ def export_census_csv(
     if target is None:
         raise InvalidInput("Name the council (DfE code) with council=CODE.")
     records = list(imports.held_in_year(session, target, census_year))
-    out = io.StringIO()
+    out = io.StringIO(newline="")
     write_census_csv(records, out)
     audit(
         session,

@@ -46,6 +46,17 @@ class ImportSummary(BaseModel):
     changes_anything: bool
 
 
+class Removals(BaseModel):
+    """What applying the file does to the records already held for the council's census year."""
+
+    year_records_held: int = Field(description="records held for this council and census year before the file")
+    year_records_removed: int = Field(description="of those, the ones the file no longer holds")
+    max_removed_share: float = Field(description="the share that may be removed without confirm_removals")
+    confirmation_required: bool = Field(
+        description="whether applying needs confirm_removals=year_records_removed (too many, or all, removed)"
+    )
+
+
 class ImportReport(BaseModel):
     id: uuid.UUID | None = Field(description="the import's id in the history; none for a dry run")
     status: str = Field(description="applied, unchanged (the file changes nothing) or dry_run")
@@ -53,6 +64,10 @@ class ImportReport(BaseModel):
     council: str
     census_year: int
     file_sha256: str
+    removals: Removals
+    would_be_refused: str | None = Field(
+        None, description="dry run: why applying the file as sent would be refused (and write nothing)"
+    )
     summary: ImportSummary
     warnings: list[ProblemItem]
 
