@@ -28,6 +28,7 @@ from services.careers.rules import (
     councils_in_post,
     cpd_hours_last_12_months,
     current_change,
+    employer,
     next_rank,
     next_state,
     outcomes_for,
@@ -184,6 +185,65 @@ def test_experience_is_the_number_of_distinct_days_worked(raw):
         if s.start_date + timedelta(days=n) <= today
     }
     assert post_qualifying_experience(spells, today).days == len(worked)
+
+
+TODAY_ = date(2026, 6, 15)
+
+
+def held(council: str, start: date, end: date | None = None, agency: bool = False) -> Spell:
+    return Spell(council=council, agency=agency, start_date=start, end_date=end)
+
+
+def test_the_employer_is_the_council_of_the_permanent_spell_in_post_today():
+    assert employer([held("331", date(2020, 1, 6))], TODAY_) == "331"
+    assert employer([held("331", date(2020, 1, 6), end=TODAY_)], TODAY_) == "331"  # the last day is in post
+    assert employer([held("331", date(2020, 1, 6), end=TODAY_ - timedelta(days=1))], TODAY_) is None
+    assert employer([], TODAY_) is None
+
+
+def test_agency_work_and_a_spell_still_to_start_make_no_employer():
+    assert employer([held("332", date(2020, 1, 6), agency=True)], TODAY_) is None
+    assert employer([held("332", TODAY_ + timedelta(days=1))], TODAY_) is None
+    assert employer([held("332", TODAY_)], TODAY_) == "332"
+
+
+def test_a_spell_another_council_records_later_never_displaces_the_employer():
+    """The takeover: council 332 records a spell of 331's worker. While 331's spell is open, 331 stays the
+    employer, whether 332's spell is agency, permanent, from today or from next month."""
+    at_331 = held("331", date(2019, 3, 1))
+    for claim in (
+        held("332", TODAY_ + timedelta(days=20), agency=True),
+        held("332", TODAY_ + timedelta(days=20)),
+        held("332", TODAY_),
+        held("332", date(2024, 1, 1), agency=True),
+    ):
+        assert employer([at_331, claim], TODAY_) == "331"
+        assert employer([claim, at_331], TODAY_) == "331"
+    assert (
+        employer([held("331", date(2019, 3, 1), end=date(2026, 5, 31)), held("332", date(2026, 6, 1))], TODAY_) == "332"
+    )
+
+
+@given(
+    first_start=st.dates(date(2000, 1, 1), TODAY_),
+    later=st.lists(
+        st.tuples(st.sampled_from(["330", "332", "333"]), st.integers(0, 4000), st.booleans(), st.booleans()),
+        max_size=5,
+    ),
+)
+def test_no_spell_starting_after_the_employers_can_change_the_employer(first_start, later):
+    ours = held("331", first_start)
+    others = [
+        held(
+            council,
+            first_start + timedelta(days=days),
+            end=None if open_ else TODAY_ + timedelta(days=1),
+            agency=agency,
+        )
+        for council, days, agency, open_ in later
+    ]
+    others = [other for other in others if other.start_date > first_start]
+    assert employer([ours, *others], TODAY_) == "331"
 
 
 def test_councils_in_post_today_latest_start_first():
