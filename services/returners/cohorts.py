@@ -37,18 +37,31 @@ def get_cohort_row(session: Session, cohort_id: uuid.UUID, for_update: bool = Fa
     return cohort
 
 
+def _name_taken(name: str) -> Conflict:
+    return Conflict(f"A cohort called {name!r} already exists.")
+
+
+def _check_name_free(session: Session, name: str, cohort_id: uuid.UUID | None = None) -> None:
+    query = select(Cohort.id).where(Cohort.name == name)
+    if cohort_id is not None:
+        query = query.where(Cohort.id != cohort_id)
+    if session.exec(query).first() is not None:
+        raise _name_taken(name)
+
+
 def _save(session: Session, cohort: Cohort) -> None:
+    """Flush the cohort; a name another request took since the check is a 409 too. The name is read before the
+    flush: a failed flush ends the transaction, and the row's attributes can no longer be loaded."""
+    name = cohort.name
     session.add(cohort)
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError:
-        raise Conflict(f"A cohort called {cohort.name!r} already exists.")
+        raise _name_taken(name)
 
 
 def create_cohort(session: Session, principal: Principal, data: CohortCreate) -> CohortPublic:
-    if session.exec(select(Cohort.id).where(Cohort.name == data.name)).first() is not None:
-        raise Conflict(f"A cohort called {data.name!r} already exists.")
+    _check_name_free(session, data.name)
     cohort = Cohort(
         **data.model_dump(exclude={"hours_per_day"}),
         hours_per_day=(data.hours_per_day or get_settings().returners_default_hours_per_day).quantize(Decimal("0.01")),
@@ -76,6 +89,8 @@ def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) ->
             "These fields cannot be null; leave them out to keep them.",
             errors=[{"loc": ["body", name], "code": "null_not_allowed", "message": "cannot be null"} for name in nulls],
         )
+    if changes.get("name") is not None and changes["name"] != cohort.name:
+        _check_name_free(session, changes["name"], cohort_id)
     for name, value in changes.items():
         setattr(cohort, name, value)
     problems = []

@@ -62,6 +62,31 @@ def test_a_cohort_name_is_used_once(client, admin):
     assert client.post(f"{BASE}/cohorts", json=cohort_body(name="Once"), headers=admin).status_code == 409
 
 
+def test_a_cohort_cannot_be_renamed_to_another_cohorts_name(client, admin, new_cohort):
+    taken, renamed = new_cohort(name="Taken"), new_cohort(name="Renamed")
+    answer = client.patch(f"{BASE}/cohorts/{renamed['id']}", json={"name": "Taken"}, headers=admin)
+    assert answer.status_code == 409, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "'Taken'" in answer.json()["detail"]
+    assert client.get(f"{BASE}/cohorts/{renamed['id']}", headers=admin).json()["name"] == "Renamed"
+    assert client.get(f"{BASE}/cohorts/{taken['id']}", headers=admin).json()["name"] == "Taken"
+
+
+def test_a_name_taken_between_the_check_and_the_write_is_still_a_409(client, admin, new_cohort, monkeypatch):
+    new_cohort(name="Taken meanwhile")
+    renamed = new_cohort()
+    monkeypatch.setattr("services.returners.cohorts._check_name_free", lambda *_args, **_kwargs: None)
+    answer = client.patch(f"{BASE}/cohorts/{renamed['id']}", json={"name": "Taken meanwhile"}, headers=admin)
+    assert answer.status_code == 409, answer.text
+    assert "'Taken meanwhile'" in answer.json()["detail"]
+
+
+def test_a_cohort_keeps_its_own_name_when_it_is_sent_again(client, admin, cohort):
+    answer = client.patch(f"{BASE}/cohorts/{cohort['id']}", json={"name": cohort["name"], "capacity": 7}, headers=admin)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["name"], answer.json()["capacity"]) == (cohort["name"], 7)
+
+
 def test_a_council_can_read_cohorts_but_not_open_one(client, birmingham, cohort):
     assert client.get(f"{BASE}/cohorts", headers=birmingham).json()["total"] >= 1
     assert client.post(f"{BASE}/cohorts", json=cohort_body(), headers=birmingham).status_code == 403
