@@ -9,6 +9,9 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 T = TypeVar("T")
+# No list the platform serves comes near ten million rows (the region has a few thousand social workers), so a
+# larger offset can only be a mistake; and unbounded, one past 2**63 - 1 reached the database and failed there.
+MAX_OFFSET = 10_000_000
 
 
 class PageParams(BaseModel):
@@ -18,7 +21,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 
