@@ -144,7 +144,7 @@ def issue_token(
         claims["council"] = council
     if worker is not None:
         claims["worker"] = worker
-    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM, headers={"kid": _kid(public_key())})
+    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM, headers={"kid": key_id()})
 
 
 def verify_token(token: str) -> dict[str, Any]:
@@ -165,12 +165,22 @@ def forget_verified_tokens() -> None:
         _verified.clear()
 
 
+@lru_cache
+def key_id() -> str:
+    """The `kid` our tokens carry: the only one we verify."""
+    return _kid(public_key())
+
+
 def _verify(token: str) -> dict[str, Any]:
     settings = get_settings()
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:
             raise InvalidToken("unsupported algorithm")
+        # A token names the key it was signed with; one that names none, or another, was not issued by us
+        # now, whatever key happens to verify it (a retired key pair, once keys rotate).
+        if header.get("kid") != key_id():
+            raise InvalidToken("unknown key id")
         claims = jwt.decode(
             token,
             verification_key(),
@@ -184,6 +194,10 @@ def _verify(token: str) -> dict[str, Any]:
     missing = [claim for claim in REQUIRED_CLAIMS if claim not in claims]
     if missing:
         raise InvalidToken(f"missing claims: {', '.join(missing)}")
+    # python-jose accepts a list that merely contains our audience: a token meant for several audiences is
+    # one another of them could replay to us. We issue exactly our own string, and accept nothing else.
+    if claims["aud"] != settings.jwt_audience or not isinstance(claims["aud"], str):
+        raise InvalidToken("wrong audience")
     if claims["iat"] > time.time() + 60:
         raise InvalidToken("issued in the future")
     return claims
@@ -204,7 +218,7 @@ def jwks() -> dict[str, Any]:
                 "kty": "RSA",
                 "use": "sig",
                 "alg": ALGORITHM,
-                "kid": _kid(public_key()),
+                "kid": key_id(),
                 "n": b64(numbers.n),
                 "e": b64(numbers.e),
             }

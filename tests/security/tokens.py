@@ -9,8 +9,10 @@ import uuid
 
 from jose import jwt
 
-from services.common.jwt import generate_key_pair, private_key, public_key
+from services.common.jwt import generate_key_pair, jwks, private_key, public_key
 from services.common.settings import get_settings
+
+OURS = object()  # the kid of our own signing key
 
 
 def claims(**overrides) -> dict:
@@ -31,8 +33,10 @@ def claims(**overrides) -> dict:
     return {key: value for key, value in base.items() if value is not None}
 
 
-def signed(payload: dict, key: str | None = None) -> str:
-    return jwt.encode(payload, key or private_key(), algorithm="RS256")
+def signed(payload: dict, key: str | None = None, kid: object = OURS) -> str:
+    """Signed RS256 with our private key (or `key`), naming our key id (or `kid`; None names none)."""
+    headers = {"kid": jwks()["keys"][0]["kid"] if kid is OURS else kid} if kid is not None else None
+    return jwt.encode(payload, key or private_key(), algorithm="RS256", headers=headers)
 
 
 def _b64(data: bytes) -> str:
@@ -66,6 +70,13 @@ def bad_tokens() -> dict[str, str]:
         "missing exp": signed(claims(exp=None)),
         "unknown role": signed(claims(role="superuser")),
         "council_hr without council": signed(claims(role="council_hr")),
+        "no kid": signed(claims(), kid=None),
+        "an unknown kid": signed(claims(), kid="0123456789abcdef"),
+        "the kid of another key": signed(claims(), kid=generate_key_pair().kid),
+        "a kid that is not a string": signed(claims(), kid=12345),
+        "aud a list with ours in it": signed(claims(aud=[get_settings().jwt_audience, "someone-else"])),
+        "aud a list of ours alone": signed(claims(aud=[get_settings().jwt_audience])),
+        "aud not a string": signed(claims(aud=12345)),
         "garbled": "not.a.token",
         "empty": "",
     }
