@@ -103,7 +103,9 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
             pooling = {}
         lock_wait = settings.database_lock_timeout_seconds
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_wait}, **pooling)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": lock_wait}, hide_parameters=True, **pooling
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -131,6 +133,8 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        # An error's text (logged with its trace) shows the statement, never the values: SWE numbers, names.
+        hide_parameters=True,
         connect_args={"options": f"-c statement_timeout={timeout_ms} -c idle_in_transaction_session_timeout={idle_ms}"},
         **pooling,
     )

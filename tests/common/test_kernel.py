@@ -85,4 +85,4 @@ def test_each_request_logs_one_json_line_with_its_id_principal_status_and_durati
     assert len(lines) == 1
     line = lines[0]
     assert line["request_id"] == "req-42" and line["status"] == 200 and line["principal"] == "client:abc"
-    assert line["path"] == "/v1/kernel/numbers" and line["duration_ms"] >= 0
+    assert line["route"] == "/v1/kernel/numbers" and line["duration_ms"] >= 0
