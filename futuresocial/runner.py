@@ -175,6 +175,16 @@ def _in_own_group_ended_with_us(supervisor_pid: int) -> Callable[[], None]:
     return prepare
 
 
+def forwarded_headers_flags(settings: Settings, name: str) -> list[str]:
+    """Whose X-Forwarded-For uvicorn believes for this app, replacing its default of anyone on loopback (where
+    every caller of `up` is, so any of them could have named its own address): for the services the gateway
+    (settings.trusted_proxies), for the gateway only a proxy configured in front of it, by default none."""
+    trusted = settings.gateway_trusted_proxies if name == "gateway" else settings.trusted_proxies
+    if not trusted:
+        return ["--no-proxy-headers"]
+    return ["--forwarded-allow-ips", ",".join(trusted)]
+
+
 def uvicorn_starter(settings: Settings, workers: int) -> Callable[[str], subprocess.Popen]:
     """Starts one app: one uvicorn process, or with workers > 1 uvicorn's manager, which restarts a dead
     worker by itself (and is restarted by the supervisor when it dies)."""
@@ -185,6 +195,7 @@ def uvicorn_starter(settings: Settings, workers: int) -> Callable[[str], subproc
             sys.executable, "-m", "uvicorn", APPS[name],
             "--host", settings.host, "--port", str(_port(settings, name)),
             "--no-access-log", "--timeout-graceful-shutdown", "5",
+            *forwarded_headers_flags(settings, name),
             *(["--workers", str(workers)] if workers > 1 else []),
         ]  # fmt: skip
         return subprocess.Popen(command, env=environment, preexec_fn=_in_own_group_ended_with_us(os.getpid()))

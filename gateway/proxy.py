@@ -138,22 +138,34 @@ class Upstreams:
 
 def _request_headers(request: Request) -> list[tuple[bytes, bytes]]:
     """The caller's headers less hop-by-hop ones (RFC 9110 section 7.6.1: also those named in Connection),
-    plus the request id and the caller's address."""
+    plus the request id and the caller's address. The address is the one the gateway itself believes (its
+    peer, or what a configured proxy in front of it said): a caller's own X-Forwarded-For never reaches a
+    service, which would otherwise take the caller's word for where it is."""
     raw = request.scope["headers"]
     named: set[bytes] = set()
-    forwarded_for = b""
     for name, value in raw:
         if name == b"connection":
             named.update(token.strip().lower() for token in value.split(b","))
-        elif name == b"x-forwarded-for":
-            forwarded_for = value
     drop = _HOP_BY_HOP | _SET_BY_GATEWAY | named if named else _HOP_BY_HOP | _SET_BY_GATEWAY
     headers = [(name, value) for name, value in raw if name not in drop]
     headers.append((b"x-request-id", request.state.request_id.encode()))
     if request.client:
-        address = request.client.host.encode()
-        headers.append((b"x-forwarded-for", forwarded_for + b", " + address if forwarded_for else address))
+        headers.append((b"x-forwarded-for", request.client.host.encode()))
     return headers
+
+
+async def _body(request: Request, headers: list[tuple[bytes, bytes]]) -> bytes | AsyncIterator[bytes] | None:
+    """The caller's body for the service: a short one read whole; a long or open-ended one (a census upload)
+    passed on as it arrives, so the gateway never holds it. Either way it is read through the body limit,
+    which stops it at the endpoint's limit."""
+    length = request.headers.get("content-length")
+    if length is None and "transfer-encoding" not in request.headers:
+        return None
+    if length is not None and length.isdigit() and int(length) <= BUFFERED_BODY_MAX:
+        return await request.body()
+    if length is not None:
+        headers.append((b"content-length", length.encode()))  # sent as declared, not re-chunked
+    return request.stream()
 
 
 def _response_headers(upstream: httpx.Response, keep_length: bool) -> list[tuple[bytes, bytes]]:
@@ -177,11 +189,9 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
     if scope["query_string"]:
         target += b"?" + scope["query_string"]
     client = upstreams.client_for(service)
+    headers = _request_headers(request)
     outgoing = client.build_request(
-        request.method,
-        target.decode("latin-1"),
-        headers=_request_headers(request),
-        content=await request.body(),
+        request.method, target.decode("latin-1"), headers=headers, content=await _body(request, headers)
     )
     upstream, body = await upstreams.open(service, outgoing)
     if body is not None:

@@ -1,12 +1,15 @@
 """Settings for every process, read from FUTURESOCIAL_* environment variables."""
 
+import ipaddress
+import json
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SERVICE_NAMES = ("careers", "placements", "returners", "analytics")
@@ -62,7 +65,21 @@ class Settings(BaseSettings):
     # Processes per service (`futuresocial up --workers N`); connection pools are sized from it.
     workers: int = 1
 
-    token_rate_limit: str = "30/minute"
+    token_rate_limit: str = "30/minute"  # token requests for one client id or username, from any address
+    # Failed token requests from one address, whatever the names they try: guessing across accounts stops here.
+    token_failures_per_address: str = "30/minute"
+    # Secrets and passwords one process checks at once (argon2id, 64 MiB apiece); a token request waits this
+    # long for its turn, then gets 503 with Retry-After.
+    credential_checks_at_once: int = 2
+    credential_check_queue_seconds: float = 5.0
+    # Request bodies, counted as they stream in: JSON and forms; census imports may be import_max_bytes.
+    request_body_max_bytes: int = 1024 * 1024
+    # Peers whose X-Forwarded-For a service believes (the gateway's addresses or networks, e.g. 172.28.0.0/24;
+    # a JSON list or comma-separated); any other caller is taken at its own address.
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+    # What stands in front of the gateway (a TLS terminator, a load balancer), believed the same way: nothing
+    # by default, so no caller of the gateway chooses the address it is limited by.
+    gateway_trusted_proxies: Annotated[list[str], NoDecode] = []
     api_rate_limit: str = "1200/minute"
     rate_limit_storage_url: str = "memory://"  # redis://... whenever more than one process serves
     rate_limit_key_prefix: str = "futuresocial"  # keeps two platforms on one Redis apart
@@ -101,8 +118,23 @@ class Settings(BaseSettings):
     returners_default_hours_per_day: Decimal = Decimal(7)  # an updating day (an older SWE page said 6)
     returners_enquiry_rate_per_ip: str = "10/hour"
     returners_enquiry_rate_per_email: str = "3/day"
-    # Peers whose X-Forwarded-For is believed (the gateway); anyone else is limited by its own address.
-    returners_trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+
+    @field_validator("trusted_proxies", "gateway_trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: object) -> object:
+        # uvicorn's --forwarded-allow-ips is comma-separated; one spelling serves both in compose's environment.
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies", "gateway_trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses_or_networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            ipaddress.ip_network(proxy, strict=False)  # a typo would otherwise trust nobody, silently
+        return value
 
     @model_validator(mode="after")
     def _refuse_generated_keys_in_production(self) -> "Settings":

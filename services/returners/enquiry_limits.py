@@ -1,21 +1,52 @@
 """Rate limits on the public enquiry form: per client address and per email, whether known or not."""
 
 import hashlib
+import ipaddress
+from functools import lru_cache
 
 from fastapi import Request
 
 from services.common.rate_limits import enforce
 from services.common.settings import get_settings
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _trusted(proxies: tuple[str, ...]) -> tuple[frozenset[str], tuple[Network, ...]]:
+    names: set[str] = set()
+    networks: list[Network] = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError:
+            names.add(proxy)  # not an address: a peer named otherwise (a test client, a unix socket)
+    return frozenset(names), tuple(networks)
+
+
+def is_trusted_proxy(peer: str) -> bool:
+    """Whether `peer` is one of settings.trusted_proxies (an address, or inside one of its networks)."""
+    names, networks = _trusted(tuple(get_settings().trusted_proxies))
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer in names
+    return any(address in network for network in networks)
+
 
 def client_address(request: Request) -> str:
-    """The caller's address: the one the gateway appended to X-Forwarded-For when the request came
-    through it, the peer's own otherwise (entries before the gateway's are the client's to forge)."""
+    """The caller's address. From a trusted proxy (the gateway), the last address in X-Forwarded-For that is
+    not itself a trusted proxy: the gateway sets the header to the peer it saw, and anything a client wrote
+    there is never believed. From anyone else, the peer's own address."""
     peer = request.client.host if request.client else "unknown"
     forwarded = request.headers.get("x-forwarded-for", "")
-    if forwarded and peer in get_settings().returners_trusted_proxies:
-        return forwarded.split(",")[-1].strip() or peer
-    return peer
+    if not (forwarded and is_trusted_proxy(peer)):
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not is_trusted_proxy(hop):
+            return hop
+    return hops[0] if hops else peer
 
 
 def enforce_enquiry_limits(address: str, email: str) -> None:

@@ -104,7 +104,7 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(client, 
 
 def test_behind_the_gateway_each_client_address_it_forwards_is_limited_on_its_own(client, monkeypatch):
     monkeypatch.setattr(get_settings(), "returners_enquiry_rate_per_ip", "1/minute")
-    monkeypatch.setattr(get_settings(), "returners_trusted_proxies", ["testclient"])
+    monkeypatch.setattr(get_settings(), "trusted_proxies", ["testclient"])
     # The gateway appends the address it saw; anything before it came from the client.
     one = {"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}
     other = {"X-Forwarded-For": "10.9.9.9, 198.51.100.9"}
