@@ -1,20 +1,63 @@
 """Creating machine clients and user accounts, and checking the secrets they present."""
 
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pwdlib import PasswordHash
 from sqlmodel import Session, select
 
 from gateway.models import ApiClient, UserAccount
 from services.common.auth import DEFAULT_SCOPES, Role
-from services.common.errors import InvalidInput, Unauthorized
+from services.common.db import release_reads
+from services.common.errors import InvalidInput, ServiceUnavailable, Unauthorized
 from services.common.models import Council
+from services.common.settings import get_settings
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verified when the client or user does not exist, so both failures cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 BAD_CREDENTIALS = "The credentials are not valid."
+BUSY_RETRY_AFTER_SECONDS = 1
+
+
+class Busy(ServiceUnavailable):
+    slug = "busy"  # as a service past its request slots answers
+
+
+@lru_cache
+def _check_turns() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(get_settings().credential_checks_at_once)
+
+
+@contextmanager
+def _turn_to_hash() -> Iterator[None]:
+    """One of the few argon2 computations this process runs at once. Each takes 64 MiB for its duration, so
+    without a bound any number of anonymous token requests could take a gigabyte between them; past the
+    bound a request waits its turn a bounded time, then gets 503 with Retry-After."""
+    turns = _check_turns()
+    if not turns.acquire(timeout=get_settings().credential_check_queue_seconds):
+        raise Busy(
+            "Too many credentials are being checked at once; retry shortly.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
+    try:
+        yield
+    finally:
+        turns.release()
+
+
+def _hash(secret: str) -> str:
+    with _turn_to_hash():
+        return _hasher.hash(secret)
+
+
+def _verify(secret: str, stored_hash: str) -> bool:
+    with _turn_to_hash():
+        return _hasher.verify(secret, stored_hash)
 
 
 @dataclass(frozen=True)
@@ -53,7 +96,7 @@ def create_client(
     client = ApiClient(
         client_id="fs_" + secrets.token_hex(12),
         name=name,
-        secret_hash=_hasher.hash(secret),
+        secret_hash=_hash(secret),
         role=role.value,
         council=council,
         scopes=" ".join(_scopes(role, scopes)),
@@ -65,7 +108,7 @@ def create_client(
 
 def reset_client_secret(session: Session, client: ApiClient) -> str:
     secret = secrets.token_urlsafe(32)
-    client.secret_hash = _hasher.hash(secret)
+    client.secret_hash = _hash(secret)
     session.add(client)
     return secret
 
@@ -87,7 +130,7 @@ def create_user(
         raise InvalidInput("A password needs at least 12 characters.")
     user = UserAccount(
         username=username,
-        password_hash=_hasher.hash(password),
+        password_hash=_hash(password),
         role=role.value,
         council=council,
         worker=worker,
@@ -100,14 +143,17 @@ def create_user(
 
 def reset_user_password(session: Session, user: UserAccount) -> str:
     password = secrets.token_urlsafe(18)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hash(password)
     session.add(user)
     return password
 
 
 def authenticate_client(session: Session, client_id: str, secret: str) -> Identity:
     client = session.exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
-    valid = _hasher.verify(secret, client.secret_hash if client else _DUMMY_HASH)
+    # Neither a lock (SQLite's writer lock: a token request is a POST) nor a pooled connection is held while
+    # the request waits its turn and hashes.
+    release_reads(session)
+    valid = _verify(secret, client.secret_hash if client else _DUMMY_HASH)
     if not (client and valid and client.active):
         raise Unauthorized(BAD_CREDENTIALS)
     return Identity(f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split())
@@ -115,7 +161,8 @@ def authenticate_client(session: Session, client_id: str, secret: str) -> Identi
 
 def authenticate_user(session: Session, username: str, password: str) -> Identity:
     user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
-    valid = _hasher.verify(password, user.password_hash if user else _DUMMY_HASH)
+    release_reads(session)
+    valid = _verify(password, user.password_hash if user else _DUMMY_HASH)
     if not (user and valid and user.active):
         raise Unauthorized(BAD_CREDENTIALS)
     return Identity(f"user:{user.username}", Role(user.role), user.council, user.worker, user.scopes.split())

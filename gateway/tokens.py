@@ -1,16 +1,20 @@
 """The OAuth2 token endpoint (client credentials for machines, password for people) and the JWKS."""
 
+import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
+from limits import parse
 from pydantic import BaseModel
 
 from gateway import credentials
 from services.common.db import RetryingRoute, SessionDep
-from services.common.errors import PROBLEM_RESPONSES, InvalidInput
+from services.common.errors import PROBLEM_RESPONSES, InvalidInput, Unauthorized
 from services.common.jwt import issue_token, jwks
-from services.common.rate_limits import enforce
+from services.common.rate_limits import TooManyRequests, enforce, limiter
 from services.common.settings import get_settings
+
+FAILURES = "token-failures"
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=RetryingRoute)
 
@@ -34,16 +38,21 @@ def token(
     scope: Annotated[str | None, Form(max_length=255, description="Space-separated; narrows the default")] = None,
 ) -> TokenResponse:
     """Exchange a client's secret or a person's password for a short-lived RS256 access token."""
-    who = client_id or username or ""
-    enforce("token", f"{request.client.host if request.client else '-'}:{who}", get_settings().token_rate_limit)
-    if grant_type == "client_credentials":
-        if not (client_id and client_secret):
-            raise InvalidInput("client_credentials needs client_id and client_secret.")
-        identity = credentials.authenticate_client(session, client_id, client_secret)
-    else:
-        if not (username and password):
-            raise InvalidInput("password needs username and password.")
-        identity = credentials.authenticate_user(session, username, password)
+    address = request.client.host if request.client else "-"
+    refuse_an_address_that_failed_too_often(address)
+    enforce("token", client_id or username or "", get_settings().token_rate_limit)
+    try:
+        if grant_type == "client_credentials":
+            if not (client_id and client_secret):
+                raise InvalidInput("client_credentials needs client_id and client_secret.")
+            identity = credentials.authenticate_client(session, client_id, client_secret)
+        else:
+            if not (username and password):
+                raise InvalidInput("password needs username and password.")
+            identity = credentials.authenticate_user(session, username, password)
+    except Unauthorized:
+        limiter().hit(parse(get_settings().token_failures_per_address), FAILURES, address)
+        raise
     scopes = identity.scopes
     if scope:
         asked = scope.split()
@@ -61,6 +70,20 @@ def token(
         ttl_seconds=ttl,
     )
     return TokenResponse(access_token=access_token, expires_in=ttl, scope=" ".join(scopes))
+
+
+def refuse_an_address_that_failed_too_often(address: str) -> None:
+    """429 with Retry-After, before any secret is hashed, for an address with too many failed token requests
+    whatever names it tried: a limit per name alone lets one address try a password on every account. Only
+    failures count, so the many clients behind one council's address that sign in correctly never meet it."""
+    rate = parse(get_settings().token_failures_per_address)
+    if not limiter().test(rate, FAILURES, address):
+        reset_at, _remaining = limiter().get_window_stats(rate, FAILURES, address)
+        retry_after = max(1, int(reset_at - time.time()))
+        raise TooManyRequests(
+            f"Too many failed token requests from this address; try again in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 @router.get("/jwks.json", summary="The public keys that verify our access tokens")
