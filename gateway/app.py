@@ -12,12 +12,13 @@ from gateway.docs import platform_openapi
 from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
+from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, pool_size
 from services.common.errors import install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
 from services.common.rate_limits import RequestLimiter
-from services.common.settings import get_settings
+from services.common.settings import SERVICE_NAMES, get_settings
 
 DESCRIPTION = (
     "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (client credentials for "
@@ -68,6 +69,8 @@ def create_gateway() -> FastAPI:
         queue_seconds=settings.request_queue_timeout_seconds,
         only_under=tokens.router.prefix,
     )
+    # The same limits as the services, so an oversized body is refused here before any of it is forwarded.
+    app.add_middleware(BodyLimit, default_bytes=settings.request_body_max_bytes, larger=body_limits(settings))
     app.add_middleware(RequestContextMiddleware, service="gateway")
     install_problem_handlers(app)
     app.include_router(tokens.router)
@@ -104,6 +107,9 @@ def create_gateway() -> FastAPI:
 
     async def proxy(request: Request) -> Response:
         service = request.path_params["service"]
+        if service in SERVICE_NAMES:
+            # Logged instead of the path, which may name a person; the service logs its own route template.
+            request.state.route = f"/v1/{service}/{{path}}"
         limits: RequestLimiter = request.app.state.limits
         if (request.method, request.scope["path"]) in PUBLIC_ENDPOINTS:
             # No token to check; limited by address here, and by the service's own limits.

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
 
 from services.common.auth import CurrentPrincipal, require_scope
+from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, RetryingRoute, pool_size
 from services.common.errors import PROBLEM_RESPONSES, install_problem_handlers
@@ -53,6 +54,8 @@ def create_service_app(service: str, description: str, routers: list[APIRouter],
     app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=service_lifespan)
     app.add_middleware(RequestSessionsMiddleware)
     app.add_middleware(RequestSlots, slots=slots, queue_seconds=settings.request_queue_timeout_seconds)
+    # Outside the slots: a body refused by its Content-Length never takes one.
+    app.add_middleware(BodyLimit, default_bytes=settings.request_body_max_bytes, larger=body_limits(settings))
     app.add_middleware(RequestContextMiddleware, service=service)
     install_problem_handlers(app)
     app.include_router(health_router(service))
