@@ -270,20 +270,22 @@ def _batches(rows: Iterator[dict], size: int = BATCH) -> Iterator[list[dict]]:
 
 def load_workforce(engine: Engine, workforce: Workforce) -> dict[str, int]:
     """Bulk-insert the workforce into placements' tables, in large executemany batches."""
-    counts = {"worker": workforce.workers, "employment": len(workforce.spells), "employment_year": 0}
     stamp = {"version": 1, "created_at": NOW, "updated_at": NOW}
-    worker_ids = [workforce.uuid() for _ in range(workforce.workers + 1)]
+    # Each council keeps its own record of a person (placements' tenancy): one row per person and council.
+    record_ids = {(s.worker, s.council): None for s in workforce.spells}
+    record_ids = {key: workforce.uuid() for key in record_ids}
+    counts = {"worker": len(record_ids), "employment": len(workforce.spells), "employment_year": 0}
     with engine.begin() as connection:
         workers = (
-            {"id": worker_ids[n], "swe_number": f"SW{7_000_000_000 + n}", **stamp}
-            for n in range(1, workforce.workers + 1)
+            {"id": record_id, "council": council, "swe_number": f"SW{7_000_000_000 + person}", **stamp}
+            for (person, council), record_id in record_ids.items()
         )
         for batch in _batches(workers):
             connection.execute(insert(Worker.__table__), batch)
         spells = (
             {
                 "id": s.id,
-                "worker_id": worker_ids[s.worker],
+                "worker_id": record_ids[(s.worker, s.council)],
                 "council": s.council,
                 "agency": s.agency,
                 "org_role": 5,
