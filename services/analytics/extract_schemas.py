@@ -1,16 +1,57 @@
 """Request and response models of the DfE extracts API."""
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from services.common.census_calendar import census_year_of
+from services.common.reference import ACADEMY_MEMBERS
+
+ExtractKind = Literal["csww", "retention"]
+ExtractStatus = Literal["succeeded", "failed"]
+FIRST_CENSUS_YEAR = 2010
+COUNCIL_PATTERN = r"^[0-9]{3}$"
+
+
+def last_ended_census_year(today: date) -> int:
+    """Census year N ends on 30 September N: the year today falls in has not ended, the one before has."""
+    return census_year_of(today) - 1
 
 
 class ExtractRequest(BaseModel):
-    kind: Literal["csww", "retention"]
-    year: int = Field(ge=2010, le=2100, description="census year N")
-    council: str | None = Field(None, max_length=3, description="DfE code; required for csww")
+    kind: ExtractKind
+    year: int = Field(
+        ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N, one that has ended (30 September N has passed)"
+    )
+    council: str | None = Field(
+        None,
+        pattern=COUNCIL_PATTERN,
+        validate_default=True,
+        description="DfE code of a member council: required for csww, left out for retention (the region's)",
+    )
+
+    @field_validator("year")
+    @classmethod
+    def _year_has_ended(cls, year: int) -> int:
+        # A return of a year still running (or not begun) would be stored, and delivered, as if it were final.
+        last = last_ended_census_year(datetime.now(UTC).date())
+        if year > last:
+            raise ValueError(f"census year {year} has not ended; the latest that has is {last}")
+        return year
+
+    @field_validator("council")
+    @classmethod
+    def _council_fits_kind(cls, council: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind == "csww" and council is None:
+            raise ValueError("a csww extract is one council's return: name the council")
+        if kind == "csww" and council not in ACADEMY_MEMBERS:
+            raise ValueError(f"{council} is not one of the academy's member councils")
+        if kind == "retention" and council is not None:
+            raise ValueError("a retention extract covers the whole region: leave council out")
+        return council
 
 
 class ExtractPublic(BaseModel):

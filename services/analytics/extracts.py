@@ -62,14 +62,24 @@ def _csww(placements: httpx.Client, council: str, period: Period) -> tuple[bytes
         files={"file": (f"csww-{council}-{period.census_year}.xml", content, "application/xml")},
     )  # fmt: skip
     if check.status_code == 422:
-        problems = [e for e in check.json().get("errors", []) if e.get("severity", "error") == "error"]
-        return content, [f"{e['location']} {e.get('field') or ''}: {e['message']}" for e in problems]
+        return content, _refusal_reasons(check.json())
     if check.status_code != 200:
         raise ExtractError(f"placements could not check the return ({check.status_code})")
     summary = check.json()["summary"]
     if summary["workers"]["create"] or summary["spells"]["create"] or summary["year_records_removed"]:
         return content, ["the return does not read back as the records it was built from"]
     return content, []
+
+
+def _refusal_reasons(problem: dict) -> list[str]:
+    """Why placements' dry run refused the return: each error of its import report at its place in the file, or,
+    when it refused the file as a whole (a return with no records, say), the problem's own detail."""
+    reasons = [
+        f"{error['location']} {error.get('field') or ''}: {error['message']}"
+        for error in problem.get("errors") or []
+        if "location" in error and error.get("severity", "error") == "error"
+    ]
+    return reasons or [problem.get("detail") or "placements refused the return"]
 
 
 RETENTION_MEASURES = (

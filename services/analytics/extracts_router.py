@@ -9,14 +9,22 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from services.analytics.extract_schemas import ExtractPublic, ExtractRequest, ScheduledRunPublic
-from services.analytics.extracts import Period, produce
+from services.analytics.extract_schemas import (
+    COUNCIL_PATTERN,
+    FIRST_CENSUS_YEAR,
+    ExtractKind,
+    ExtractPublic,
+    ExtractRequest,
+    ExtractStatus,
+    ScheduledRunPublic,
+)
+from services.analytics.extracts import ExtractError, Period, produce
 from services.analytics.models import ExtractRun, ScheduledRun
 from services.common.app import service_router
 from services.common.audit import audit
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.db import SessionDep
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden, NotFound, ServiceUnavailable
 from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.service_client import service_client
 
@@ -57,10 +65,10 @@ def list_extracts(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    kind: Annotated[str | None, Query(max_length=16)] = None,
-    year: Annotated[int | None, Query(ge=2010, le=2100)] = None,
-    council: Annotated[str | None, Query(max_length=3)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
+    kind: Annotated[ExtractKind | None, Query(description="csww or retention")] = None,
+    year: Annotated[int | None, Query(ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N")] = None,
+    council: Annotated[str | None, Query(pattern=COUNCIL_PATTERN, description="DfE code")] = None,
+    status: Annotated[ExtractStatus | None, Query(description="succeeded or failed")] = None,
 ) -> Page[ExtractPublic]:
     query = _visible(principal)
     for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, year),
@@ -104,10 +112,13 @@ def run_extract(
     body: ExtractRequest, session: SessionDep, principal: CurrentPrincipal, placements: PlacementsClient
 ) -> ExtractPublic:
     """Produce an extract now (academy staff): checked and stored like a scheduled one."""
-    extract = produce(
-        session, placements, kind=body.kind, period=Period.census(body.year), council=body.council,
-        trigger="manual", requested_by=principal.subject,
-    )  # fmt: skip
+    try:
+        extract = produce(
+            session, placements, kind=body.kind, period=Period.census(body.year), council=body.council,
+            trigger="manual", requested_by=principal.subject,
+        )  # fmt: skip
+    except ExtractError as exc:  # the scheduler retries these; a person is told to
+        raise ServiceUnavailable(f"The extract cannot be built now: {exc}; nothing was stored.")
     return _public(extract)
 
 

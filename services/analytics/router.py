@@ -16,7 +16,7 @@ from services.common.settings import get_settings
 
 router = service_router("analytics")
 Year = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
-CouncilCode = Annotated[str | None, Query(max_length=3, description="DfE code of one council")]
+CouncilCode = Annotated[str | None, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
 def census_years(year: int | None, from_year: int | None, to_year: int | None) -> list[int]:
@@ -81,7 +81,7 @@ def workforce_measures(
 
 
 RequiredYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
-Council = Annotated[str, Query(max_length=3, description="DfE code of one council")]
+Council = Annotated[str, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
 @router.get("/retention", response_model=RetentionReport, tags=["retention"])
