@@ -164,10 +164,11 @@ def create_opportunity(
 
 
 def _owned(session: Session, principal: Principal, opportunity_id: uuid.UUID) -> Opportunity:
-    """An opportunity the principal's council posted (academy staff: any); another council's is 404."""
-    opportunity = _get(session, opportunity_id)
+    """An opportunity the principal's council posted (academy staff: any); another council's is 404. The role
+    is checked before the lookup, so that a social worker's 403 is the same whether the id exists or not."""
     if principal.role not in (Role.council_hr, Role.academy_admin):
         raise Forbidden("Only the council that posted an opportunity may do this.")
+    opportunity = _get(session, opportunity_id)
     if not _is_owner(principal, opportunity):
         raise NotFound(NOT_FOUND)
     return opportunity
