@@ -84,6 +84,8 @@ def _problem(description: str) -> dict[str, Any]:
 
 CONFLICT = {409: _problem("Conflict: already recorded, or not allowed in the current state")}
 UNAVAILABLE = {503: _problem("Placements, which holds the employment history, cannot be reached")}
+IDEMPOTENCY = {409: _problem("Conflict: the Idempotency-Key was used for a different request")}
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"  # a level's or pathway's code, as schemas.Code
 
 
 def _request_id(request: Request) -> str | None:
@@ -282,7 +284,9 @@ def list_local_grades(
     session: SessionDep,
     page: PageDep,
     council: Annotated[CouncilCode | None, Query(description="This council's grades")] = None,
-    level: Annotated[str | None, Query(max_length=40, description="Grades mapped to this level")] = None,
+    level: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="Grades mapped to this level")
+    ] = None,
 ) -> Page[LocalGradePublic]:
     grades, total = framework.list_local_grades(session, page, council, level)
     return make_page(grades, total, page)
@@ -361,7 +365,7 @@ def my_next_step(me: Me, session: SessionDep) -> NextStep:
 
 RegistrationYear = Annotated[
     int | None,
-    Query(ge=2020, le=9999, description="Registration year, named by the year it ends (default: this one)"),
+    Query(ge=2020, le=2100, description="Registration year, named by the year it ends (default: this one)"),
 ]
 
 
@@ -381,7 +385,9 @@ def my_cpd(
     return cpd.cpd_log(session, own_swe(principal), page, today, year)
 
 
-@router.post("/me/cpd", status_code=201, response_model=CpdPublic, tags=["my CPD"], summary="Log CPD")
+@router.post(
+    "/me/cpd", status_code=201, response_model=CpdPublic, tags=["my CPD"], summary="Log CPD", responses=IDEMPOTENCY
+)
 def create_my_cpd(
     body: CpdCreate,
     request: Request,
@@ -843,8 +849,12 @@ def list_opportunities(
     session: SessionDep,
     page: PageDep,
     today: Today,
-    level: Annotated[str | None, Query(max_length=40, description="For this level (code)")] = None,
-    pathway: Annotated[str | None, Query(max_length=40, description="On this pathway (code)")] = None,
+    level: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="For this level (code)")
+    ] = None,
+    pathway: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="On this pathway (code)")
+    ] = None,
     council: Annotated[CouncilCode | None, Query(description="Posted by this council")] = None,
     kind: Annotated[OpportunityKind | None, Query(description="Development post, secondment or vacancy")] = None,
     open_only: Annotated[bool, Query(description="Only those whose closing date has not passed")] = True,
@@ -869,6 +879,7 @@ def list_opportunities(
     response_model=OpportunityPublic,
     tags=["opportunities"],
     summary="Post an opportunity for your council",
+    responses=IDEMPOTENCY,
 )
 def create_opportunity(
     body: OpportunityCreate,

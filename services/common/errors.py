@@ -163,7 +163,28 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(500, "An unexpected error occurred; it has been logged.")
 
 
+RETRY_AFTER_HEADER = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}}
+
+
+def problem_response_doc(status: int, description: str | None = None, *, retry_after: bool = False) -> dict[str, Any]:
+    """How an OpenAPI document declares one problem answer of a route."""
+    doc: dict[str, Any] = {
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+        "description": description or HTTPStatus(status).phrase,
+    }
+    if retry_after:
+        doc["headers"] = RETRY_AFTER_HEADER
+    return doc
+
+
+# What any route may answer, so every operation documents it: a body that cannot be decoded (400), no or a bad
+# token (401), a role or scope without access (403), nothing there for this caller (404), invalid input (422),
+# the gateway's per-principal rate limit (429), and a full service or a database that could not answer in time
+# (503, services/common/capacity.py and the handler above).
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": HTTPStatus(code).phrase}
-    for code in (401, 403, 404, 422)
+    code: problem_response_doc(code) for code in (400, 401, 403, 404, 422)
+} | {
+    429: problem_response_doc(429, retry_after=True),
+    503: problem_response_doc(503, "The service is busy or its database could not answer in time", retry_after=True),
 }

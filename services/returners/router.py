@@ -45,7 +45,9 @@ from services.returners.schemas import (
 )
 
 router = service_router("returners")
-public_router = APIRouter(prefix="/v1/returners", responses={422: PROBLEM_RESPONSES[422]}, route_class=RetryingRoute)
+# No token, so no 401, 403 or 404: the rest of what any request may get.
+PUBLIC_PROBLEMS = {code: PROBLEM_RESPONSES[code] for code in (400, 422, 429, 503)}
+public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, route_class=RetryingRoute)
 
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Reader = Annotated[Principal, Depends(require_roles(Role.academy_admin, Role.council_hr))]
