@@ -163,3 +163,41 @@ def test_an_extract_that_fails_its_check_is_stored_as_failed_with_reasons_and_ne
     assert extract["delivery_status"] == "none"
     stored = session.get(ExtractRun, uuid.UUID(extract["id"]))
     assert stored.status == "failed" and stored.content  # kept, for someone to look at
+
+
+class ChangedAfterTheFirstExport:
+    """Placements, where the council's HR corrects the return just after the extract's first export: as a
+    council's system may do at any moment while the scheduler builds its extract."""
+
+    def __init__(self, placements, correction):
+        self.placements, self.correction, self.exports = placements, correction, 0
+
+    def request(self, method, path, **kwargs):
+        answer = self.placements.request(method, path, **kwargs)
+        if path.endswith("/exports/census.xml"):
+            self.exports += 1
+            if self.exports == 1:
+                self.correction()
+        return answer
+
+
+def test_a_return_changed_between_its_export_and_its_check_is_built_again_from_the_records_now(
+    app_client, placements, auth
+):
+    def correction():
+        corrected = xml_return(2024, COVENTRY, [*RECORDS, person(4)], Vacancies(Decimal("4.50"), Decimal("2.00"), 2))
+        answer = placements.post(
+            "/v1/placements/imports",
+            params={"census_year": 2024, "council": COVENTRY},
+            files={"file": ("corrected.xml", corrected)},
+        )
+        assert answer.status_code == 201, answer.text
+
+    changing = ChangedAfterTheFirstExport(placements, correction)
+    analytics_app.dependency_overrides[placements_client] = lambda: changing
+    analytics = app_client(analytics_app)
+    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert (extract["status"], extract["errors"]) == ("succeeded", [])
+    assert changing.exports == 2
+    content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe")).content
+    assert b"<SWENo>SW0000000004</SWENo>" in content
