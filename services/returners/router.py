@@ -9,6 +9,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from services.common.app import service_router
 from services.common.auth import Principal, Role, require_roles
@@ -20,6 +22,7 @@ from services.returners.enquiry_limits import client_address, enforce_enquiry_li
 from services.returners.placements_api import PlacementsClient
 from services.returners.rules import Stage
 from services.returners.schemas import (
+    EARLIEST,
     ApplicantCreate,
     ApplicantPublic,
     ApplicationCreate,
@@ -52,6 +55,7 @@ public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, rou
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Reader = Annotated[Principal, Depends(require_roles(Role.academy_admin, Role.council_hr))]
 CouncilPath = Annotated[str, Path(pattern=r"^[0-9]{3}$", description="DfE LA code")]
+LATEST = date(2100, 12, 31)
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -66,6 +70,16 @@ TOO_MANY = {
         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
     }
 }
+
+
+def _in_range(day: date | None) -> date | None:
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "the date must be between {low} and {high}",
+            {"low": str(EARLIEST), "high": str(LATEST)},
+        )
+    return day
 
 
 def _request_id(request: Request) -> str | None:
@@ -138,7 +152,11 @@ def cohort_outcomes(
     session: SessionDep,
     principal: Admin,
     placements: PlacementsClient,
-    as_of: Annotated[date | None, Query(description="Retention as on this day (default today)")] = None,
+    as_of: Annotated[
+        date | None,
+        Query(description="Retention as on this day (default today), 1950 to 2100"),
+        AfterValidator(_in_range),
+    ] = None,
 ) -> CohortOutcomes:
     return outcomes.cohort_outcomes(session, cohort_id, placements, as_of)
 
