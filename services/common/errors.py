@@ -157,10 +157,36 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers={"Retry-After": "1"},
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"request_id": request.scope.get("state", {}).get("request_id")})
-        return problem_response(500, "An unexpected error occurred; it has been logged.")
+    app.add_middleware(UnexpectedErrors)
+
+
+class UnexpectedErrors:
+    """A bug's 500 as problem details, answered here rather than by Starlette's last-resort handler, which
+    answers and then raises the error again: uvicorn then closes the connection, and the next request a
+    proxy sends on it (someone else's) fails as if the service were down."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("unhandled error", extra={"request_id": scope.get("state", {}).get("request_id")})
+            if started:  # part of the answer has gone: nothing sound can follow on this connection
+                raise
+            answer = problem_response(500, "An unexpected error occurred; it has been logged.")
+            await answer(scope, receive, send)
 
 
 RETRY_AFTER_HEADER = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}}

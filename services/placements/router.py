@@ -42,7 +42,9 @@ from services.placements.schemas import (
 
 router = service_router("placements")
 CensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
-CouncilCode = Annotated[str | None, Query(max_length=3, description="DfE code; academy staff only")]
+CouncilCode = Annotated[
+    str | None, Query(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE code; academy staff only")
+]
 
 
 @router.get("/councils", response_model=Page[CouncilPublic], tags=["councils"])
