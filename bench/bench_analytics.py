@@ -48,8 +48,8 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="futuresocial-bench-analytics-"))
 os.environ["FUTURESOCIAL_KEYS_DIR"] = str(_RUN_DIR / "keys")  # before any setting is read
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from services.analytics import workforce_sql  # noqa: E402
@@ -65,6 +65,7 @@ from services.placements.models import (  # noqa: E402
     ImportBatch,
     Worker,
 )
+from tests.databases import scratch_postgres_database  # noqa: E402
 
 YEARS = range(2017, 2026)
 SEED = 20261122
@@ -338,18 +339,9 @@ def database(base_url: str | None, scale: int) -> Iterator[str]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    url = make_url(base_url)
     # Named by this run (pid and a random part): two runs at once never create, use or drop each other's.
-    name = f"fs_bench_analytics_{os.getpid()}_{uuid.uuid4().hex[:8]}_{scale}x"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(base_url, f"fs_bench_analytics_{scale}x") as url:
+        yield url
 
 
 def analyse(engine: Engine) -> None:

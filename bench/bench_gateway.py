@@ -23,13 +23,11 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,8 +40,7 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="futuresocial-bench-gateway-"))
 os.environ["FUTURESOCIAL_KEYS_DIR"] = str(_RUN_DIR / "keys")  # before any setting is read
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 import services  # noqa: E402
@@ -51,6 +48,8 @@ from services.common.jwt import ensure_development_keys, issue_token  # noqa: E4
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.reference import load_councils  # noqa: E402
 from services.common.settings import get_settings  # noqa: E402
+from tests.databases import scratch_postgres_database  # noqa: E402
+from tests.e2e.harness import free_ports  # noqa: E402
 
 HOST = "127.0.0.1"
 PATH = "/v1/placements/councils?member=true"
@@ -85,19 +84,6 @@ class Figures:
 
 
 # --- Processes -------------------------------------------------------------------------------------
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind((HOST, 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -295,17 +281,8 @@ def own_database(base_url: str | None) -> Iterator[str]:
     if not base_url:
         yield f"sqlite:///{_RUN_DIR / 'futuresocial.db'}"
         return
-    url = make_url(base_url)
-    name = f"fs_bench_gateway_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(base_url, "fs_bench_gateway") as url:
+        yield url
 
 
 def prepare(database_url: str) -> None:

@@ -50,9 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runnable from any directory
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.databases import scratch_postgres_database  # noqa: E402
 from tests.e2e import journeys  # noqa: E402
 from tests.e2e.harness import BIN, Platform, running_platform  # noqa: E402
 from tests.e2e.journeys import Answer, Caller, Journey, Setup  # noqa: E402
@@ -73,17 +72,8 @@ def own_database(base_url: str | None, folder: Path) -> Iterator[str]:
     if not base_url or base_url.startswith("sqlite"):
         yield f"sqlite:///{folder / 'futuresocial.db'}"
         return
-    url = make_url(base_url)
-    name = f"fs_bench_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(base_url, "fs_bench_load") as url:
+        yield url
 
 
 def seed_demo_workforce(database_url: str, folder: Path) -> float:

@@ -4,7 +4,6 @@ for the run; each test inside a transaction that is rolled back."""
 
 import os
 import tempfile
-import uuid
 from pathlib import Path
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="futuresocial-tests-"))
@@ -43,7 +42,7 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Connection, create_engine, text  # noqa: E402
+from sqlalchemy import Connection  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -58,6 +57,7 @@ from services.common.reference import load_councils  # noqa: E402
 from services.common.settings import get_settings  # noqa: E402
 from services.placements.app import app as placements_app  # noqa: E402
 from services.returners.app import app as returners_app  # noqa: E402
+from tests.databases import scratch_postgres_database  # noqa: E402
 
 DATABASE_URL = os.environ["FUTURESOCIAL_DATABASE_URL"]
 ensure_development_keys(get_settings())
@@ -195,14 +195,5 @@ def fresh_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="futuresocial-fresh-") as folder:
             yield f"sqlite:///{Path(folder) / 'fresh.db'}"
         return
-    base = make_url(POSTGRES_BASE_URL)
-    name = f"{base.database}_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_BASE_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(POSTGRES_BASE_URL, f"{make_url(POSTGRES_BASE_URL).database}_fresh") as url:
+        yield url

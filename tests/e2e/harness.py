@@ -9,16 +9,15 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from services.common.settings import SERVICE_NAMES
+from tests.databases import scratch_postgres_database
 
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
@@ -115,17 +114,8 @@ def own_database(folder: Path) -> Iterator[str]:
     if not base:
         yield f"sqlite:///{folder / 'futuresocial.db'}"
         return
-    url = make_url(base)
-    name = f"{url.database}_e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(base, f"{make_url(base).database}_e2e") as url:
+        yield url
 
 
 @contextlib.contextmanager
