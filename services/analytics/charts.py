@@ -6,9 +6,10 @@ import pygal
 from pygal.style import Style
 from sqlmodel import Session
 
-from services.analytics import workforce, workforce_sql
+from services.analytics import published, workforce, workforce_sql
 from services.common.auth import Principal, Role
 from services.common.errors import InvalidInput, NotFound
+from services.common.reference import ENGLAND
 
 MEASURE = "turnover_rate_fte"
 STYLE = Style(
@@ -35,10 +36,11 @@ def _percent(value: Decimal | None) -> float | None:
 def turnover_chart(
     session: Session, principal: Principal, council: str, from_year: int | None, to_year: int | None
 ) -> bytes:
-    """The council's turnover_rate_fte against its region and England for each census year, as SVG.
+    """The council's turnover_rate_fte from its records against its region and England as the DfE published
+    them, for each census year, as SVG.
 
-    A council's HR may chart its own council only (another answers 404). A year whose rate is null
-    (no records, or a zero denominator) is a gap in the line, and the chart says so underneath."""
+    A council's HR may chart its own council only (another answers 404). A year with no figure (no records,
+    a zero denominator, or not published) is a gap in its line, and the chart says so underneath."""
     workforce.require_reader(principal)
     known = workforce_sql.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
@@ -54,18 +56,21 @@ def turnover_chart(
             errors=[{"loc": ["query", "to_year"], "code": "out_of_range", "message": "before from_year"}],
         )
     years = list(range(from_year, to_year + 1))
-    areas = workforce.workforce_areas(session, principal, years, council)
-    series: dict[str, dict[int, Decimal | None]] = {"council": {}, "region": {}, "national": {}}
-    names: dict[str, str] = {}
-    for area in areas:
-        series[area.level][area.year] = getattr(area, MEASURE)
-        names[area.level] = area.name
+    areas = workforce.workforce_areas(session, principal, years, council)  # a 404 when no year has records
+    region = known[council].region_code
+    series: dict[str, dict[int, Decimal | None]] = {
+        "council": {area.year: getattr(area, MEASURE) for area in areas if area.level == "council"},
+        "region": {year: published.figure(year, region, MEASURE).value for year in years},
+        "national": {year: published.figure(year, ENGLAND, MEASURE).value for year in years},
+    }
+    names = {"council": known[council].name, "region": known[council].region_name}
     return render_turnover(years, names, series)
 
 
 def render_turnover(years: list[int], names: dict[str, str], series: dict[str, dict[int, Decimal | None]]) -> bytes:
     """The line chart itself: one line per level (council, region, national), a gap where null."""
     gaps = [str(year) for year in years if series["council"].get(year) is None]
+    unpublished = [str(year) for year in years if series["national"].get(year) is None]
     chart = pygal.Line(
         style=STYLE,
         width=900,
@@ -75,7 +80,8 @@ def render_turnover(years: list[int], names: dict[str, str], series: dict[str, d
         title=f"Social worker turnover (FTE): {names['council']} against {names['region']} and England, "
         f"{years[0]} to {years[-1]}",
         x_title="Census year (12 months to 30 September)"
-        + (f"; no figure for {names['council']} in {', '.join(gaps)}" if gaps else ""),
+        + (f"; no figure for {names['council']} in {', '.join(gaps)}" if gaps else "")
+        + (f"; not yet published by the DfE: {', '.join(unpublished)}" if unpublished else ""),
         y_title="Turnover rate, FTE (%)",
         x_labels=[str(year) for year in years],
         legend_at_bottom=True,
@@ -94,8 +100,8 @@ def render_turnover(years: list[int], names: dict[str, str], series: dict[str, d
     chart.add(names["council"], [_percent(series["council"].get(year)) for year in years], stroke_style={"width": 3})
     # only the council's own rates are printed on the chart; the others' are in each point's <desc>
     unprinted = {"formatter": lambda value: "", "dots_size": 3}
-    chart.add(names["region"], [_percent(series["region"].get(year)) for year in years], **unprinted)
+    chart.add(f"{names['region']} (DfE)", [_percent(series["region"].get(year)) for year in years], **unprinted)
     # dashed, so a region line under it (a region that is all of England's records) still shows
     dashed = {"stroke_style": {"dasharray": "8, 5", "width": 2.5}}
-    chart.add("England", [_percent(series["national"].get(year)) for year in years], **unprinted, **dashed)
+    chart.add("England (DfE)", [_percent(series["national"].get(year)) for year in years], **unprinted, **dashed)
     return chart.render()

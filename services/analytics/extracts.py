@@ -95,8 +95,9 @@ RETENTION_MEASURES = (
 
 
 def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
-    """Each member council, the region and England with the DfE measures, and the councils and the
-    region with the regional retention measures: the same figures as the analytics API. For the 12
+    """Each member council and the region computed from them with the DfE measures, the region and England as
+    the DfE published them (`source`), and the councils and the computed region with the regional retention
+    measures: the same figures as the analytics API. For the 12
     months to a date, the retention measures are those of the last census year ended by then."""
     as_of = {"as_of": period.as_of} if period.as_of else {}
     areas = workforce.workforce_areas(session, SYSTEM, [period.census_year], None, **as_of)
@@ -107,15 +108,20 @@ def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
     retained = {(area.level, area.code): area for area in kept.areas}
     out = io.StringIO(newline="")
     writer = csv_cells.writer(out)  # as every CSV the platform writes: no cell a spreadsheet would run
-    writer.writerow(["period", "level", "code", "name", *MEASURE_NAMES, "retention_census_year", *RETENTION_MEASURES])
+    writer.writerow(
+        ["period", "level", "code", "name", "source", "councils", "missing_councils", *MEASURE_NAMES,
+         "retention_census_year", *RETENTION_MEASURES]
+    )  # fmt: skip
     for area in areas:
         row = area.model_dump()
         figures = ("" if row[name] is None else row[name] for name in MEASURE_NAMES)
-        other = retained.get((area.level, area.code))
+        covered = (" ".join(codes) if codes is not None else "" for codes in (area.councils, area.missing_councils))
+        other = retained.get((area.level, area.code)) if area.source == "computed" else None
         kept_figures = (
             "" if other is None or getattr(other, m) is None else getattr(other, m) for m in RETENTION_MEASURES
         )
-        writer.writerow([period.key, area.level, area.code, area.name, *figures, retention_year, *kept_figures])
+        names = (period.key, area.level, area.code, area.name, area.source)
+        writer.writerow([*names, *covered, *figures, retention_year, *kept_figures])
     return out.getvalue().encode(), []
 
 

@@ -66,7 +66,9 @@ def workforce_measures(
     council: CouncilCode = None,
     as_of: AsOf = None,
 ) -> WorkforceReport:
-    """The DfE's published measures for each council with records, its region and England.
+    """The DfE's measures for each council with records and for its region computed from them (naming the
+    councils missing), beside the region and England as the DfE published them (`source`). A year with no
+    records for the area asked is left out and listed; when no year asked has any, a 404 names those there are.
 
     With `as_of`, the same measures for the 12 months to that date: in post on that date, starters
     and leavers in the 12 months to it (one "year", the census year the date falls in)."""
@@ -77,7 +79,8 @@ def workforce_measures(
         return WorkforceReport(from_year=census_year, to_year=census_year, as_of=day.isoformat(), areas=areas)
     years = census_years(year, from_year, to_year)
     areas = workforce.workforce_areas(session, principal, years, council)
-    return WorkforceReport(from_year=years[0], to_year=years[-1], areas=areas)
+    missing = workforce.years_without_records(areas, years)
+    return WorkforceReport(from_year=years[0], to_year=years[-1], years_without_records=missing, areas=areas)
 
 
 RequiredYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
@@ -90,6 +93,7 @@ def retention_measures(
 ) -> RetentionReport:
     """Retention, regional retention, stability, leaver destinations and time in service, per member
     council and for the region: what matching people across the region's councils shows."""
+    workforce.require_records(session, principal, year, council)
     window = get_settings().movement_window_days
     return retention.retention_report(session, principal, year, council, window)
 
@@ -97,6 +101,7 @@ def retention_measures(
 @router.get("/movements", response_model=MovementReport, tags=["retention"])
 def movement_matrix(session: SessionDep, principal: CurrentPrincipal, year: RequiredYear) -> MovementReport:
     """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
+    workforce.require_records(session, principal, year, None)
     return movements.movement_report(session, principal, year, get_settings().movement_window_days)
 
 

@@ -6,15 +6,28 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Level = Literal["council", "region", "national"]
+Source = Literal["computed", "published"]
 
 
 class WorkforceArea(BaseModel):
-    """One area (council, region or England) in one census year. A null measure has a reason."""
+    """One area (council, region or England) in one census year. A null measure has a reason.
+
+    `computed` areas are the platform's own figures from the records it holds, and name the councils they
+    cover; `published` ones are the DfE's figures as published (England is always published: the platform
+    holds only its member councils)."""
 
     code: str = Field(description="DfE code for a council; ONS code for the region and England")
-    name: str
+    name: str = Field(description="a computed region missing councils says how many it covers")
     level: Level
     year: int
+    source: Source = Field(description="computed from the records here, or the DfE's published figure")
+    provisional: bool = Field(
+        False, description="computed for a census year still in progress: the figures change as records arrive"
+    )
+    councils: list[str] | None = Field(None, description="computed: the councils whose records it sums")
+    missing_councils: list[str] | None = Field(
+        None, description="a computed region: its councils with no records for the year, left out of its figures"
+    )
     inpost_fte: Decimal | None = None
     inpost_headcount: int | None = None
     starters_fte: Decimal | None = None
@@ -44,6 +57,9 @@ class WorkforceReport(BaseModel):
     from_year: int
     to_year: int
     as_of: str | None = Field(None, description="the 12 months to this date, when asked")
+    years_without_records: list[int] = Field(
+        default_factory=list, description="years asked for with no records for the area asked: no computed areas"
+    )
     areas: list[WorkforceArea]
 
 

@@ -599,3 +599,13 @@ def years_held(session: Session, council_code: str) -> tuple[int, int] | None:
         select(func.min(ey.census_year), func.max(ey.census_year)).where(ey.council == council_code)
     ).one()
     return None if first is None else (first, last)
+
+
+def census_years_held(session: Session, council_code: str | None = None) -> list[int]:
+    """The census years whose records (spells or a vacancy block) hold anything at the council, or at any."""
+    ey, v = employment_year.c, council_vacancy.c
+    spells = select(ey.census_year)
+    blocks = select(v.census_year)
+    if council_code is not None:
+        spells, blocks = spells.where(ey.council == council_code), blocks.where(v.council == council_code)
+    return sorted(set(session.scalars(spells.union(blocks))))

@@ -81,13 +81,16 @@ def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the
     assert area["absence_rate_fte"] is None and "30 September" in area["reasons"]["absence_rate_fte"]
 
 
-def test_fte_in_post_is_the_latest_records_at_or_before_the_dates_census_year(load, workforce):
+def test_fte_in_post_is_the_latest_records_at_or_before_the_dates_census_year(load, workforce, app_client, auth):
     load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     _, area = workforce(as_of="2024-06-30")
     assert area["inpost_headcount"] == 2 and area["inpost_fte"] == "1.6"  # SW1 1.0 and SW3's 0.6 on 30 Sep
-    _, earlier = workforce(as_of="2023-06-30")  # census year 2023: no record held SW1 yet
-    assert earlier["inpost_headcount"] == 0 and earlier["turnover_rate_headcount"] is None
-    assert earlier["reasons"]["turnover_rate_headcount"] == "zero denominator"
+    earlier = app_client(analytics_app).get(  # census year 2023: no record held anyone yet, so no figures at all
+        "/v1/analytics/workforce", params={"council": DUDLEY, "as_of": "2023-06-30"}, headers=auth()
+    )
+    assert earlier.status_code == 404, earlier.text
+    assert earlier.json()["census_years_held"] == [2024]
+    assert "2023-06-30" in earlier.json()["detail"] and "2024" in earlier.json()["detail"]
 
 
 def test_until_a_census_years_return_is_in_the_previous_returns_spells_stay_in_post(load, workforce):

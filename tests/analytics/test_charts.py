@@ -60,7 +60,7 @@ def test_the_turnover_chart_has_a_title_axes_labels_and_a_legend(coventry_return
     assert "Turnover rate, FTE (%)" in written
     assert "Census year (12 months to 30 September); no figure for Coventry in 2022" in text
     assert {"2022", "2023", "2024"} <= set(written)  # the years on the x axis
-    assert {"Coventry", "West Midlands", "England"} <= set(written)  # the legend
+    assert {"Coventry", "West Midlands (DfE)", "England (DfE)"} <= set(written)  # the legend
     assert "33.3%" in written and "100.0%" in written  # Coventry's rates printed on its line
 
 

@@ -81,11 +81,13 @@ def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
     extract = run(analytics, auth, kind="retention", year=2024).json()
     assert extract["media_type"] == "text/csv" and extract["council"] is None
     content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth()).text
-    rows = {(row["level"], row["code"]): row for row in csv.DictReader(io.StringIO(content))}
+    rows = {(row["level"], row["code"], row["source"]): row for row in csv.DictReader(io.StringIO(content))}
     api = analytics.get("/v1/analytics/workforce", params={"year": 2024}, headers=auth()).json()["areas"]
-    assert len(rows) == len(api) == 4  # Coventry, Solihull, the region, England
+    assert len(rows) == len(api) == 5  # Coventry, Solihull, the region they make; the region and England published
+    assert rows[("region", "E12000005", "computed")]["councils"] == f"{COVENTRY} {SOLIHULL}"
+    assert rows[("national", "E92000001", "published")]["inpost_fte"] == "34328.2"  # the DfE's England, 2024
     for area in api:
-        row = rows[(area["level"], area["code"])]
+        row = rows[(area["level"], area["code"], area["source"])]
         for measure in (
             "inpost_fte",
             "inpost_headcount",
@@ -97,7 +99,7 @@ def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
     kept = analytics.get("/v1/analytics/retention", params={"year": 2024}, headers=auth()).json()["areas"]
     assert kept
     for area in kept:
-        row = rows[(area["level"], area["code"])]
+        row = rows[(area["level"], area["code"], "computed")]
         assert row["retention_census_year"] == "2024"
         for measure in ("retention_rate_fte", "regional_retention_rate_headcount", "stability_index"):
             assert row[measure] == ("" if area[measure] is None else str(area[measure]))

@@ -55,7 +55,7 @@ def analytics(app_client, auth):
             headers=headers or auth(),
         )
         assert answer.status_code == 200, answer.text
-        return {(a["level"], a["code"]): a for a in answer.json()["areas"]}
+        return {(a["level"], a["code"]): a for a in answer.json()["areas"] if a["source"] == "computed"}
 
     return _get
 
@@ -98,14 +98,17 @@ def test_hand_made_return_gives_each_dfe_measure(load, analytics):
     assert area["absence_rate_fte"] == "2.0"  # 100 x 12.5 / (2.5 x 254): 2024 held 29 February
 
 
-def test_region_and_england_are_sums_of_their_councils(load, analytics):
+def test_a_computed_region_sums_the_councils_it_holds_and_names_those_missing(load, analytics):
     load(DUDLEY, 2024, [person(1), person(2, role_end_date=date(2024, 1, 31), reason_leave=1)])
     load(WALSALL, 2024, [person(11), person(12), person(13), person(14)])
     areas = analytics(2024)
     region = areas[("region", "E12000005")]
     assert region["inpost_headcount"] == 5 and region["leavers_headcount"] == 1
     assert region["turnover_rate_headcount"] == "20.0"  # not the mean of 100.0 and 0.0
-    assert areas[("national", "E92000001")]["inpost_headcount"] == 5
+    assert region["councils"] == [DUDLEY, WALSALL]
+    assert len(region["missing_councils"]) == 12 and DUDLEY not in region["missing_councils"]
+    assert region["name"] == "West Midlands: 2 of its 14 councils"
+    assert ("national", "E92000001") not in areas  # the platform never computes England
 
 
 def test_a_council_sees_its_own_detail_and_only_rates_of_others(load, analytics, auth):

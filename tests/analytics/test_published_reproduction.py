@@ -46,7 +46,11 @@ def test_the_demo_workforce_reproduces_every_published_west_midlands_figure(sess
         "/v1/analytics/workforce", params={"from_year": 2017, "to_year": 2025}, headers=auth("dfe")
     )
     assert answer.status_code == 200
-    computed = {(a["year"], a["code"]): a for a in answer.json()["areas"] if a["level"] != "national"}
+    areas = answer.json()["areas"]
+    computed = {(a["year"], a["code"]): a for a in areas if a["source"] == "computed"}
+    england = {a["year"]: a for a in areas if a["level"] == "national"}
+    assert england[2025]["source"] == "published" and england[2025]["inpost_fte"] == "36186.3"
+    assert computed[(2025, WEST_MIDLANDS)]["missing_councils"] == []  # the demo holds all fourteen councils
     published = published_west_midlands()
     incomplete = region_figures_left_incomplete(published)
     assert len(published) == 9 * 15 and set(published) <= set(computed)
