@@ -74,3 +74,18 @@ def test_a_header_only_file_leaves_the_councils_year_untouched(hr: httpx.Client)
 def test_the_census_csv_export_holds_the_formula_as_text(hr: httpx.Client) -> None:
     held = export(hr)
     assert {row["QualInst"] for row in held} == {"'" + FORMULA, ""}
+
+
+def test_england_is_the_dfes_and_a_year_without_records_is_a_404(hr: httpx.Client) -> None:
+    """Issue 12, through the gateway, with the council's year above held: England is the DfE's England (never
+    the councils that happen to have data), the region computed from one council says so, and a year with no
+    records is a 404 naming the year there is."""
+    areas = hr.get("/v1/analytics/workforce", params={"year": YEAR}).json()["areas"]
+    (england,) = [area for area in areas if area["code"] == "E92000001"]
+    assert (england["source"], england["inpost_fte"], england["inpost_headcount"]) == ("published", "34328.2", 36402)
+    (computed,) = [area for area in areas if area["level"] == "region" and area["source"] == "computed"]
+    assert computed["councils"] == [COUNCIL] and len(computed["missing_councils"]) == 13
+    assert computed["name"] == "West Midlands: 1 of its 14 councils"
+    later = hr.get("/v1/analytics/workforce", params={"year": 2030})
+    assert_problem(later, 404)
+    assert later.json()["census_years_held"] == [YEAR]
