@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from gateway import tokens
 from gateway.docs import platform_openapi
 from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
+from services.common import openapi as service_openapi
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
 from services.common.body_limit import BodyLimit, body_limits
@@ -59,7 +60,9 @@ def create_gateway() -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=service_openapi.operation_ids("gateway"),
     )
+    service_openapi.install(app)
     settings = get_settings()
     # The token endpoint uses the database: the same transaction rules and capacity as a service's routes.
     app.add_middleware(RequestSessionsMiddleware)

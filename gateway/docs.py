@@ -20,7 +20,8 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
 
 def merge_openapi(base: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Merge service documents into `base`. A schema name two documents define differently is
-    prefixed with its service's name, and that service's references follow it."""
+    prefixed with its service's name (ApplicationCreate -> ReturnersApplicationCreate), title included, since
+    generators name their classes by title; that service's references follow it."""
     merged = copy.deepcopy(base)
     paths = merged.setdefault("paths", {})
     schemas = merged.setdefault("components", {}).setdefault("schemas", {})
@@ -31,11 +32,11 @@ def merge_openapi(base: dict[str, Any], services: dict[str, dict[str, Any]]) -> 
         renames = {}
         for name, schema in theirs.items():
             if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(schema, sort_keys=True):
-                renames[f"#/components/schemas/{name}"] = f"#/components/schemas/{service}_{name}"
+                renames[f"#/components/schemas/{name}"] = f"#/components/schemas/{service.title()}{name}"
         document = _rename_refs(document, renames)
         for name, schema in document.get("components", {}).get("schemas", {}).items():
             new_name = renames.get(f"#/components/schemas/{name}", name).rsplit("/", 1)[-1]
-            schemas[new_name] = schema
+            schemas[new_name] = schema if new_name == name else {**schema, "title": new_name}
         schemes.update(document.get("components", {}).get("securitySchemes", {}))
         for path, operations in document.get("paths", {}).items():
             if path.startswith(f"/v1/{service}"):

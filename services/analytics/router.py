@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Header, Query, Response
 
 from services.analytics import benchmarks, charts, movements, retention, workforce
 from services.analytics.schemas import BenchmarkReport, MovementReport, RetentionReport, WorkforceReport
@@ -114,13 +114,14 @@ def benchmark(
     return benchmarks.benchmark_report(session, principal, year, council)
 
 
-SVG = "image/svg+xml"
+SVG, BYTES = "image/svg+xml", "application/octet-stream"
+SVG_FILE = {"schema": {"type": "string", "format": "binary"}}
 
 
 @router.get(
     "/charts/turnover.svg",
     response_class=Response,
-    responses={200: {"content": {SVG: {}}, "description": "An SVG line chart"}},
+    responses={200: {"content": {SVG: SVG_FILE, BYTES: SVG_FILE}, "description": "An SVG line chart"}},
     tags=["charts"],
 )
 def turnover_chart(
@@ -129,8 +130,11 @@ def turnover_chart(
     council: Council,
     from_year: Year = None,
     to_year: Year = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
-    Without from_year or to_year, the years the council's records hold."""
+    Without from_year or to_year, the years the council's records hold. The same bytes come as
+    application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
     svg = charts.turnover_chart(session, principal, council, from_year, to_year)
-    return Response(content=svg, media_type=SVG)
+    as_bytes = accept is not None and BYTES in accept and SVG not in accept
+    return Response(content=svg, media_type=BYTES if as_bytes else SVG)

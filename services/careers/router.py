@@ -4,7 +4,7 @@ logic lives in the domain modules."""
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Body, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.careers import cpd, framework, opportunities, progression, records
@@ -718,7 +718,7 @@ TRANSITION_RESPONSES = {**CONFLICT, **UNAVAILABLE}
 )
 def submit_application(
     application_id: uuid.UUID,
-    body: SubmitBody,
+    body: Annotated[SubmitBody, Body(default_factory=SubmitBody)],
     request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -745,7 +745,7 @@ def submit_application(
 )
 def withdraw_application(
     application_id: uuid.UUID,
-    body: NoteBody,
+    body: Annotated[NoteBody, Body(default_factory=NoteBody)],
     request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -763,7 +763,7 @@ def withdraw_application(
 )
 def endorse_application(
     application_id: uuid.UUID,
-    body: NoteBody,
+    body: Annotated[NoteBody, Body(default_factory=NoteBody)],
     request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -936,7 +936,7 @@ def update_opportunity(
 )
 def register_interest(
     opportunity_id: uuid.UUID,
-    body: InterestCreate,
+    body: Annotated[InterestCreate, Body(default_factory=InterestCreate)],
     request: Request,
     principal: Worker,
     session: SessionDep,

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
 
+from services.common import openapi
 from services.common.auth import CurrentPrincipal, require_scope
 from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
@@ -51,7 +52,14 @@ def create_service_app(service: str, description: str, routers: list[APIRouter],
                 async with lifespan(app):
                     yield
 
-    app = FastAPI(title=f"FutureSocial {service}", description=description, version=VERSION, lifespan=service_lifespan)
+    app = FastAPI(
+        title=f"FutureSocial {service}",
+        description=description,
+        version=VERSION,
+        lifespan=service_lifespan,
+        generate_unique_id_function=openapi.operation_ids(service),
+    )
+    openapi.install(app)
     app.add_middleware(RequestSessionsMiddleware)
     app.add_middleware(RequestSlots, slots=slots, queue_seconds=settings.request_queue_timeout_seconds)
     # Outside the slots: a body refused by its Content-Length never takes one.

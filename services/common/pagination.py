@@ -53,3 +53,8 @@ def make_page(items: list[T], total: int, page: PageParams) -> Page[T]:
         offset=page.offset,
         next_offset=following if following < total else None,
     )
+
+
+def page_of(items: list[T], page: PageParams) -> Page[T]:
+    """One page of a list already held in full (a person's own short history: stages, activities, offers)."""
+    return make_page(items[page.offset : page.offset + page.limit], len(items), page)

@@ -16,7 +16,7 @@ from services.common.app import service_router
 from services.common.auth import Principal, Role, require_roles
 from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, Problem
-from services.common.pagination import Page, PageDep, make_page
+from services.common.pagination import Page, PageDep, make_page, page_of
 from services.returners import applicants, cohorts, employment, hosts, outcomes, updating
 from services.returners.enquiry_limits import client_address, enforce_enquiry_limits
 from services.returners.placements_api import PlacementsClient
@@ -180,12 +180,14 @@ def create_host_offer(
 
 @router.get(
     "/cohorts/{cohort_id}/host-offers",
-    response_model=list[HostOfferPublic],
+    response_model=Page[HostOfferPublic],
     tags=["host councils"],
     summary="Places offered in a cohort (a council's HR sees its own)",
 )
-def list_host_offers(cohort_id: uuid.UUID, session: SessionDep, principal: Reader) -> list[HostOfferPublic]:
-    return hosts.list_offers(session, principal, cohort_id)
+def list_host_offers(
+    cohort_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
+) -> Page[HostOfferPublic]:
+    return page_of(hosts.list_offers(session, principal, cohort_id), page)
 
 
 @router.put(
@@ -304,14 +306,14 @@ def transition(
 
 @router.get(
     "/applicants/{applicant_id}/stage-events",
-    response_model=list[StageEventPublic],
+    response_model=Page[StageEventPublic],
     tags=["stages"],
     summary="Every transition, with who and when",
 )
 def list_stage_events(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
-) -> list[StageEventPublic]:
-    return applicants.stage_events(session, principal, applicant_id, _request_id(request))
+    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader, page: PageDep
+) -> Page[StageEventPublic]:
+    return page_of(applicants.stage_events(session, principal, applicant_id, _request_id(request)), page)
 
 
 @router.post(
@@ -375,14 +377,14 @@ def log_activity(
 
 @router.get(
     "/applicants/{applicant_id}/updating-activities",
-    response_model=list[UpdatingActivityPublic],
+    response_model=Page[UpdatingActivityPublic],
     tags=["updating"],
     summary="The updating log",
 )
 def list_activities(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
-) -> list[UpdatingActivityPublic]:
-    return updating.list_activities(session, principal, applicant_id, _request_id(request))
+    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader, page: PageDep
+) -> Page[UpdatingActivityPublic]:
+    return page_of(updating.list_activities(session, principal, applicant_id, _request_id(request)), page)
 
 
 @router.get(

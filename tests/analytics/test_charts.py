@@ -97,3 +97,16 @@ def test_the_chart_comes_through_the_gateway(coventry_returns, gateway, auth):
         "/v1/analytics/charts/turnover.svg", params={"council": COVENTRY}, headers=auth("academy_admin")
     )
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_client_that_accepts_only_bytes_gets_the_same_svg_as_bytes(coventry_returns, app_client, auth):
+    """Generated clients ask for application/octet-stream (the document offers both): the same picture."""
+    client = app_client(analytics_app)
+    params = {"council": COVENTRY, "from_year": 2023, "to_year": 2024}
+    svg = client.get("/v1/analytics/charts/turnover.svg", params=params, headers=auth())
+    raw = client.get(
+        "/v1/analytics/charts/turnover.svg", params=params, headers={**auth(), "Accept": "application/octet-stream"}
+    )
+    assert raw.status_code == 200 and raw.headers["content-type"] == "application/octet-stream"
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert words(raw.content) == words(svg.content)

@@ -180,7 +180,7 @@ def test_the_explanation_says_which_rule_decided_with_which_dates(client, admin,
     assert explanation["counted_from"] == str(left)
     assert "at most 10 year(s)" in explanation["reason"]
     assert [check["passed"] for check in explanation["checks"]] == [True, True, False]
-    events = client.get(f"{BASE}/applicants/{applicant['id']}/stage-events", headers=admin).json()
+    events = client.get(f"{BASE}/applicants/{applicant['id']}/stage-events", headers=admin).json()["items"]
     assert [(event["action"], event["to_stage"]) for event in events][-1] == (
         "rule_not_eligible",
         "not_eligible",

@@ -69,7 +69,7 @@ def test_every_transition_is_stored_with_who_and_when(gateway, admin, cohort, ne
         headers=admin,
     )
     assert answer.status_code == 200, answer.text
-    events = gateway.get(f"{BASE}/applicants/{applicant['id']}/stage-events", headers=admin).json()
+    events = gateway.get(f"{BASE}/applicants/{applicant['id']}/stage-events", headers=admin).json()["items"]
     assert [(e["from_stage"], e["to_stage"], e["action"]) for e in events] == [
         (None, "enquiry", "enquire"),
         ("enquiry", "applied", "apply"),

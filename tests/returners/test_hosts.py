@@ -34,7 +34,7 @@ def test_a_council_offers_places_and_matching_stops_when_they_are_taken(gateway,
     answers = [match(gateway, admin, applicant.id) for applicant in applicants]
     assert [answer.status_code for answer in answers] == [201, 201, 409]
     assert "no supervised-practice place left" in answers[2].json()["detail"]
-    offers = gateway.get(f"{BASE}/cohorts/{cohort['id']}/host-offers", headers=admin).json()
+    offers = gateway.get(f"{BASE}/cohorts/{cohort['id']}/host-offers", headers=admin).json()["items"]
     assert [(o["council"], o["places"], o["places_taken"]) for o in offers] == [(BIRMINGHAM, 2, 2)]
     detail = gateway.get(f"{BASE}/applicants/{applicants[0].id}", headers=admin).json()
     assert detail["host_placement"]["council"] == BIRMINGHAM
@@ -48,7 +48,7 @@ def test_a_councils_hr_offers_places_for_its_own_council_only(client, birmingham
 def test_a_council_sees_only_its_own_offers(client, admin, coventry, cohort):
     offer(client, admin, cohort["id"], council=BIRMINGHAM)
     offer(client, admin, cohort["id"], council=COVENTRY)
-    offers = client.get(f"{BASE}/cohorts/{cohort['id']}/host-offers", headers=coventry).json()
+    offers = client.get(f"{BASE}/cohorts/{cohort['id']}/host-offers", headers=coventry).json()["items"]
     assert [o["council"] for o in offers] == [COVENTRY]
 
 

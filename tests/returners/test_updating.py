@@ -51,7 +51,7 @@ def test_supervised_practice_is_logged_with_its_supervisor(gateway, admin, sessi
         "SWE",
         "6.0",
     )
-    listed = gateway.get(f"{BASE}/applicants/{applicant.id}/updating-activities", headers=admin).json()
+    listed = gateway.get(f"{BASE}/applicants/{applicant.id}/updating-activities", headers=admin).json()["items"]
     assert [item["id"] for item in listed] == [logged["id"]]
     assert progress(gateway, admin, applicant.id)["counted_days"] == "5.00"
 
@@ -67,7 +67,7 @@ def test_a_supervisor_registered_under_3_years_is_refused_with_the_reason(gatewa
     problem = answer.json()
     assert "registered at least 3 years" in problem["detail"]
     assert problem["errors"][0]["loc"] == ["body", "supervisor_years_registered"]
-    assert gateway.get(f"{BASE}/applicants/{applicant.id}/updating-activities", headers=admin).json() == []
+    assert gateway.get(f"{BASE}/applicants/{applicant.id}/updating-activities", headers=admin).json()["items"] == []
 
 
 def test_a_supervisor_registered_exactly_3_years_is_accepted(client, admin, session, cohort):
