@@ -437,7 +437,7 @@ def test_two_leavings_that_wait_until_the_same_day_name_the_later_leaving_whatev
     # 28 and 29 Feb 2024 both wait until 28 Feb 2025 (there is no 29 Feb 2025)
     history = [
         permanent(COVENTRY, date(2015, 1, 1), date(2024, 2, 28)),
-        permanent(BIRMINGHAM, date(2024, 2, 29), date(2024, 2, 29)),
+        permanent(BIRMINGHAM, date(2010, 1, 1), date(2024, 2, 29)),  # started earlier, left later
     ]
     for order in (history, list(reversed(history))):
         regional = check(order, date(2025, 2, 27)).rule(REGIONAL_RULE)
@@ -554,3 +554,43 @@ def test_an_open_post_counts_up_to_the_day_before_the_proposed_start():
     a_day_earlier = check([permanent(LANCASHIRE, date(2022, 6, 1), None)], proposed).rule(PQ_RULE)
     assert a_day_earlier.passed
     assert a_day_earlier.deciding_dates["experience_met_on"] == date(2025, 5, 31)
+
+
+def test_two_excused_leavings_that_wait_until_the_same_day_name_the_later_leaving():
+    history = [
+        permanent(BIRMINGHAM, date(2010, 1, 1), date(2024, 2, 29), reason_leave=2),
+        permanent(COVENTRY, date(2015, 1, 1), date(2024, 2, 28), reason_leave=3),
+    ]
+    for order in (history, list(reversed(history))):
+        regional = check(order, date(2025, 2, 27), policy=AgencyPolicy(regional_exceptions=True)).rule(REGIONAL_RULE)
+        assert regional.passed
+        assert regional.deciding_dates["left_permanent_post"] == date(2024, 2, 29)
+        assert regional.exception == "redundancy (ReasonLeave 2)"
+
+
+def test_a_post_still_open_decides_even_beside_one_left_long_ago():
+    history = [permanent(BIRMINGHAM, date(2010, 1, 1), date(2015, 12, 31)), permanent(COVENTRY, date(2016, 1, 4), None)]
+    for order in (history, list(reversed(history))):
+        regional = check(order, date(2025, 6, 1)).rule(REGIONAL_RULE)
+        assert not regional.passed
+        assert regional.deciding_dates["permanent_post_start"] == date(2016, 1, 4)
+
+
+def test_the_regional_rule_excuses_a_probation_leaver_when_the_policy_says_so():
+    history = [
+        permanent(BIRMINGHAM, date(2019, 1, 1), date(2024, 6, 30)),
+        permanent(COVENTRY, date(2025, 1, 6), date(2025, 5, 30)),
+    ]
+    decision = check(history, date(2025, 9, 1), policy=AgencyPolicy(regional_exceptions=True))
+    regional = decision.rule(REGIONAL_RULE)
+    assert regional.passed
+    assert regional.exception == "left during probation (spell shorter than 6 months)"
+    assert not check(history, date(2025, 9, 1)).rule(REGIONAL_RULE).passed  # the MoU alone excuses nobody
+
+
+def test_a_post_started_the_day_before_the_proposed_start_is_one_day_of_experience():
+    proposed = date(2025, 6, 1)
+    history = [permanent(LANCASHIRE, date(2025, 5, 31), None)]
+    pq = check(history, proposed).rule(PQ_RULE)
+    assert pq.detail.startswith("0 years 1 days (1 days)")
+    assert pq.deciding_dates["first_employed"] == date(2025, 5, 31)
