@@ -39,7 +39,7 @@ migrate: $(STAMP)
 	$(BIN)/futuresocial migrate
 
 # Mutation testing of the pure rule modules against their own unit and property tests, one mutant at a
-# time (mutmut's children in parallel report survivors as killed); about 6 minutes on 2 cores. Not part
+# time (mutmut's children in parallel report survivors as killed); 5.5 minutes on 2 idle cores. Not part
 # of `make test` or CI. Configured in pyproject.toml ([tool.mutmut]); what survives is in docs/mutation.md.
 mutation: $(MUTATION_STAMP)
 	rm -rf mutants
