@@ -89,11 +89,17 @@ def check_agency_engagement(
     """
     if council not in region_councils:
         raise ValueError(f"council {council} is not one of the region's councils")
-    permanent_in_region = [
-        spell
-        for spell in history
-        if not spell.agency and spell.council in region_councils and spell.start_date <= proposed_start
-    ]
+    # Newest first, in an order of our own (the database gives spells in none): of two spells that decide
+    # alike, the later leaving is the one named, and a post still open before any.
+    permanent_in_region = sorted(
+        (
+            spell
+            for spell in history
+            if not spell.agency and spell.council in region_councils and spell.start_date <= proposed_start
+        ),
+        key=lambda spell: (spell.end_date or date.max, spell.start_date, spell.council),
+        reverse=True,
+    )
     national_in_force = proposed_start >= policy.national_rules_from
     rules = [
         _cooling_off(

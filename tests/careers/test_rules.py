@@ -18,17 +18,21 @@ from services.careers.rules import (
     Actor,
     ApplicationState,
     CpdFact,
+    CpdYearCheck,
     InvalidTransition,
     LevelChangeFact,
     Requirement,
+    RequirementCheck,
     Spell,
     WorkerFacts,
+    asye_review_due,
     check_registration_year,
     check_requirement,
     councils_in_post,
     cpd_hours_last_12_months,
     current_change,
     employer,
+    missing_evidence,
     next_rank,
     next_state,
     outcomes_for,
@@ -387,3 +391,119 @@ def test_who_takes_each_action():
         A.decline: Actor.panel,
     } == ACTORS
     assert {S.draft, S.returned} == EDITABLE
+
+
+# --- Boundaries the mutation run found untested (docs/mutation.md) -----------------------------
+
+
+def test_records_on_the_first_and_last_day_of_the_registration_year_count():
+    records = [cpd("2025-12-01"), cpd("2026-11-30", peer=True)]
+    assert check_registration_year(records, date(2026, 6, 15)) == CpdYearCheck(
+        year=2026,
+        starts_on=date(2025, 12, 1),
+        ends_on=date(2026, 11, 30),
+        days_left=169,  # 16 days of June, then July to November
+        records=2,
+        records_required=2,
+        peer_reflected=1,
+        peer_reflected_required=1,
+        met=True,
+        missing=[],
+    )
+
+
+def test_a_council_asking_for_more_peer_reflection_is_told_how_many_more():
+    records = [cpd("2026-01-10", peer=True), cpd("2026-02-10"), cpd("2026-03-10")]
+    check = check_registration_year(records, date(2026, 6, 15), min_records=3, min_peer_reflected=3)
+    assert (check.records_required, check.peer_reflected_required) == (3, 3)
+    assert check.missing == ["2 more CPD records with peer reflection dated by 2026-11-30"]
+    one_short = check_registration_year(records, date(2026, 6, 15), min_peer_reflected=2)
+    assert one_short.missing == ["1 more CPD record with peer reflection dated by 2026-11-30"]
+
+
+def test_a_registration_year_long_over_has_no_days_left():
+    assert check_registration_year([], date(2027, 3, 1), year=2026).days_left == 0
+
+
+def test_a_spell_starting_today_is_one_day_of_experience_at_that_council():
+    experience = post_qualifying_experience([spell("331", "2026-06-15")], date(2026, 6, 15))
+    assert (experience.days, experience.councils) == (1, ["331"])
+    assert post_qualifying_experience([spell("331", "2026-06-16")], date(2026, 6, 15)).councils == []
+
+
+def test_spells_a_day_apart_overlapping_by_a_day_or_back_to_back_count_the_days_worked():
+    gap = [spell("330", "2024-01-01", "2024-01-10"), spell("331", "2024-01-12", "2024-01-20")]
+    assert post_qualifying_experience(gap, date(2026, 6, 15)).days == 10 + 9  # 11 Jan not worked
+    overlap = [spell("330", "2024-01-01", "2024-01-10"), spell("331", "2024-01-10", "2024-01-20")]
+    assert post_qualifying_experience(overlap, date(2026, 6, 15)).days == 20
+    back_to_back = [spell("330", "2024-01-01", "2024-01-10"), spell("331", "2024-01-11", "2024-01-20")]
+    assert post_qualifying_experience(back_to_back, date(2026, 6, 15)).days == 20
+
+
+def test_years_of_experience_are_rounded_down():
+    experience = post_qualifying_experience([spell("330", "2025-01-01", "2025-12-30")], date(2026, 6, 15))
+    assert experience.days == 364
+    assert experience.years == Decimal("0.99")  # 0.997 years is not yet one
+
+
+def test_a_spell_starting_or_ending_today_is_in_post_today():
+    spells = [spell("330", "2020-01-01", "2026-06-15"), spell("331", "2026-06-15")]
+    assert councils_in_post(spells, date(2026, 6, 15)) == ["331", "330"]
+    assert councils_in_post(spells, date(2026, 6, 16)) == ["331"]
+    assert councils_in_post(spells, date(2026, 6, 14)) == ["330"]
+
+
+def test_asye_reviews_fall_due_whole_months_after_the_start():
+    assert asye_review_due(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert asye_review_due(date(2025, 11, 30), 12) == date(2026, 11, 30)
+
+
+def test_a_review_month_that_does_not_exist_names_the_ones_that_do():
+    with pytest.raises(ValueError, match="ASYE reviews are at 3, 6, 9, 12 months"):
+        outcomes_for(4)
+
+
+def test_each_check_of_a_requirement_gives_what_is_required_and_what_the_worker_has():
+    facts = WorkerFacts(Decimal("2.50"), Decimal("29.5"), frozenset({"reflective_account"}))
+    requirement = Requirement(Decimal(2), Decimal(30), ["reflective_account", "a_new_kind"], "panel")
+    assert check_requirement(requirement, facts) == [
+        RequirementCheck("post_qualifying_years", True, required=Decimal(2), actual=Decimal("2.50")),
+        RequirementCheck(
+            "cpd_hours_last_12_months",
+            False,
+            required=Decimal(30),
+            actual=Decimal("29.5"),
+            missing="0.5 more hours of CPD in the last 12 months",
+        ),
+        RequirementCheck("evidence", True, evidence_kind="reflective_account"),
+        RequirementCheck("evidence", False, evidence_kind="a_new_kind", missing="a_new_kind"),  # no name: its code
+    ]
+
+
+def test_half_a_year_short_of_experience_is_not_met():
+    facts = WorkerFacts(Decimal("1.50"), Decimal(30), frozenset())
+    years = check_requirement(Requirement(Decimal(2), Decimal(30), [], "panel"), facts)[0]
+    assert (years.met, years.missing) == (False, "0.50 more years of post-qualifying experience")
+
+
+def test_missing_evidence_is_what_is_required_and_not_provided_in_the_required_order():
+    required = ["reflective_account", "service_user_feedback", "manager_endorsement"]
+    assert missing_evidence(required, ["service_user_feedback"]) == ["reflective_account", "manager_endorsement"]
+    assert missing_evidence(required, required) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        (A.submit, "submitted"),
+        (A.withdraw, "withdrawn"),
+        (A.endorse, "endorsed"),
+        (A.return_, "returned"),
+        (A.approve, "approved"),
+        (A.decline, "declined"),
+    ],
+)
+def test_a_refused_action_is_named_in_plain_words(action, said):
+    with pytest.raises(InvalidTransition) as refused:
+        next_state(S.approved, action)
+    assert str(refused.value) == f"An application that is approved cannot be {said}; it is final."

@@ -2,6 +2,7 @@
 table for every (stage, action) pair, updating progress (private-study cap, 12-month window), the
 supervisor rule and retention."""
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,13 +17,19 @@ from services.returners.rules import (
     ActivityKind,
     ApplicationFacts,
     CohortRules,
+    Eligibility,
+    ExcludedActivity,
     InvalidTransition,
     LoggedActivity,
     Regulator,
+    RuleCheck,
     Stage,
+    UpdatingBand,
+    UpdatingProgress,
     anniversary,
     assess_eligibility,
     complete_years,
+    conversion,
     in_post_after,
     median_days,
     months_later,
@@ -366,3 +373,182 @@ def test_in_post_after_6_months_counts_a_leaver_on_the_day_as_still_in_post():
 def test_the_median_of_an_even_number_of_spans_is_the_mean_of_the_middle_two():
     assert median_days([10, 2, 4, 30]) == 7.0
     assert median_days([]) is None
+
+
+# --- Boundaries the mutation run found untested (docs/mutation.md) -----------------------------
+
+
+def test_a_malformed_registration_number_is_refused_saying_what_one_looks_like():
+    with pytest.raises(ValueError, match=r"'HC123' is not a registration number \(SW followed by up to ten digits\)"):
+        normalise_registration("HC123")
+
+
+def test_the_eligibility_explanation_in_full_under_the_hcpc_rule():
+    facts_ = ApplicationFacts(date(2019, 6, 3), date(2016, 1, 10), date(2017, 1, 1), Decimal(2))
+    away = "3 complete year(s) and 144 day(s) away on 2019-06-03"  # 10 Jan 2019 to 3 Jun 2019: 144 days
+    assert assess_eligibility(facts_, TWO_TO_TEN, SWITCH) == Eligibility(
+        eligible=True,
+        decided_by="all_rules_met",
+        reason=f"Eligible: {away}, within the cohort's rules.",
+        regulator=Regulator.hcpc,
+        regulator_rule="HCPC rule (application before 2019-12-02): years away are counted from the last day of "
+        "practice, 2016-01-10",
+        counted_from=date(2016, 1, 10),
+        counted_from_field="date_last_practised",
+        application_date=date(2019, 6, 3),
+        complete_years_away=3,
+        days_beyond=144,
+        updating_band="2_to_5_years",
+        updating_days_required=30,
+        updating_hours_required=Decimal(210),
+        hours_per_day=Decimal(7),
+        checks=(
+            RuleCheck("statutory_practice", True, "2 year(s) of statutory practice; the cohort asks for at least 2"),
+            RuleCheck(
+                "minimum_years_away", True, f"{away}; the cohort asks for at least 2 year(s), reached on 2018-01-10"
+            ),
+            RuleCheck(
+                "maximum_years_away",
+                True,
+                f"{away}; the cohort allows at most 10 year(s), up to and including 2026-01-10",
+            ),
+        ),
+    )
+
+
+def test_exactly_the_years_of_statutory_practice_the_cohort_asks_for_is_enough():
+    assert assess_eligibility(facts(3, practice="2"), TWO_TO_TEN, SWITCH).eligible
+    short = assess_eligibility(facts(3, practice="1.99"), TWO_TO_TEN, SWITCH)
+    assert (short.eligible, short.decided_by) == (False, "statutory_practice")
+
+
+def test_too_soon_says_when_the_minimum_is_reached():
+    decision = assess_eligibility(facts(2, -1), TWO_TO_TEN, SWITCH)  # left the register 16 Mar 2022
+    assert decision.reason == (
+        "Not eligible: 1 complete year(s) and 365 day(s) away on 2024-03-15; the cohort asks for at least "
+        "2 year(s), reached on 2024-03-16."
+    )
+
+
+def test_the_updating_bands_are_the_ones_given():
+    flat = (UpdatingBand("any_time", "any time away: 45 days", 45, None, False),)
+    decision = assess_eligibility(facts(3), TWO_TO_TEN, SWITCH, bands=flat)
+    assert (decision.updating_band, decision.updating_days_required) == ("any_time", 45)
+
+
+def test_updating_bands_without_an_open_last_band_are_refused():
+    closed = (UpdatingBand("under_2_years", "under 2 years", 0, 2, False),)
+    with pytest.raises(ValueError) as refused:
+        updating_band(date(2015, 1, 1), date(2024, 1, 1), closed)
+    assert str(refused.value) == "the updating bands must end with an open band"
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "later"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 3, 1)),  # no 31 February: 1 March
+        (date(2025, 8, 31), 6, date(2026, 3, 1)),
+        (date(2024, 10, 31), 1, date(2024, 12, 1)),  # no 31 November: 1 December
+        (date(2023, 12, 31), 2, date(2024, 3, 1)),  # into the next year, then past February's end
+        (date(2024, 3, 31), -1, date(2024, 3, 1)),  # back to February, which has no 31st
+        (date(2023, 5, 30), 9, date(2024, 3, 1)),  # 30 February does not exist in a leap year either
+        (date(2024, 1, 29), 1, date(2024, 2, 29)),
+    ],
+)
+def test_a_day_the_month_lacks_lands_on_the_first_of_the_next(start, months, later):
+    assert months_later(start, months) == later
+
+
+@given(start=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)), months=st.integers(-120, 120))
+def test_months_later_keeps_the_day_or_moves_to_the_first_of_the_next_month(start, months):
+    year, month = start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1
+    if start.day <= calendar.monthrange(year, month)[1]:
+        expected_day = date(year, month, start.day)
+    else:
+        expected_day = date(year + month // 12, month % 12 + 1, 1)
+    assert months_later(start, months) == expected_day
+
+
+def test_in_post_after_is_known_on_the_day_it_falls_due():
+    start = date(2024, 1, 31)
+    assert in_post_after(start, None, 6, date(2024, 7, 31)) is True
+    assert in_post_after(start, date(2024, 7, 30), 6, date(2024, 7, 31)) is False
+    # 31 Aug + 6 months: no 31 February, so the date that counts is 1 March
+    assert in_post_after(date(2025, 8, 31), date(2026, 2, 28), 6, date(2026, 3, 1)) is False
+    assert in_post_after(date(2025, 8, 31), date(2026, 3, 1), 6, date(2026, 3, 1)) is True
+    assert in_post_after(date(2025, 8, 31), None, 6, date(2026, 2, 28)) is None
+
+
+def test_a_refused_move_lists_the_actions_the_stage_allows():
+    with pytest.raises(InvalidTransition) as refused:
+        next_stage(Stage.applied, Action.apply)
+    assert refused.value.allowed == [Action.shortlist, Action.withdraw, Action.rule_not_eligible, Action.not_select]
+    assert str(refused.value) == (
+        "'apply' is not possible from stage 'applied' (possible: shortlist, withdraw, rule_not_eligible, not_select)"
+    )
+
+
+def test_a_refused_move_from_a_final_stage_says_it_is_final():
+    with pytest.raises(InvalidTransition) as refused:
+        next_stage(Stage.employed, Action.withdraw)
+    assert refused.value.allowed == []
+    assert str(refused.value) == "'withdraw' is not possible from stage 'employed' (possible: none: the stage is final)"
+
+
+def test_a_sanctioned_supervisor_is_refused_with_the_reason():
+    assert supervisor_refusal(Decimal(10), True) == (
+        "supervisor_fitness_to_practise_sanction",
+        "The supervisor has a fitness-to-practise sanction; a supervisor must have none.",
+    )
+
+
+def test_updating_progress_in_full_with_activity_outside_the_window_named():
+    progress = updating_progress(
+        [
+            activity(ActivityKind.formal_study, "206"),  # 29.43 days of 7 hours
+            activity(ActivityKind.private_study, "140", date(2025, 2, 1)),  # 20 days, 15 of them counted
+            activity(ActivityKind.private_study, "7", date(2024, 6, 29)),
+            activity(ActivityKind.supervised_practice, "7", date(2025, 6, 30), date(2025, 7, 1)),
+        ],
+        required_days=30,
+        hours_per_day=Decimal(7),
+        window_end=END,
+    )
+    assert progress == UpdatingProgress(
+        window_start=date(2024, 6, 30),
+        window_end=END,
+        window_ends_at="today",
+        required_days=30,
+        hours_per_day=Decimal(7),
+        days_by_kind={
+            "supervised_practice": Decimal(0),
+            "formal_study": Decimal("29.42"),
+            "private_study": Decimal(20),
+        },
+        private_study_cap_days=Decimal(15),
+        private_study_days_counted=Decimal(15),
+        counted_days=Decimal("44.42"),
+        remaining_days=Decimal(0),  # more than enough: none remaining
+        complete=True,
+        excluded=(
+            ExcludedActivity("private_study-2024-06-29", "started before the window opened on 2024-06-30"),
+            ExcludedActivity("supervised_practice-2025-06-30", "ended after the window closed on 2025-06-30"),
+        ),
+    )
+
+
+def test_days_remaining_round_up_and_days_counted_round_down():
+    progress = updating_progress(
+        [activity(ActivityKind.formal_study, "206")], 30, Decimal(7), END, window_ends_at="restoration_application"
+    )
+    assert progress.counted_days == Decimal("29.42")  # 29.428... days
+    assert progress.remaining_days == Decimal("0.58")  # 0.571... days: never shown as less than is left
+    assert not progress.complete
+    assert progress.window_ends_at == "restoration_application"
+
+
+def test_conversion_is_the_share_reaching_the_next_stage_to_four_places():
+    assert conversion(3, 1) == 0.3333
+    assert conversion(3, 2) == 0.6667
+    assert conversion(7, 7) == 1.0
+    assert conversion(0, 0) is None
