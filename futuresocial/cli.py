@@ -240,11 +240,12 @@ def users_create(
     council: Annotated[str | None, typer.Option(help="DfE code (council staff, social workers)")] = None,
     worker: Annotated[str | None, typer.Option(help="SWE number (social workers)")] = None,
 ) -> None:
-    """Create a person's account with a generated password; prints it once, as JSON."""
-    from gateway.credentials import create_user
+    """Create a person's account with a generated password; prints it once, as JSON. A social worker's SWE
+    number must be one the workforce holds; it is stored normalised (sw 0123 is SW123)."""
+    from futuresocial.accounts import create_person
 
     with _session() as session:
-        user, password = create_user(session, username=username, role=role, council=council, worker=worker)
+        user, password = create_person(session, username=username, role=role, council=council, worker=worker)
         session.commit()
         print(
             json.dumps(
