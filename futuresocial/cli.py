@@ -86,6 +86,26 @@ def _seed_demo_workforce() -> None:
     console.print(f"Demo workforce loaded: {loaded} census records (synthetic people, SW9000000001 up).")
 
 
+def _seed_demo_journeys() -> None:
+    """The demo worker's career, opportunities and a Return to Social Work cohort (once: idempotent)."""
+    from fastapi.testclient import TestClient
+
+    from futuresocial.demo_journeys import seed_demo_journeys
+    from services.common.auth import DEFAULT_SCOPES
+    from services.common.jwt import ensure_development_keys, issue_token
+    from services.placements.app import app as placements_app
+
+    ensure_development_keys(get_settings())
+    token = issue_token(subject="demo-seed", role="service", scopes=DEFAULT_SCOPES[Role.service])
+    # placements in this process, through its own API, as careers and returners would call it
+    with TestClient(placements_app, headers={"Authorization": f"Bearer {token}"}) as placements, _session() as session:
+        made = seed_demo_journeys(session, placements)
+    if made["career_record"] or made["opportunities"] or made["applicants"]:
+        console.print(
+            f"Demo journeys loaded: {made['worker']}'s career, opportunities, a Return to Social Work cohort."
+        )
+
+
 def _refuse_per_process_rate_limits(workers: int, storage_url: str) -> None:
     """Several processes per service need one rate-limit store that all of them count in."""
     if workers > 1 and storage_url.startswith("memory://"):
@@ -148,6 +168,7 @@ def up(
 
         if _workforce_is_empty():
             _seed_demo_workforce()
+        _seed_demo_journeys()
 
         with _session() as session:
             credentials = demo_credentials(session)
@@ -240,11 +261,12 @@ def users_create(
     council: Annotated[str | None, typer.Option(help="DfE code (council staff, social workers)")] = None,
     worker: Annotated[str | None, typer.Option(help="SWE number (social workers)")] = None,
 ) -> None:
-    """Create a person's account with a generated password; prints it once, as JSON."""
-    from gateway.credentials import create_user
+    """Create a person's account with a generated password; prints it once, as JSON. A social worker's SWE
+    number must be one the workforce holds; it is stored normalised (sw 0123 is SW123)."""
+    from futuresocial.accounts import create_person
 
     with _session() as session:
-        user, password = create_user(session, username=username, role=role, council=council, worker=worker)
+        user, password = create_person(session, username=username, role=role, council=council, worker=worker)
         session.commit()
         print(
             json.dumps(
@@ -253,7 +275,7 @@ def users_create(
                     "password": password,
                     "role": role.value,
                     "council": council,
-                    "worker": worker,
+                    "worker": user.worker,
                 }
             )
         )

@@ -4,26 +4,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from gateway.credentials import create_client, create_user, reset_client_secret, reset_user_password
+from futuresocial.accounts import create_person, workforce_swe
+from gateway.credentials import create_client, reset_client_secret, reset_user_password
 from gateway.models import ApiClient, UserAccount
 from services.common.auth import Role
-
-FALLBACK_WORKER_SWE = "SW9000000001"
-
-
-def _demo_worker(session: Session) -> str:
-    """A social worker of the demo workforce in post at Birmingham, so their own screens show something."""
-    from sqlalchemy import text
-
-    found = session.execute(
-        text(
-            "SELECT w.swe_number FROM worker w JOIN employment e ON e.worker_id = w.id "
-            "WHERE e.council = '330' AND e.end_date IS NULL AND e.agency = :agency "
-            "ORDER BY w.swe_number LIMIT 1"
-        ),
-        {"agency": False},
-    ).first()
-    return found[0] if found else FALLBACK_WORKER_SWE
 
 
 @dataclass(frozen=True)
@@ -46,19 +30,25 @@ def _client(session: Session, name: str, role: Role, council: str | None) -> Dem
 def _user(session: Session, username: str, role: Role, **binding) -> DemoCredential:
     user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
     if user is None:
-        user, password = create_user(session, username=username, role=role, **binding)
+        user, password = create_person(session, username=username, role=role, **binding)
     else:
         password = reset_user_password(session, user)
+        if binding.get("worker"):  # an account from an older start may name another demo worker
+            user.worker = workforce_swe(session, binding["worker"])
     return DemoCredential(username, "password", username, password)
 
 
 def demo_credentials(session: Session) -> list[DemoCredential]:
+    from futuresocial.demo_journeys import demo_worker
+
     credentials = [
         _client(session, "demo Birmingham HR system", Role.council_hr, "330"),
         _client(session, "demo DfE extracts", Role.dfe, None),
         _user(session, "demo.admin", Role.academy_admin),
-        _user(session, "demo.worker", Role.social_worker, council="330", worker=_demo_worker(session)),
     ]
+    worker = demo_worker(session)  # none on a database without the demo workforce: no demo.worker then
+    if worker:
+        credentials.append(_user(session, "demo.worker", Role.social_worker, council="330", worker=worker))
     session.commit()
     return credentials
 

@@ -16,6 +16,7 @@ from services.common.db import release_reads
 from services.common.errors import InvalidInput, ServiceUnavailable, Unauthorized
 from services.common.models import Council
 from services.common.settings import get_settings
+from services.common.swe import normalise_swe
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verified when the client or user does not exist, so both failures cost the same time.
@@ -123,6 +124,11 @@ def create_user(
     worker: str | None = None,
 ) -> tuple[UserAccount, str]:
     _check_binding(session, role, council, worker)
+    if worker is not None:
+        try:
+            worker = normalise_swe(worker)  # stored as every service matches it: SW0123 is SW123
+        except ValueError as refused:
+            raise InvalidInput(f"The worker's SWE number is not valid: {refused}.")
     if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
         raise InvalidInput(f"The username {username!r} is taken.")
     password = password or secrets.token_urlsafe(18)

@@ -149,17 +149,25 @@ def _audit_public(session: Session, action: str, applicant_id: uuid.UUID, reques
 
 
 def create_applicant(
-    session: Session, principal: Principal, data: ApplicantCreate, request_id: str | None
+    session: Session,
+    principal: Principal,
+    data: ApplicantCreate,
+    request_id: str | None,
+    enquired_on: date | None = None,
 ) -> ApplicantPublic:
-    """An enquiry keyed in by academy staff, who may be told the email is already known."""
+    """An enquiry keyed in by academy staff, who may be told the email is already known; made today, or on
+    the day it was made when keyed in later (the demo's history)."""
     if session.exec(select(Applicant.id).where(Applicant.email == data.email)).first() is not None:
         raise Conflict("An applicant with this email is already recorded.")
-    applicant = Applicant(**data.model_dump(), consent_at=utcnow(), stage=Stage.enquiry.value, stage_since=date.today())
+    enquired_on = enquired_on or date.today()
+    applicant = Applicant(**data.model_dump(), consent_at=utcnow(), stage=Stage.enquiry.value, stage_since=enquired_on)
     try:
         with session.begin_nested():
             session.add(applicant)
             session.flush()
-            _record_event(session, applicant, "enquire", Stage.enquiry, principal.subject, principal.role.value)
+            _record_event(
+                session, applicant, "enquire", Stage.enquiry, principal.subject, principal.role.value, enquired_on
+            )
             session.flush()
     except IntegrityError:
         raise Conflict("An applicant with this email is already recorded.")

@@ -668,7 +668,7 @@ def _progression(framework: dict) -> tuple[str, list[str]]:
 
 def prepare(platform: PlatformLike, social_workers: int, host_places: int = 1000, parallel: int = 4) -> Setup:
     """On a fresh platform: `social_workers` workers in post at Birmingham since 2019 (placements), each with
-    a career record at the social worker level (started by Birmingham's HR) and an account linked to them;
+    a career record at the social worker level (started by Birmingham's HR) and then an account linked to them;
     the framework's next level and its evidence; a Return to Social Work cohort with host places offered
     by three councils."""
     retried: list[Answer] = []
@@ -686,7 +686,7 @@ def prepare(platform: PlatformLike, social_workers: int, host_places: int = 1000
         calls.call(hr, "POST", f"{CAREERS}/workers", (201,), json=record, headers=key)
 
     with ThreadPoolExecutor(parallel) as pool:
-        made = [pool.submit(create_accounts, platform, workers)]  # while the HTTP set-up runs
+        employed = [pool.submit(employ, worker) for worker in workers]
         level, kinds = _progression(calls.call(admin, "GET", f"{CAREERS}/framework", (200,)))
         today = date.today()
         cohort = calls.call(
@@ -707,8 +707,9 @@ def prepare(platform: PlatformLike, social_workers: int, host_places: int = 1000
         for council in HOST_COUNCILS:
             offer = {"council": council, "places": host_places}
             calls.call(admin, "POST", f"{RETURNERS}/cohorts/{cohort['id']}/host-offers", (201,), json=offer)
-        for future in [pool.submit(employ, worker) for worker in workers] + made:
+        for future in employed:
             future.result()
+    create_accounts(platform, workers)  # an account is bound only to a worker the workforce holds
     for worker in workers:
         worker.headers = password_token(platform.gateway, worker.username, worker.password)
     return Setup(platform.gateway, hr, admin, workers, cohort["id"], level, kinds, retried)
