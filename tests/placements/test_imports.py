@@ -120,7 +120,9 @@ def test_two_councils_returns_holding_the_same_person_give_a_move(placements, au
     assert [(m["swe_number"], m["from_council"], m["to_council"], m["days_between"]) for m in body["moves"]] == [
         ("SW5", COVENTRY, SOLIHULL, 31)
     ]
-    assert body["matrix"] == [{"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.800000"}]
+    assert body["matrix"] == [
+        {"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.8", "agency_headcount": 0}
+    ]
     # a start after the window is not a move
     late = placements.get("/v1/placements/movements", params={"year": 2024, "window_days": 30}, headers=auth())
     assert late.json()["moves"] == []
