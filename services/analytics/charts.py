@@ -33,7 +33,7 @@ def _percent(value: Decimal | None) -> float | None:
 
 
 def turnover_chart(
-    session: Session, principal: Principal, council: str, from_year: int | None, to_year: int | None
+    session: Session, principal: Principal, council: str, from_census_year: int | None, to_census_year: int | None
 ) -> bytes:
     """The council's turnover_rate_fte against its region and England for each census year, as SVG.
 
@@ -43,22 +43,23 @@ def turnover_chart(
     known = workforce_sql.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
         raise NotFound(f"No council {council}.")
-    if from_year is None or to_year is None:
+    first, last = from_census_year, to_census_year
+    if first is None or last is None:
         held = workforce_sql.years_held(session, council)
         if held is None:
-            raise NotFound(f"No census records for council {council}; give from_year and to_year.")
-        from_year, to_year = from_year or held[0], to_year or held[1]
-    if to_year < from_year or to_year - from_year > 30:
+            raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
+        first, last = first or held[0], last or held[1]
+    if last < first or last - first > 30:
         raise InvalidInput(
-            "to_year must be at or after from_year, at most 30 years later.",
-            errors=[{"loc": ["query", "to_year"], "code": "out_of_range", "message": "before from_year"}],
+            "to_census_year must be at or after from_census_year, at most 30 years later.",
+            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
         )
-    years = list(range(from_year, to_year + 1))
+    years = list(range(first, last + 1))
     areas = workforce.workforce_areas(session, principal, years, council)
     series: dict[str, dict[int, Decimal | None]] = {"council": {}, "region": {}, "national": {}}
     names: dict[str, str] = {}
     for area in areas:
-        series[area.level][area.year] = getattr(area, MEASURE)
+        series[area.level][area.census_year] = getattr(area, MEASURE)
         names[area.level] = area.name
     return render_turnover(years, names, series)
 

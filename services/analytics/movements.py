@@ -41,7 +41,7 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
         for code, (in_hc, in_fte, out_hc, out_fte) in flows.items()
     ]
     return MovementReport(
-        year=year,
+        census_year=year,
         movement_window_days=window_days,
         moves=[
             Move(

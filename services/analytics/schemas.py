@@ -14,7 +14,7 @@ class WorkforceArea(BaseModel):
     code: str = Field(description="DfE code for a council; ONS code for the region and England")
     name: str
     level: Level
-    year: int
+    census_year: int
     inpost_fte: Decimal | None = None
     inpost_headcount: int | None = None
     starters_fte: Decimal | None = None
@@ -41,8 +41,8 @@ class WorkforceArea(BaseModel):
 
 
 class WorkforceReport(BaseModel):
-    from_year: int
-    to_year: int
+    from_census_year: int
+    to_census_year: int
     as_of: str | None = Field(None, description="the 12 months to this date, when asked")
     areas: list[WorkforceArea]
 
@@ -79,7 +79,7 @@ class RetentionArea(BaseModel):
     code: str = Field(description="DfE code for a council; ONS code for the region")
     name: str
     level: Literal["council", "region"]
-    year: int
+    census_year: int
     in_post_last_year_fte: Decimal | None = Field(
         None, description="employed in post on 30 Sep N-1 (region: sum of its councils)"
     )
@@ -116,7 +116,7 @@ class RetentionArea(BaseModel):
 
 
 class RetentionReport(BaseModel):
-    year: int
+    census_year: int
     movement_window_days: int = Field(description="a start within this many days of leaving is a move")
     areas: list[RetentionArea]
 
@@ -146,7 +146,7 @@ class CouncilFlow(BaseModel):
 
 
 class MovementReport(BaseModel):
-    year: int
+    census_year: int
     movement_window_days: int
     moves: list[Move] = Field(description="the origin-destination matrix's non-empty cells")
     councils: list[CouncilFlow]
@@ -173,7 +173,7 @@ class BenchmarkRow(BaseModel):
 
 
 class BenchmarkReport(BaseModel):
-    year: int
+    census_year: int
     code: str
     name: str
     region_code: str

@@ -30,7 +30,7 @@ def _area(code: str, name: str, level: str, year: int, totals: Totals, rates_onl
             if name_ not in RATE_NAMES:
                 values[name_] = None
                 reasons[name_] = RATES_ONLY
-    return WorkforceArea(code=code, name=name, level=level, year=year, reasons=reasons, **values)
+    return WorkforceArea(code=code, name=name, level=level, census_year=year, reasons=reasons, **values)
 
 
 def workforce_areas(

@@ -295,12 +295,12 @@ def movements_in_year(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    year: CensusYear,
+    census_year: CensusYear,
     window_days: Annotated[int | None, Query(ge=1, le=730, description="Days from an end to a start")] = None,
 ) -> MovementReport:
     own = council_to_read(principal, None)
     window = window_days or get_settings().movement_window_days
-    moves, pairs = movements.moves_in_year(session, year, window)
+    moves, pairs = movements.moves_in_year(session, census_year, window)
     shown = [m for m in moves if own is None or own in (m.from_council, m.to_council)]
     audit(
         session,
@@ -311,8 +311,8 @@ def movements_in_year(
         request.state.request_id,
     )
     return MovementReport(
-        year=year,
-        window_days=window,
+        census_year=census_year,
+        movement_window_days=window,
         moves=[MoveOut(**asdict(m), days_between=m.days_between) for m in shown],
         matrix=[Flow(**asdict(pair) | {"fte": half_up(pair.fte)}) for pair in pairs],
     )

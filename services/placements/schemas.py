@@ -112,8 +112,8 @@ class Flow(BaseModel):
 
 
 class MovementReport(BaseModel):
-    year: int
-    window_days: int
+    census_year: int
+    movement_window_days: int = Field(description="a start within this many days of leaving is a move")
     moves: list[MoveOut] = Field(description="each move (for a council: the moves into or out of it)")
     matrix: list[Flow] = Field(description="origin-destination pairs across the whole region")
 

@@ -19,16 +19,16 @@ def test_the_demo_workforces_views_agree_with_one_another(session, app_client, a
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    series = get("workforce", from_year=2017, to_year=2025)["areas"]
-    census = {(a["year"], a["code"]): a for a in series}
+    series = get("workforce", from_census_year=2017, to_census_year=2025)["areas"]
+    census = {(a["census_year"], a["code"]): a for a in series}
     moved_somewhere = 0
     for year in YEARS:
         # the 12 months to 30 September N are census year N, for every council, the region and England
         as_of = get("workforce", as_of=f"{year}-09-30")["areas"]
         assert {a["code"]: a for a in as_of} == {code: a for (y, code), a in census.items() if y == year}
 
-        retention = {a["code"]: a for a in get("retention", year=year)["areas"]}
-        matrix = get("movements", year=year)
+        retention = {a["code"]: a for a in get("retention", census_year=year)["areas"]}
+        matrix = get("movements", census_year=year)
         moved_out = {c["code"]: c["moved_out_headcount"] for c in matrix["councils"]}
         agency_out: dict[str, int] = {}
         for move in matrix["moves"]:
@@ -49,7 +49,7 @@ def test_the_demo_workforces_views_agree_with_one_another(session, app_client, a
                 moved_somewhere += moved["moved_in_region"]
         assert sum(c["net_headcount"] for c in matrix["councils"]) == 0
         # placements and analytics give the same pairs, people, agency starts and FTE
-        by_placements = placements.get("/v1/placements/movements", params={"year": year}, headers=headers)
+        by_placements = placements.get("/v1/placements/movements", params={"census_year": year}, headers=headers)
         assert by_placements.status_code == 200, by_placements.text
         assert by_placements.json()["matrix"] == matrix["moves"]
         assert len({m["swe_number"] for m in by_placements.json()["moves"]}) > 40

@@ -24,8 +24,8 @@ def moves_in(app_client, auth):
     placements, analytics = app_client(placements_app), app_client(analytics_app)
 
     def _moves(year):
-        by_placements = placements.get("/v1/placements/movements", params={"year": year}, headers=auth())
-        by_analytics = analytics.get("/v1/analytics/movements", params={"year": year}, headers=auth())
+        by_placements = placements.get("/v1/placements/movements", params={"census_year": year}, headers=auth())
+        by_analytics = analytics.get("/v1/analytics/movements", params={"census_year": year}, headers=auth())
         assert by_placements.status_code == by_analytics.status_code == 200, (by_placements.text, by_analytics.text)
         return (
             [(f["from_council"], f["to_council"], f["headcount"], f["fte"]) for f in by_placements.json()["matrix"]],
@@ -148,8 +148,8 @@ def test_both_services_give_the_definitions_pairs_and_counts_for_any_history(ses
     record(session, history)
     placements, analytics = app_client(placements_app), app_client(analytics_app)
     for year in YEARS:
-        by_placements = placements.get("/v1/placements/movements", params={"year": year}, headers=auth()).json()
-        by_analytics = analytics.get("/v1/analytics/movements", params={"year": year}, headers=auth()).json()
+        by_placements = placements.get("/v1/placements/movements", params={"census_year": year}, headers=auth()).json()
+        by_analytics = analytics.get("/v1/analytics/movements", params={"census_year": year}, headers=auth()).json()
         cells = [(m["from_council"], m["to_council"], m["headcount"], m["fte"], m["agency_headcount"])
                  for m in by_analytics["moves"]]  # fmt: skip
         assert cells == expected_pairs(history, year)

@@ -65,7 +65,7 @@ def test_a_header_only_file_leaves_the_councils_year_untouched(hr: httpx.Client)
     held = export(hr)
     assert len(held) == 25
     assert hr.get("/v1/placements/imports").json()["total"] == history
-    workforce = hr.get("/v1/analytics/workforce", params={"year": YEAR, "council": COUNCIL})
+    workforce = hr.get("/v1/analytics/workforce", params={"census_year": YEAR, "council": COUNCIL})
     assert workforce.status_code == 200, workforce.text
     (area,) = [area for area in workforce.json()["areas"] if area["code"] == COUNCIL]
     assert area["inpost_headcount"] == 25
