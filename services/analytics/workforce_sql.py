@@ -456,34 +456,32 @@ def destination_counts(
     )  # indexes into DESTINATIONS, from 1
     leavers = moves.leavers(year, members, func.min(coded).label("coded"))
     dialect = dialect_name(session)
-    moved = moves.first_moves(leavers, members, window_days, dialect).subquery("moved")
+    # every leaver once, with their move if they made one: one pass, so PostgreSQL does not run the moves
+    # again for each leaver
+    outcome = moves.first_moves(leavers, members, window_days, dialect, everyone=True).subquery("outcome")
+    o = outcome.c
     later = moves.spells.alias("later")
     agency_at_their_council = (
         select(literal(1))
         .where(
-            later.c.person == leavers.c.person,
-            later.c.council == leavers.c.council,
+            later.c.person == o.person,
+            later.c.council == o.council,
             later.c.agency.is_(True),
-            later.c.start_date > leavers.c.left_on,
-            later.c.start_date <= moves.add_days(leavers.c.left_on, window_days, dialect),
+            later.c.start_date > o.left_on,
+            later.c.start_date <= moves.add_days(o.left_on, window_days, dialect),
         )
         .exists()
     )
-    classified = (
-        select(
-            leavers.c.council,
-            leavers.c.fte,
-            case(
-                (moved.c.to_agency.is_(False), 1),
-                (moved.c.to_agency.is_(True), 2),
-                (agency_at_their_council, 2),
-                else_=leavers.c.coded,
-            ).label("destination"),
-        )
-        .select_from(leavers)
-        .outerjoin(moved, and_(moved.c.council == leavers.c.council, moved.c.person == leavers.c.person))
-        .subquery("classified")
-    )
+    classified = select(
+        o.council,
+        o.fte,
+        case(
+            (o.to_agency.is_(False), 1),
+            (o.to_agency.is_(True), 2),
+            (agency_at_their_council, 2),
+            else_=o.coded,
+        ).label("destination"),
+    ).subquery("classified")
     c = classified.c
     query = select(c.council, c.destination, func.count(), func.coalesce(func.sum(c.fte), 0)).group_by(
         c.council, c.destination

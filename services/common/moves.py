@@ -77,9 +77,9 @@ def leavers(census_year: int, members: list[str], *columns) -> Subquery:
     )
 
 
-def first_moves(left: Subquery, members: list[str], window_days: int, dialect: str) -> Select:
+def first_moves(left: Subquery, members: list[str], window_days: int, dialect: str, everyone: bool = False) -> Select:
     """Each leaver of `left` (from `leavers`) who moved, with the council they moved to: their columns and
-    to_council, started_on, to_agency."""
+    to_council, started_on, to_agency. With `everyone`, those who did not move too, with no to_council."""
     later = spells.alias("later")
     ranked = (
         select(
@@ -104,6 +104,7 @@ def first_moves(left: Subquery, members: list[str], window_days: int, dialect: s
                 later.c.start_date > left.c.left_on,
                 later.c.start_date <= add_days(left.c.left_on, window_days, dialect),
             ),
+            isouter=everyone,
         )
         .subquery("ranked")
     )
