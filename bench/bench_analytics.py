@@ -421,8 +421,8 @@ def measure(database_url: str, engine: Engine, label: str) -> list[tuple[str, tu
     token = issue_token(subject="bench", role="dfe", scopes=["analytics"])
     headers = {"Authorization": f"Bearer {token}"}
     cases = [
-        ("one year, all councils", [2025], {"year": 2025}),
-        ("series 2017-2025", list(YEARS), {"from_year": 2017, "to_year": 2025}),
+        ("one year, all councils", [2025], {"census_year": 2025}),
+        ("series 2017-2025", list(YEARS), {"from_census_year": 2017, "to_census_year": 2025}),
     ]
     results = []
     with (
@@ -446,7 +446,7 @@ def measure(database_url: str, engine: Engine, label: str) -> list[tuple[str, tu
         for path in ("retention", "movements"):  # the region's matched view: the 14 West Midlands councils
 
             def regional(path=path):
-                answer = client.get(f"/v1/analytics/{path}", params={"year": 2025})
+                answer = client.get(f"/v1/analytics/{path}", params={"census_year": 2025})
                 assert answer.status_code == 200, answer.text
 
             results.append((f"/{path} 2025 (West Midlands){label}", None, timed(regional)))

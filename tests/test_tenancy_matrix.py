@@ -328,7 +328,7 @@ def census_extract(p: Platform) -> Owned:
     """Council A's census return as extracted for the DfE: the DfE and council A read it, no other council."""
     year = TODAY.year - 1
     _census_return_of_council_a(p, year)
-    made = p.made(ACADEMY, "POST", "/v1/analytics/extracts", {"kind": "csww", "year": year, "council": A})
+    made = p.made(ACADEMY, "POST", "/v1/analytics/extracts", {"kind": "csww", "census_year": year, "council": A})
     return Owned(made["id"], "council A", (COUNCIL_A_HR, DFE, ACADEMY), (COUNCIL_B_HR, WORKER_B))
 
 

@@ -40,6 +40,6 @@ def benchmark_report(session: Session, principal: Principal, year: int, council:
             )
         )
     return BenchmarkReport(
-        year=year, code=council, name=row.name, region_code=row.region_code, region_name=row.region_name,
+        census_year=year, code=council, name=row.name, region_code=row.region_code, region_name=row.region_name,
         measures=rows,
     )  # fmt: skip

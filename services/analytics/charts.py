@@ -34,7 +34,7 @@ def _percent(value: Decimal | None) -> float | None:
 
 
 def turnover_chart(
-    session: Session, principal: Principal, council: str, from_year: int | None, to_year: int | None
+    session: Session, principal: Principal, council: str, from_census_year: int | None, to_census_year: int | None
 ) -> bytes:
     """The council's turnover_rate_fte from its records against its region and England as the DfE published
     them, for each census year, as SVG.
@@ -45,21 +45,22 @@ def turnover_chart(
     known = workforce_sql.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
         raise NotFound(f"No council {council}.")
-    if from_year is None or to_year is None:
+    first, last = from_census_year, to_census_year
+    if first is None or last is None:
         held = workforce_sql.years_held(session, council)
         if held is None:
-            raise NotFound(f"No census records for council {council}; give from_year and to_year.")
-        from_year, to_year = from_year or held[0], to_year or held[1]
-    if to_year < from_year or to_year - from_year > 30:
+            raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
+        first, last = first or held[0], last or held[1]
+    if last < first or last - first > 30:
         raise InvalidInput(
-            "to_year must be at or after from_year, at most 30 years later.",
-            errors=[{"loc": ["query", "to_year"], "code": "out_of_range", "message": "before from_year"}],
+            "to_census_year must be at or after from_census_year, at most 30 years later.",
+            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
         )
-    years = list(range(from_year, to_year + 1))
+    years = list(range(first, last + 1))
     areas = workforce.workforce_areas(session, principal, years, council)  # a 404 when no year has records
     region = known[council].region_code
     series: dict[str, dict[int, Decimal | None]] = {
-        "council": {area.year: getattr(area, MEASURE) for area in areas if area.level == "council"},
+        "council": {area.census_year: getattr(area, MEASURE) for area in areas if area.level == "council"},
         "region": {year: published.figure(year, region, MEASURE).value for year in years},
         "national": {year: published.figure(year, ENGLAND, MEASURE).value for year in years},
     }

@@ -22,7 +22,7 @@ def last_ended_census_year(today: date) -> int:
 
 class ExtractRequest(BaseModel):
     kind: ExtractKind
-    year: int = Field(
+    census_year: int = Field(
         ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N, one that has ended (30 September N has passed)"
     )
     council: str | None = Field(
@@ -32,7 +32,7 @@ class ExtractRequest(BaseModel):
         description="DfE code of a member council: required for csww, left out for retention (the region's)",
     )
 
-    @field_validator("year")
+    @field_validator("census_year")
     @classmethod
     def _year_has_ended(cls, year: int) -> int:
         # A return of a year still running (or not begun) would be stored, and delivered, as if it were final.

@@ -66,12 +66,12 @@ def list_extracts(
     principal: CurrentPrincipal,
     page: PageDep,
     kind: Annotated[ExtractKind | None, Query(description="csww or retention")] = None,
-    year: Annotated[int | None, Query(ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N")] = None,
+    census_year: Annotated[int | None, Query(ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N")] = None,
     council: Annotated[str | None, Query(pattern=COUNCIL_PATTERN, description="DfE code")] = None,
     status: Annotated[ExtractStatus | None, Query(description="succeeded or failed")] = None,
 ) -> Page[ExtractPublic]:
     query = _visible(principal)
-    for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, year),
+    for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, census_year),
                           (ExtractRun.council, council), (ExtractRun.status, status)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
@@ -114,7 +114,7 @@ def run_extract(
     """Produce an extract now (academy staff): checked and stored like a scheduled one."""
     try:
         extract = produce(
-            session, placements, kind=body.kind, period=Period.census(body.year), council=body.council,
+            session, placements, kind=body.kind, period=Period.census(body.census_year), council=body.council,
             trigger="manual", requested_by=principal.subject,
         )  # fmt: skip
     except ExtractError as exc:  # the scheduler retries these; a person is told to

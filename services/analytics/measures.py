@@ -2,9 +2,9 @@
 
 import calendar
 from dataclasses import dataclass, field, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-ONE_PLACE = Decimal("0.1")
+from services.common.rounding import half_up
 
 
 def working_days(census_year: int) -> int:
@@ -14,10 +14,6 @@ def working_days(census_year: int) -> int:
 
 
 ZERO_DENOMINATOR = "zero denominator"
-
-
-def half_up(value: Decimal, places: Decimal = ONE_PLACE) -> Decimal:
-    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -5,26 +5,28 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from services.analytics import workforce_sql
-from services.analytics.measures import half_up
 from services.analytics.schemas import CouncilFlow, Move, MovementReport
 from services.analytics.workforce import require_reader
 from services.common.auth import Principal
+from services.common.moves import move_pairs
+from services.common.rounding import half_up
 
 
 def movement_report(session: Session, principal: Principal, year: int, window_days: int) -> MovementReport:
     """Every reader, a council's HR included, sees the whole matrix: it holds only aggregates.
 
-    A move is defined in workforce_sql.move_counts; each member council is listed, moves or not."""
+    A move is defined in services/common/moves.py, as placements counts it; each member council is listed,
+    moves or not."""
     require_reader(principal)
     known = workforce_sql.councils(session)
     members = sorted(code for code, row in known.items() if row.academy_member)
-    moves = workforce_sql.move_counts(session, year, members, window_days)
+    pairs = move_pairs(session, year, members, window_days)
     flows = {code: [0, Decimal(0), 0, Decimal(0)] for code in members}  # in people, in FTE, out, out FTE
-    for move in moves:
-        flows[move.to_council][0] += move.headcount
-        flows[move.to_council][1] += move.fte
-        flows[move.from_council][2] += move.headcount
-        flows[move.from_council][3] += move.fte
+    for pair in pairs:
+        flows[pair.to_council][0] += pair.headcount
+        flows[pair.to_council][1] += pair.fte
+        flows[pair.from_council][2] += pair.headcount
+        flows[pair.from_council][3] += pair.fte
     councils = [
         CouncilFlow(
             code=code,
@@ -39,19 +41,19 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
         for code, (in_hc, in_fte, out_hc, out_fte) in flows.items()
     ]
     return MovementReport(
-        year=year,
+        census_year=year,
         movement_window_days=window_days,
         moves=[
             Move(
-                from_council=move.from_council,
-                to_council=move.to_council,
-                headcount=move.headcount,
-                fte=half_up(move.fte),
-                agency_headcount=move.agency_headcount,
+                from_council=pair.from_council,
+                to_council=pair.to_council,
+                headcount=pair.headcount,
+                fte=half_up(pair.fte),
+                agency_headcount=pair.agency_headcount,
             )  # fmt: skip
-            for move in moves
+            for pair in pairs
         ],
         councils=councils,
-        total_headcount=sum(move.headcount for move in moves),
-        total_fte=half_up(sum((move.fte for move in moves), Decimal(0))),
+        total_headcount=sum(pair.headcount for pair in pairs),
+        total_fte=half_up(sum((pair.fte for pair in pairs), Decimal(0))),
     )

@@ -81,7 +81,7 @@ def published_area(year: int, code: str, name: str, level: Level) -> WorkforceAr
         else:
             values[measure] = int(found.value) if measure in COUNTS else found.value
     return WorkforceArea(
-        code=code, name=name, level=level, year=year, source="published", reasons=reasons, **values
+        code=code, name=name, level=level, census_year=year, source="published", reasons=reasons, **values
     )  # fmt: skip
 
 

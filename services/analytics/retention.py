@@ -141,7 +141,7 @@ def _area(
             item.headcount = item.fte = None
         reasons["service_bands"] = reasons["leaver_destinations"] = f"headcount, fte: {RATES_ONLY}"
     return RetentionArea(
-        code=code, name=name, level=level, year=year, service_bands=bands, leaver_destinations=gone,
+        code=code, name=name, level=level, census_year=year, service_bands=bands, leaver_destinations=gone,
         reasons=reasons, **values,
     )  # fmt: skip
 
@@ -194,4 +194,4 @@ def retention_report(
                 summed_destinations, False,
             )
         )  # fmt: skip
-    return RetentionReport(year=year, movement_window_days=window_days, areas=areas)
+    return RetentionReport(census_year=year, movement_window_days=window_days, areas=areas)

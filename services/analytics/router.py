@@ -15,21 +15,21 @@ from services.common.errors import InvalidInput
 from services.common.settings import get_settings
 
 router = service_router("analytics")
-Year = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
+CensusYear = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 CouncilCode = Annotated[str | None, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
-def census_years(year: int | None, from_year: int | None, to_year: int | None) -> list[int]:
-    if year is not None and (from_year is not None or to_year is not None):
-        raise InvalidInput("Give either year or from_year and to_year, not both.")
-    first, last = (year, year) if year is not None else (from_year, to_year)
+def census_years(census_year: int | None, from_census_year: int | None, to_census_year: int | None) -> list[int]:
+    if census_year is not None and (from_census_year is not None or to_census_year is not None):
+        raise InvalidInput("Give either census_year or from_census_year and to_census_year, not both.")
+    first, last = (census_year, census_year) if census_year is not None else (from_census_year, to_census_year)
     if first is None or last is None:
         raise InvalidInput(
-            "Give year=N, or from_year and to_year for a series.",
-            errors=[{"loc": ["query", "year"], "code": "missing", "message": "Field required"}],
+            "Give census_year=N, or from_census_year and to_census_year for a series.",
+            errors=[{"loc": ["query", "census_year"], "code": "missing", "message": "Field required"}],
         )
     if last < first or last - first > 30:
-        raise InvalidInput("to_year must be at or after from_year, at most 30 years later.")
+        raise InvalidInput("to_census_year must be at or after from_census_year, at most 30 years later.")
     return list(range(first, last + 1))
 
 
@@ -37,16 +37,16 @@ AsOf = Annotated[
     date | None,
     Query(
         description="The 12 months to this date instead of census year N to 30 September "
-        "(instead of year, from_year and to_year)"
+        "(instead of census_year, from_census_year and to_census_year)"
     ),
 ]
 
 
-def as_of_date(as_of: date, year: int | None, from_year: int | None, to_year: int | None) -> date:
-    if year is not None or from_year is not None or to_year is not None:
+def as_of_date(as_of: date, *census_years_given: int | None) -> date:
+    if any(year is not None for year in census_years_given):
         raise InvalidInput(
-            "Give either as_of or a year, not both.",
-            errors=[{"loc": ["query", "as_of"], "code": "conflict", "message": "as_of excludes year"}],
+            "Give either as_of or a census year, not both.",
+            errors=[{"loc": ["query", "as_of"], "code": "conflict", "message": "as_of excludes census_year"}],
         )
     if not 2010 <= as_of.year <= 2100:
         raise InvalidInput(
@@ -60,9 +60,9 @@ def as_of_date(as_of: date, year: int | None, from_year: int | None, to_year: in
 def workforce_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
-    year: Year = None,
-    from_year: Year = None,
-    to_year: Year = None,
+    census_year: CensusYear = None,
+    from_census_year: CensusYear = None,
+    to_census_year: CensusYear = None,
     council: CouncilCode = None,
     as_of: AsOf = None,
 ) -> WorkforceReport:
@@ -73,45 +73,49 @@ def workforce_measures(
     With `as_of`, the same measures for the 12 months to that date: in post on that date, starters
     and leavers in the 12 months to it (one "year", the census year the date falls in)."""
     if as_of is not None:
-        day = as_of_date(as_of, year, from_year, to_year)
+        day = as_of_date(as_of, census_year, from_census_year, to_census_year)
         areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
-        census_year = census_year_of(day)
-        return WorkforceReport(from_year=census_year, to_year=census_year, as_of=day.isoformat(), areas=areas)
-    years = census_years(year, from_year, to_year)
+        year = census_year_of(day)
+        return WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
+    years = census_years(census_year, from_census_year, to_census_year)
     areas = workforce.workforce_areas(session, principal, years, council)
     missing = workforce.years_without_records(areas, years)
-    return WorkforceReport(from_year=years[0], to_year=years[-1], years_without_records=missing, areas=areas)
+    return WorkforceReport(
+        from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
+    )
 
 
-RequiredYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N, to 30 September N")]
+RequiredCensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 Council = Annotated[str, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
 @router.get("/retention", response_model=RetentionReport, tags=["retention"])
 def retention_measures(
-    session: SessionDep, principal: CurrentPrincipal, year: RequiredYear, council: CouncilCode = None
+    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: CouncilCode = None
 ) -> RetentionReport:
     """Retention, regional retention, stability, leaver destinations and time in service, per member
     council and for the region: what matching people across the region's councils shows."""
-    workforce.require_records(session, principal, year, council)
+    workforce.require_records(session, principal, census_year, council)
     window = get_settings().movement_window_days
-    return retention.retention_report(session, principal, year, council, window)
+    return retention.retention_report(session, principal, census_year, council, window)
 
 
 @router.get("/movements", response_model=MovementReport, tags=["retention"])
-def movement_matrix(session: SessionDep, principal: CurrentPrincipal, year: RequiredYear) -> MovementReport:
+def movement_matrix(
+    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear
+) -> MovementReport:
     """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
-    workforce.require_records(session, principal, year, None)
-    return movements.movement_report(session, principal, year, get_settings().movement_window_days)
+    workforce.require_records(session, principal, census_year, None)
+    return movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
 
 
 @router.get("/benchmarks", response_model=BenchmarkReport, tags=["workforce"])
 def benchmark(
-    session: SessionDep, principal: CurrentPrincipal, year: RequiredYear, council: Council
+    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: Council
 ) -> BenchmarkReport:
     """The council's computed measures beside the DfE's published figures for it, its region and
     England; a published symbol (x, z, u, c, low, empty) is a null with that reason."""
-    return benchmarks.benchmark_report(session, principal, year, council)
+    return benchmarks.benchmark_report(session, principal, census_year, council)
 
 
 SVG, BYTES = "image/svg+xml", "application/octet-stream"
@@ -128,13 +132,13 @@ def turnover_chart(
     session: SessionDep,
     principal: CurrentPrincipal,
     council: Council,
-    from_year: Year = None,
-    to_year: Year = None,
+    from_census_year: CensusYear = None,
+    to_census_year: CensusYear = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
-    Without from_year or to_year, the years the council's records hold. The same bytes come as
+    Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
     application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
-    svg = charts.turnover_chart(session, principal, council, from_year, to_year)
+    svg = charts.turnover_chart(session, principal, council, from_census_year, to_census_year)
     as_bytes = accept is not None and BYTES in accept and SVG not in accept
     return Response(content=svg, media_type=BYTES if as_bytes else SVG)

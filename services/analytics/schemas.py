@@ -19,7 +19,7 @@ class WorkforceArea(BaseModel):
     code: str = Field(description="DfE code for a council; ONS code for the region and England")
     name: str = Field(description="a computed region missing councils says how many it covers")
     level: Level
-    year: int
+    census_year: int
     source: Source = Field(description="computed from the records here, or the DfE's published figure")
     provisional: bool = Field(
         False, description="computed for a census year still in progress: the figures change as records arrive"
@@ -54,10 +54,10 @@ class WorkforceArea(BaseModel):
 
 
 class WorkforceReport(BaseModel):
-    from_year: int
-    to_year: int
+    from_census_year: int
+    to_census_year: int
     as_of: str | None = Field(None, description="the 12 months to this date, when asked")
-    years_without_records: list[int] = Field(
+    census_years_without_records: list[int] = Field(
         default_factory=list, description="years asked for with no records for the area asked: no computed areas"
     )
     areas: list[WorkforceArea]
@@ -95,7 +95,7 @@ class RetentionArea(BaseModel):
     code: str = Field(description="DfE code for a council; ONS code for the region")
     name: str
     level: Literal["council", "region"]
-    year: int
+    census_year: int
     in_post_last_year_fte: Decimal | None = Field(
         None, description="employed in post on 30 Sep N-1 (region: sum of its councils)"
     )
@@ -132,7 +132,7 @@ class RetentionArea(BaseModel):
 
 
 class RetentionReport(BaseModel):
-    year: int
+    census_year: int
     movement_window_days: int = Field(description="a start within this many days of leaving is a move")
     areas: list[RetentionArea]
 
@@ -162,7 +162,7 @@ class CouncilFlow(BaseModel):
 
 
 class MovementReport(BaseModel):
-    year: int
+    census_year: int
     movement_window_days: int
     moves: list[Move] = Field(description="the origin-destination matrix's non-empty cells")
     councils: list[CouncilFlow]
@@ -189,7 +189,7 @@ class BenchmarkRow(BaseModel):
 
 
 class BenchmarkReport(BaseModel):
-    year: int
+    census_year: int
     code: str
     name: str
     region_code: str

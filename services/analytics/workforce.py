@@ -30,7 +30,9 @@ def _area(code: str, name: str, level: Level, year: int, totals: Totals, rates_o
             if name_ not in RATE_NAMES:
                 values[name_] = None
                 reasons[name_] = RATES_ONLY
-    return WorkforceArea(code=code, name=name, level=level, year=year, source="computed", reasons=reasons, **values)
+    return WorkforceArea(
+        code=code, name=name, level=level, census_year=year, source="computed", reasons=reasons, **values
+    )
 
 
 def workforce_areas(
@@ -62,7 +64,7 @@ def workforce_areas(
     in_progress = census_year_of(today or date.today())
     areas = _areas(known, principal, years, council, totals, published=as_of is None or _is_30_september(as_of))
     for area in areas:
-        area.provisional = area.source == "computed" and area.year >= in_progress
+        area.provisional = area.source == "computed" and area.census_year >= in_progress
     if as_of is not None and not _is_30_september(as_of):
         for area in areas:
             _census_year_flows_only(area)
@@ -81,7 +83,7 @@ def require_records(session: Session, principal: Principal, year: int, council: 
 
 
 def years_without_records(areas: list[WorkforceArea], years: list[int]) -> list[int]:
-    computed = {area.year for area in areas if area.source == "computed"}
+    computed = {area.census_year for area in areas if area.source == "computed"}
     return [year for year in years if year not in computed]
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from services.analytics.measures import Totals
+from services.common import moves
 from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
 
 employment_year = table(
@@ -39,20 +40,10 @@ employment_year = table(
     column("agency", Boolean), column("end_date", Date), column("fte", Numeric), column("fte30", Numeric),
     column("cases30", Integer), column("working_days_lost", Numeric),
 )  # fmt: skip
-_employment = table(
-    "employment",
-    column("id", Uuid), column("worker_id", Uuid), column("council", String), column("agency", Boolean),
-    column("start_date", Date), column("end_date", Date), column("leaver_destination", Integer),
-)  # fmt: skip
-_worker = table("worker", column("id", Uuid), column("swe_number", String))
 # Placements keeps each council's own record of a person (its tenancy); the person is their SWE number,
-# which is how a spell at one council is matched to the same person's spell at another. No column of a
-# council's record beyond the number is read.
-employment = (
-    select(*_employment.c, _worker.c.swe_number.label("person"))
-    .join(_worker, _worker.c.id == _employment.c.worker_id)
-    .subquery("employment")
-)
+# which is how a spell at one council is matched to the same person's spell at another: a spell and its
+# `person`, as services/common/moves.py reads it for moves.
+employment = moves.spells
 council_vacancy = table(
     "council_vacancy",
     column("council", String), column("census_year", Integer), column("number_of_vacancies", Numeric),
@@ -176,13 +167,6 @@ def council_totals(
         totals = found.setdefault((code, year), Totals())
         totals.vacancy_fte, totals.agency_cover_fte = _decimal(vacancy, 2), _decimal(cover, 2)
     return found
-
-
-def add_days(value, days: int, dialect: str):
-    """date + days, portably (SQLite keeps dates as text)."""
-    if dialect == "sqlite":
-        return func.date(value, f"+{int(days)} days")
-    return value + timedelta(days=days)
 
 
 # --- The 12 months to any date (as_of) ----------------------------------------------------------
@@ -406,7 +390,7 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
     begins_run = case(
         (earlier_count == 0, 1),
         (earlier_open == 1, 0),
-        (s.start_date > add_days(earlier_end, SERVICE_GAP_DAYS, dialect_name(session)), 1),
+        (s.start_date > moves.add_days(earlier_end, SERVICE_GAP_DAYS, dialect_name(session)), 1),
         else_=0,
     )
     flagged = select(*s, begins_run.label("begins_run")).subquery("flagged")
@@ -457,75 +441,46 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
 DESTINATIONS = ("moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known")
 
 
-def _leavers(year: int, members: list[str]):
-    """Employed leavers of census year N at member councils, one row per person and council, from
-    that year's records: their last end date, the FTE they left, and the destination their council
-    coded (the most specific of their spells': moved elsewhere, left social work, not known)."""
-    ey, e = employment_year.c, employment.c
-    coded = case(
-        (e.leaver_destination.between(1, 4), 3), (e.leaver_destination.in_((5, 6)), 4), else_=5
-    )  # indexes into DESTINATIONS, from 1
-    return (
-        select(
-            ey.council,
-            e.person,
-            func.max(ey.end_date).label("left_on"),
-            func.sum(func.coalesce(ey.fte, 0)).label("fte"),
-            func.min(coded).label("coded"),
-        )
-        .select_from(employment_year)
-        .join(employment, e.id == ey.employment_id)
-        .where(
-            ey.census_year == year,
-            ey.agency.is_(False),
-            ey.end_date >= census_year_start(year),
-            ey.end_date <= census_reference_date(year),
-            ey.council.in_(members),
-        )
-        .group_by(ey.council, e.person)
-        .subquery("leavers")
-    )
-
-
-def _starts_within(leavers, later, members: list[str], window_days: int, dialect: str):
-    """A later spell of the same person at a member council that starts within the window after leaving."""
-    return and_(
-        later.c.person == leavers.c.person,
-        later.c.council.in_(members),
-        later.c.start_date > leavers.c.left_on,
-        later.c.start_date <= add_days(leavers.c.left_on, window_days, dialect),
-    )
-
-
 def destination_counts(
     session: Session, year: int, members: list[str], window_days: int
 ) -> dict[tuple[str, str], tuple[int, Decimal]]:
     """(council, destination) -> (headcount, FTE) of that council's employed leavers in year N.
 
-    Matched records first: an employed spell at another member council starting within the window
-    is a move in the region; else any agency spell at a member council (the same one included)
-    within the window is agency work in the region; else the council's LeaverDestination code."""
-    leavers = _leavers(year, members)
+    Matched records first: a leaver who moved (services/common/moves.py) moved in the region, or went to
+    agency work in it when the move was to agency work; else an agency spell at their own council within
+    the window is agency work in the region; else the council's LeaverDestination code (the most specific
+    of their spells': moved elsewhere, left social work, not known)."""
+    s = moves.spells.c
+    coded = case(
+        (s.leaver_destination.between(1, 4), 3), (s.leaver_destination.in_((5, 6)), 4), else_=5
+    )  # indexes into DESTINATIONS, from 1
+    leavers = moves.leavers(year, members, func.min(coded).label("coded"))
     dialect = dialect_name(session)
-    later = employment.alias("later")
-    moved = (
+    # every leaver once, with their move if they made one: one pass, so PostgreSQL does not run the moves
+    # again for each leaver
+    outcome = moves.first_moves(leavers, members, window_days, dialect, everyone=True).subquery("outcome")
+    o = outcome.c
+    later = moves.spells.alias("later")
+    agency_at_their_council = (
         select(literal(1))
         .where(
-            _starts_within(leavers, later, members, window_days, dialect),
-            later.c.council != leavers.c.council,
-            later.c.agency.is_(False),
+            later.c.person == o.person,
+            later.c.council == o.council,
+            later.c.agency.is_(True),
+            later.c.start_date > o.left_on,
+            later.c.start_date <= moves.add_days(o.left_on, window_days, dialect),
         )
         .exists()
     )
-    agency = (
-        select(literal(1))
-        .where(_starts_within(leavers, later, members, window_days, dialect), later.c.agency.is_(True))
-        .exists()
-    )
     classified = select(
-        leavers.c.council,
-        leavers.c.fte,
-        case((moved, 1), (agency, 2), else_=leavers.c.coded).label("destination"),
+        o.council,
+        o.fte,
+        case(
+            (o.to_agency.is_(False), 1),
+            (o.to_agency.is_(True), 2),
+            (agency_at_their_council, 2),
+            else_=o.coded,
+        ).label("destination"),
     ).subquery("classified")
     c = classified.c
     query = select(c.council, c.destination, func.count(), func.coalesce(func.sum(c.fte), 0)).group_by(
@@ -534,62 +489,6 @@ def destination_counts(
     return {
         (code, DESTINATIONS[index - 1]): (people, _decimal(fte)) for code, index, people, fte in session.execute(query)
     }
-
-
-@dataclass(frozen=True)
-class MoveCount:
-    from_council: str
-    to_council: str
-    headcount: int
-    fte: Decimal
-    agency_headcount: int
-
-
-def move_counts(session: Session, year: int, members: list[str], window_days: int) -> list[MoveCount]:
-    """Moves between member councils in census year N: an employed leaver of N at council A (from
-    A's year N records) whose next spell at another member council B starts within the window after
-    leaving. Where there are several, an employed post comes before agency work, then the earliest
-    start, then the lower council code. FTE is what A's return held for the leaver."""
-    leavers = _leavers(year, members)
-    later = employment.alias("later")
-    l_ = later.c
-    ranked = (
-        select(
-            leavers.c.council.label("from_council"),
-            l_.council.label("to_council"),
-            leavers.c.fte,
-            l_.agency,
-            func.row_number()
-            .over(
-                partition_by=(leavers.c.council, leavers.c.person),
-                order_by=(l_.agency, l_.start_date, l_.council),
-            )
-            .label("choice"),
-        )
-        .select_from(leavers)
-        .join(
-            later,
-            and_(
-                _starts_within(leavers, later, members, window_days, dialect_name(session)),
-                l_.council != leavers.c.council,
-            ),
-        )
-        .subquery("ranked")
-    )
-    r = ranked.c
-    query = (
-        select(
-            r.from_council,
-            r.to_council,
-            func.count(),
-            func.coalesce(func.sum(r.fte), 0),
-            _count_if(r.agency.is_(True)),
-        )
-        .where(r.choice == 1)
-        .group_by(r.from_council, r.to_council)
-        .order_by(r.from_council, r.to_council)
-    )
-    return [MoveCount(a, b, people, _decimal(fte), int(agency)) for a, b, people, fte, agency in session.execute(query)]
 
 
 def years_held(session: Session, council_code: str) -> tuple[int, int] | None:

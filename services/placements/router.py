@@ -21,6 +21,7 @@ from services.common.db import SessionDep
 from services.common.errors import PROBLEM_RESPONSES, InvalidInput, NotFound, PayloadTooLarge, problem_response
 from services.common.models import Council
 from services.common.pagination import Page, PageDep, make_page, paginate
+from services.common.rounding import half_up
 from services.common.settings import get_settings
 from services.placements import councils, imports, movements
 from services.placements.access import council_to_read, council_to_write
@@ -294,18 +295,12 @@ def movements_in_year(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    year: CensusYear,
+    census_year: CensusYear,
     window_days: Annotated[int | None, Query(ge=1, le=730, description="Days from an end to a start")] = None,
 ) -> MovementReport:
     own = council_to_read(principal, None)
     window = window_days or get_settings().movement_window_days
-    moves = movements.moves_in_year(session, year, window)
-    flows: dict[tuple[str, str], Flow] = {}
-    for move in moves:
-        flow = flows.setdefault((move.from_council, move.to_council), Flow(
-            from_council=move.from_council, to_council=move.to_council, headcount=0, fte=0))  # fmt: skip
-        flow.headcount += 1
-        flow.fte += move.fte
+    moves, pairs = movements.moves_in_year(session, census_year, window)
     shown = [m for m in moves if own is None or own in (m.from_council, m.to_council)]
     audit(
         session,
@@ -316,10 +311,10 @@ def movements_in_year(
         request.state.request_id,
     )
     return MovementReport(
-        year=year,
-        window_days=window,
-        moves=[MoveOut(**asdict(m)) for m in shown],
-        matrix=list(flows.values()),
+        census_year=census_year,
+        movement_window_days=window,
+        moves=[MoveOut(**asdict(m), days_between=m.days_between) for m in shown],
+        matrix=[Flow(**asdict(pair) | {"fte": half_up(pair.fte)}) for pair in pairs],
     )
 
 

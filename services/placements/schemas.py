@@ -88,26 +88,32 @@ class ImportHistoryItem(BaseModel):
 
 
 class MoveOut(BaseModel):
+    """A person who left `from_council` and whose first start at another member council within the
+    window was at `to_council` (docs/architecture.md, "Moves")."""
+
     swe_number: str
     from_council: str
     to_council: str
-    left_on: date
+    left_on: date = Field(description="the last day at the council they left")
     started_on: date
     days_between: int
-    fte: Decimal
+    fte: Decimal = Field(description="the FTE they left, as that council's return held it (census places)")
     to_agency: bool
 
 
 class Flow(BaseModel):
+    """The moves from one council to another: the same pairs and counts as analytics' movement matrix."""
+
     from_council: str
     to_council: str
     headcount: int
-    fte: Decimal
+    fte: Decimal = Field(description="FTE the people left, to one decimal place (half up), as the DfE publishes")
+    agency_headcount: int = Field(description="of whom started as agency workers")
 
 
 class MovementReport(BaseModel):
-    year: int
-    window_days: int
+    census_year: int
+    movement_window_days: int = Field(description="a start within this many days of leaving is a move")
     moves: list[MoveOut] = Field(description="each move (for a council: the moves into or out of it)")
     matrix: list[Flow] = Field(description="origin-destination pairs across the whole region")
 

@@ -49,15 +49,15 @@ def dudley_every_year(load):
 
 
 def test_england_is_the_published_england_in_every_year(dudley_every_year, get):
-    answer = get("workforce", from_year=2017, to_year=2025)
+    answer = get("workforce", from_census_year=2017, to_census_year=2025)
     assert answer.status_code == 200, answer.text
-    england = {a["year"]: a for a in answer.json()["areas"] if a["code"] == ENGLAND}
+    england = {a["census_year"]: a for a in answer.json()["areas"] if a["code"] == ENGLAND}
     assert sorted(england) == list(YEARS)
     for year, row in published("National", "country_code", ENGLAND).items():
         area = england[year]
         assert (area["source"], area["level"], area["name"]) == ("published", "national", "England")
         for measure, text in row.items():
-            if measure in area and measure not in ("year", "code", "name", "level"):
+            if measure in area and measure not in ("census_year", "code", "name", "level"):
                 if text.strip() in {"x", "z", "u", "c", "low", ""}:
                     assert area[measure] is None and area["reasons"][measure].startswith(text.strip() or "not")
                 elif measure in INT_MEASURES:
@@ -69,7 +69,7 @@ def test_england_is_the_published_england_in_every_year(dudley_every_year, get):
 
 def test_the_region_comes_twice_published_and_computed_from_the_councils_held(dudley_every_year, load, get):
     load(WALSALL, 2025, [person(11, role_start_date=date(2010, 1, 4))])
-    areas = get("workforce", year=2025).json()["areas"]
+    areas = get("workforce", census_year=2025).json()["areas"]
     regions = {a["source"]: a for a in areas if a["code"] == WEST_MIDLANDS}
     row = published("Regional", "region_code", WEST_MIDLANDS)[2025]
     assert regions["published"]["name"] == "West Midlands"
@@ -91,30 +91,30 @@ def test_a_year_with_no_records_is_a_404_naming_the_years_there_are(load, get):
     load(DUDLEY, 2024, [person(1)])
     load(WALSALL, 2021, [person(11, role_start_date=date(2010, 1, 4))])
     for path, params in [
-        ("workforce", {"year": 2030}),
-        ("workforce", {"from_year": 2026, "to_year": 2028}),
-        ("retention", {"year": 2030}),
-        ("movements", {"year": 2030}),
+        ("workforce", {"census_year": 2030}),
+        ("workforce", {"from_census_year": 2026, "to_census_year": 2028}),
+        ("retention", {"census_year": 2030}),
+        ("movements", {"census_year": 2030}),
     ]:
         answer = get(path, **params)
         assert answer.status_code == 404, (path, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["census_years_held"] == [2021, 2023, 2024]
         assert "2021, 2023 to 2024" in answer.json()["detail"] or "2021 and 2023 to 2024" in answer.json()["detail"]
-    for_dudley = get("workforce", year=2021, council=DUDLEY)
+    for_dudley = get("workforce", census_year=2021, council=DUDLEY)
     assert for_dudley.status_code == 404 and for_dudley.json()["census_years_held"] == [2023, 2024]
     assert "Dudley" in for_dudley.json()["detail"]
 
 
 def test_a_series_leaves_out_the_years_without_records_and_lists_them(load, get):
     load(DUDLEY, 2024, [person(1)])
-    answer = get("workforce", from_year=2023, to_year=2027)
+    answer = get("workforce", from_census_year=2023, to_census_year=2027)
     assert answer.status_code == 200
     report = answer.json()
-    assert report["years_without_records"] == [2023, 2025, 2026, 2027]
-    computed_years = {a["year"] for a in report["areas"] if a["source"] == "computed"}
+    assert report["census_years_without_records"] == [2023, 2025, 2026, 2027]
+    computed_years = {a["census_year"] for a in report["areas"] if a["source"] == "computed"}
     assert computed_years == {2024}  # never a page of zeros for 2025 to 2027
-    published_years = {a["year"] for a in report["areas"] if a["source"] == "published" and a["code"] == ENGLAND}
+    published_years = {a["census_year"] for a in report["areas"] if a["source"] == "published" and a["code"] == ENGLAND}
     assert published_years == {2023, 2024, 2025}  # England as published, where the DfE has published it
 
 
@@ -137,7 +137,7 @@ def test_the_chart_leaves_gaps_where_there_is_no_record_and_nothing_published(lo
     load(DUDLEY, 2024, [person(1), person(2, role_end_date=date(2024, 5, 31), reason_leave=1)])
     answer = app_client(analytics_app).get(
         "/v1/analytics/charts/turnover.svg",
-        params={"council": DUDLEY, "from_year": 2023, "to_year": 2027},
+        params={"council": DUDLEY, "from_census_year": 2023, "to_census_year": 2027},
         headers=auth(),
     )
     assert answer.status_code == 200, answer.text

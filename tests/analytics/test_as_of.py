@@ -57,8 +57,8 @@ def test_as_of_30_september_gives_exactly_that_census_years_figures(load, workfo
     load(DUDLEY, 2023, RETURN_2023, BLOCK_2023)
     load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     report, as_of = workforce(as_of="2024-09-30")
-    _, census = workforce(year=2024)
-    assert report["as_of"] == "2024-09-30" and report["from_year"] == report["to_year"] == 2024
+    _, census = workforce(census_year=2024)
+    assert report["as_of"] == "2024-09-30" and report["from_census_year"] == report["to_census_year"] == 2024
     assert as_of == census
     assert as_of["inpost_headcount"] == 2 and as_of["leavers_headcount"] == 1 and as_of["starters_headcount"] == 1
 
@@ -67,7 +67,7 @@ def test_as_of_a_date_in_the_year_counts_the_stock_that_day_and_the_moves_of_the
     load(DUDLEY, 2023, RETURN_2023, BLOCK_2023)
     load(DUDLEY, 2024, RETURN_2024, BLOCK_2024)
     report, area = workforce(as_of="2024-01-15")
-    assert report["from_year"] == 2024 and area["year"] == 2024
+    assert report["from_census_year"] == 2024 and area["census_year"] == 2024
     # in post on 15 January 2024: SW1, and SW2 who left on 31 March; SW3 starts in February;
     # SW5 is not held by the 2024 return, so had gone
     assert area["inpost_headcount"] == 2 and area["inpost_fte"] == "2.0"
@@ -104,7 +104,7 @@ def test_until_a_census_years_return_is_in_the_previous_returns_spells_stay_in_p
 
 def test_as_of_with_a_year_is_refused_with_the_field_named(app_client, auth):
     answer = app_client(analytics_app).get(
-        "/v1/analytics/workforce", params={"year": 2024, "as_of": "2024-01-15"}, headers=auth()
+        "/v1/analytics/workforce", params={"census_year": 2024, "as_of": "2024-01-15"}, headers=auth()
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["loc"] == ["query", "as_of"]

@@ -31,7 +31,7 @@ def benchmarks(app_client, auth):
 
     def _get(year, council, headers=None, status=200):
         answer = client.get(
-            "/v1/analytics/benchmarks", params={"year": year, "council": council}, headers=headers or auth()
+            "/v1/analytics/benchmarks", params={"census_year": year, "council": council}, headers=headers or auth()
         )
         assert answer.status_code == status, answer.text
         return answer.json()
@@ -84,6 +84,8 @@ def test_a_council_benchmarks_only_itself(birmingham_2024, benchmarks, auth):
 
 
 def test_the_dfe_benchmarks_a_council_through_the_gateway(birmingham_2024, gateway, auth):
-    answer = gateway.get("/v1/analytics/benchmarks", params={"year": 2024, "council": BIRMINGHAM}, headers=auth("dfe"))
+    answer = gateway.get(
+        "/v1/analytics/benchmarks", params={"census_year": 2024, "council": BIRMINGHAM}, headers=auth("dfe")
+    )
     assert answer.status_code == 200, answer.text
     assert by_measure(answer.json())["inpost_headcount"]["published"]["value"] is not None

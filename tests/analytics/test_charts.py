@@ -45,7 +45,7 @@ def words(svg: bytes) -> str:
 def test_the_turnover_chart_has_a_title_axes_labels_and_a_legend(coventry_returns, app_client, auth):
     answer = app_client(analytics_app).get(
         "/v1/analytics/charts/turnover.svg",
-        params={"council": COVENTRY, "from_year": 2022, "to_year": 2024},
+        params={"council": COVENTRY, "from_census_year": 2022, "to_census_year": 2024},
         headers=auth(),
     )
     assert answer.status_code == 200, answer.text
@@ -86,7 +86,7 @@ def test_a_council_charts_only_itself_and_social_workers_not_at_all(coventry_ret
 def test_a_chart_of_years_in_the_wrong_order_is_refused(app_client, auth):
     answer = app_client(analytics_app).get(
         "/v1/analytics/charts/turnover.svg",
-        params={"council": COVENTRY, "from_year": 2024, "to_year": 2020},
+        params={"council": COVENTRY, "from_census_year": 2024, "to_census_year": 2020},
         headers=auth(),
     )
     assert answer.status_code == 422
@@ -102,7 +102,7 @@ def test_the_chart_comes_through_the_gateway(coventry_returns, gateway, auth):
 def test_a_client_that_accepts_only_bytes_gets_the_same_svg_as_bytes(coventry_returns, app_client, auth):
     """Generated clients ask for application/octet-stream (the document offers both): the same picture."""
     client = app_client(analytics_app)
-    params = {"council": COVENTRY, "from_year": 2023, "to_year": 2024}
+    params = {"council": COVENTRY, "from_census_year": 2023, "to_census_year": 2024}
     svg = client.get("/v1/analytics/charts/turnover.svg", params=params, headers=auth())
     raw = client.get(
         "/v1/analytics/charts/turnover.svg", params=params, headers={**auth(), "Accept": "application/octet-stream"}

@@ -2,6 +2,7 @@
 count the same people."""
 
 from services.analytics.app import app as analytics_app
+from services.placements.app import app as placements_app
 
 YEARS = range(2018, 2026)
 
@@ -10,7 +11,7 @@ def test_the_demo_workforces_views_agree_with_one_another(session, app_client, a
     from futuresocial.demo_workforce import seed_demo_workforce
 
     seed_demo_workforce(session)
-    client = app_client(analytics_app)
+    client, placements = app_client(analytics_app), app_client(placements_app)
     headers = auth("academy_admin")
 
     def get(path, **params):
@@ -18,16 +19,16 @@ def test_the_demo_workforces_views_agree_with_one_another(session, app_client, a
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    series = get("workforce", from_year=2017, to_year=2025)["areas"]
-    census = {(a["year"], a["code"]): a for a in series}
+    series = get("workforce", from_census_year=2017, to_census_year=2025)["areas"]
+    census = {(a["census_year"], a["code"]): a for a in series}
     moved_somewhere = 0
     for year in YEARS:
         # the 12 months to 30 September N are census year N, for every council, the region and England
         as_of = get("workforce", as_of=f"{year}-09-30")["areas"]
         assert {a["code"]: a for a in as_of} == {code: a for (y, code), a in census.items() if y == year}
 
-        retention = {a["code"]: a for a in get("retention", year=year)["areas"]}
-        matrix = get("movements", year=year)
+        retention = {a["code"]: a for a in get("retention", census_year=year)["areas"]}
+        matrix = get("movements", census_year=year)
         moved_out = {c["code"]: c["moved_out_headcount"] for c in matrix["councils"]}
         agency_out: dict[str, int] = {}
         for move in matrix["moves"]:
@@ -47,4 +48,9 @@ def test_the_demo_workforces_views_agree_with_one_another(session, app_client, a
                 assert moved["moved_in_region"] == moved_out[code] - agency_out.get(code, 0)
                 moved_somewhere += moved["moved_in_region"]
         assert sum(c["net_headcount"] for c in matrix["councils"]) == 0
+        # placements and analytics give the same pairs, people, agency starts and FTE
+        by_placements = placements.get("/v1/placements/movements", params={"census_year": year}, headers=headers)
+        assert by_placements.status_code == 200, by_placements.text
+        assert by_placements.json()["matrix"] == matrix["moves"]
+        assert len({m["swe_number"] for m in by_placements.json()["moves"]}) > 40
     assert moved_somewhere > 100  # the demo's people do move between councils

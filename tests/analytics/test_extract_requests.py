@@ -60,16 +60,16 @@ def test_a_census_year_ends_on_30_september():
 @pytest.mark.parametrize(
     "body",
     [
-        {"kind": "retention", "year": 2068},
-        {"kind": "retention", "year": 2030},
-        {"kind": "retention", "year": NOT_ENDED},
-        {"kind": "csww", "year": 2030, "council": COVENTRY},
-        {"kind": "csww", "year": NOT_ENDED, "council": COVENTRY},
+        {"kind": "retention", "census_year": 2068},
+        {"kind": "retention", "census_year": 2030},
+        {"kind": "retention", "census_year": NOT_ENDED},
+        {"kind": "csww", "census_year": 2030, "council": COVENTRY},
+        {"kind": "csww", "census_year": NOT_ENDED, "council": COVENTRY},
     ],
     ids=["retention-2068", "retention-2030", "retention-running-year", "csww-2030", "csww-running-year"],
 )
 def test_an_extract_of_a_census_year_that_has_not_ended_is_refused(analytics, session, body):
-    assert_invalid(run(analytics, **body), "year")
+    assert_invalid(run(analytics, **body), "census_year")
     assert stored(session) == 0
 
 
@@ -79,17 +79,17 @@ def test_an_extract_of_a_census_year_that_has_not_ended_is_refused(analytics, se
     ids=["unknown", "not-a-member", "non-ascii-digits", "two-digits", "four-digits", "empty"],
 )
 def test_a_census_return_is_only_of_a_member_council(analytics, session, council):
-    assert_invalid(run(analytics, kind="csww", year=2024, council=council), "council")
+    assert_invalid(run(analytics, kind="csww", census_year=2024, council=council), "council")
     assert stored(session) == 0
 
 
 def test_a_census_return_names_its_council(analytics, session):
-    assert_invalid(run(analytics, kind="csww", year=2024), "council")
+    assert_invalid(run(analytics, kind="csww", census_year=2024), "council")
     assert stored(session) == 0
 
 
 def test_the_retention_summary_is_the_regions_and_takes_no_council(analytics, session):
-    assert_invalid(run(analytics, kind="retention", year=2024, council=COVENTRY), "council")
+    assert_invalid(run(analytics, kind="retention", census_year=2024, council=COVENTRY), "council")
     assert stored(session) == 0
 
 
@@ -104,7 +104,7 @@ def test_a_return_placements_refuses_as_a_whole_is_stored_as_failed_with_its_rea
     analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
         transport=httpx.MockTransport(refusing_the_file), base_url="http://placements"
     )
-    answer = run(analytics, kind="csww", year=2024, council=COVENTRY)
+    answer = run(analytics, kind="csww", census_year=2024, council=COVENTRY)
     assert answer.status_code == 201, answer.text
     extract = answer.json()
     assert (extract["status"], extract["errors"]) == ("failed", ["The file has no records."])
@@ -115,7 +115,7 @@ def test_a_return_placements_cannot_give_now_is_a_503_problem_and_nothing_is_sto
     analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
         transport=httpx.MockTransport(lambda request: httpx.Response(500)), base_url="http://placements"
     )
-    answer = run(analytics, kind="csww", year=2024, council=COVENTRY)
+    answer = run(analytics, kind="csww", census_year=2024, council=COVENTRY)
     assert answer.status_code == 503, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["retry-after"]
@@ -124,7 +124,14 @@ def test_a_return_placements_cannot_give_now_is_a_503_problem_and_nothing_is_sto
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("council", "३३०"), ("council", "33"), ("kind", "payroll"), ("status", "lost"), ("year", 2009), ("year", 2101)],
+    [
+        ("council", "३३०"),
+        ("council", "33"),
+        ("kind", "payroll"),
+        ("status", "lost"),
+        ("census_year", 2009),
+        ("census_year", 2101),
+    ],
 )
 def test_the_extract_list_filters_are_checked(analytics, name, value):
     answer = analytics.get("/v1/analytics/extracts", params={name: value}, headers=bearer("academy_admin"))
@@ -135,6 +142,6 @@ def test_the_extract_list_filters_are_checked(analytics, name, value):
 @pytest.mark.parametrize("path", ["/v1/analytics/retention", "/v1/analytics/workforce", "/v1/analytics/benchmarks"])
 @pytest.mark.parametrize("council", ["३३०", "33", "abc"])
 def test_a_council_code_is_three_ascii_digits_in_every_analytics_query(analytics, path, council):
-    answer = analytics.get(path, params={"year": 2024, "council": council}, headers=bearer("academy_admin"))
+    answer = analytics.get(path, params={"census_year": 2024, "council": council}, headers=bearer("academy_admin"))
     assert answer.status_code == 422, answer.text
     assert ["query", "council"] in [error["loc"] for error in answer.json()["errors"]]

@@ -57,7 +57,7 @@ def run(analytics, auth, **body):
 
 
 def test_a_councils_census_extract_reads_back_through_the_import_as_the_same_records(analytics, placements, auth):
-    answer = run(analytics, auth, kind="csww", year=2024, council=COVENTRY)
+    answer = run(analytics, auth, kind="csww", census_year=2024, council=COVENTRY)
     assert answer.status_code == 201
     extract = answer.json()
     assert extract["status"] == "succeeded" and extract["errors"] == []
@@ -78,11 +78,11 @@ def test_a_councils_census_extract_reads_back_through_the_import_as_the_same_rec
 
 
 def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
-    extract = run(analytics, auth, kind="retention", year=2024).json()
+    extract = run(analytics, auth, kind="retention", census_year=2024).json()
     assert extract["media_type"] == "text/csv" and extract["council"] is None
     content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth()).text
     rows = {(row["level"], row["code"], row["source"]): row for row in csv.DictReader(io.StringIO(content))}
-    api = analytics.get("/v1/analytics/workforce", params={"year": 2024}, headers=auth()).json()["areas"]
+    api = analytics.get("/v1/analytics/workforce", params={"census_year": 2024}, headers=auth()).json()["areas"]
     assert len(rows) == len(api) == 5  # Coventry, Solihull, the region they make; the region and England published
     assert rows[("region", "E12000005", "computed")]["councils"] == f"{COVENTRY} {SOLIHULL}"
     assert rows[("national", "E92000001", "published")]["inpost_fte"] == "34328.2"  # the DfE's England, 2024
@@ -96,7 +96,7 @@ def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
             "vacancy_rate_fte",
         ):
             assert row[measure] == ("" if area[measure] is None else str(area[measure]))
-    kept = analytics.get("/v1/analytics/retention", params={"year": 2024}, headers=auth()).json()["areas"]
+    kept = analytics.get("/v1/analytics/retention", params={"census_year": 2024}, headers=auth()).json()["areas"]
     assert kept
     for area in kept:
         row = rows[(area["level"], area["code"], "computed")]
@@ -106,8 +106,8 @@ def test_the_retention_summary_equals_the_analytics_api(analytics, auth):
 
 
 def test_a_council_sees_and_downloads_only_its_own_extracts(analytics, auth, session):
-    coventry = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
-    solihull = run(analytics, auth, kind="csww", year=2024, council=SOLIHULL).json()
+    coventry = run(analytics, auth, kind="csww", census_year=2024, council=COVENTRY).json()
+    solihull = run(analytics, auth, kind="csww", census_year=2024, council=SOLIHULL).json()
     as_solihull = auth("council_hr", council=SOLIHULL)
     listed = analytics.get("/v1/analytics/extracts", headers=as_solihull).json()
     assert [e["id"] for e in listed["items"]] == [solihull["id"]]
@@ -124,7 +124,7 @@ def test_only_academy_staff_run_extracts_by_hand(analytics, auth):
     for role, council in (("dfe", None), ("council_hr", COVENTRY)):
         answer = analytics.post(
             "/v1/analytics/extracts",
-            json={"kind": "csww", "year": 2024, "council": COVENTRY},
+            json={"kind": "csww", "census_year": 2024, "council": COVENTRY},
             headers=auth(role, council=council),
         )
         assert answer.status_code == 403
@@ -159,7 +159,7 @@ def test_an_extract_that_fails_its_check_is_stored_as_failed_with_reasons_and_ne
     analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
         transport=httpx.MockTransport(corrupting), base_url="http://placements"
     )
-    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    extract = run(analytics, auth, kind="csww", census_year=2024, council=COVENTRY).json()
     assert extract["status"] == "failed"
     assert any("OrgRole" in reason for reason in extract["errors"])
     assert extract["delivery_status"] == "none"
@@ -198,7 +198,7 @@ def test_a_return_changed_between_its_export_and_its_check_is_built_again_from_t
     changing = ChangedAfterTheFirstExport(placements, correction)
     analytics_app.dependency_overrides[placements_client] = lambda: changing
     analytics = app_client(analytics_app)
-    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    extract = run(analytics, auth, kind="csww", census_year=2024, council=COVENTRY).json()
     assert (extract["status"], extract["errors"]) == ("succeeded", [])
     assert changing.exports == 2
     content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe")).content

@@ -51,7 +51,7 @@ def analytics(app_client, auth):
     def _get(year, council=None, headers=None, **params):
         answer = client.get(
             "/v1/analytics/workforce",
-            params={"year": year, **({"council": council} if council else {}), **params},
+            params={"census_year": year, **({"council": council} if council else {}), **params},
             headers=headers or auth(),
         )
         assert answer.status_code == 200, answer.text
@@ -124,7 +124,7 @@ def test_a_council_sees_its_own_detail_and_only_rates_of_others(load, analytics,
 
 def test_social_workers_have_no_access_to_analytics(app_client, auth):
     answer = app_client(analytics_app).get(
-        "/v1/analytics/workforce", params={"year": 2024}, headers=auth("social_worker", worker="SW1")
+        "/v1/analytics/workforce", params={"census_year": 2024}, headers=auth("social_worker", worker="SW1")
     )
     assert answer.status_code == 403
 

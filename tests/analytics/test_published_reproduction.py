@@ -43,12 +43,12 @@ def test_the_demo_workforce_reproduces_every_published_west_midlands_figure(sess
 
     seed_demo_workforce(session)
     answer = app_client(analytics_app).get(
-        "/v1/analytics/workforce", params={"from_year": 2017, "to_year": 2025}, headers=auth("dfe")
+        "/v1/analytics/workforce", params={"from_census_year": 2017, "to_census_year": 2025}, headers=auth("dfe")
     )
     assert answer.status_code == 200
     areas = answer.json()["areas"]
-    computed = {(a["year"], a["code"]): a for a in areas if a["source"] == "computed"}
-    england = {a["year"]: a for a in areas if a["level"] == "national"}
+    computed = {(a["census_year"], a["code"]): a for a in areas if a["source"] == "computed"}
+    england = {a["census_year"]: a for a in areas if a["level"] == "national"}
     assert england[2025]["source"] == "published" and england[2025]["inpost_fte"] == "36186.3"
     assert computed[(2025, WEST_MIDLANDS)]["missing_councils"] == []  # the demo holds all fourteen councils
     published = published_west_midlands()
@@ -80,7 +80,7 @@ def test_every_demo_councils_census_extract_reads_back_as_the_same_records(sessi
     analytics = app_client(analytics_app)
     for council in sorted(ACADEMY_MEMBERS):
         extract = analytics.post(
-            "/v1/analytics/extracts", json={"kind": "csww", "year": 2025, "council": council}, headers=auth()
+            "/v1/analytics/extracts", json={"kind": "csww", "census_year": 2025, "council": council}, headers=auth()
         ).json()
         assert extract["status"] == "succeeded", extract["errors"]
         content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe")).content

@@ -32,7 +32,7 @@ def retention(app_client, auth):
     def _get(year, council=None, headers=None):
         answer = client.get(
             "/v1/analytics/retention",
-            params={"year": year, **({"council": council} if council else {})},
+            params={"census_year": year, **({"council": council} if council else {})},
             headers=headers or auth(),
         )
         assert answer.status_code == 200, answer.text
@@ -62,7 +62,7 @@ def region_2024(load):
 
 def test_a_regional_move_counts_as_council_turnover_but_regional_retention(region_2024, retention, app_client, auth):
     workforce = app_client(analytics_app).get(
-        "/v1/analytics/workforce", params={"year": 2024, "council": COVENTRY}, headers=auth()
+        "/v1/analytics/workforce", params={"census_year": 2024, "council": COVENTRY}, headers=auth()
     )
     coventry_dfe = {a["code"]: a for a in workforce.json()["areas"]}[COVENTRY]
     assert coventry_dfe["leavers_headcount"] == 4  # the DfE's view: SW2 is simply Coventry's leaver
@@ -70,7 +70,7 @@ def test_a_regional_move_counts_as_council_turnover_but_regional_retention(regio
 
     areas = retention(2024)
     coventry = areas[("council", COVENTRY)]
-    assert (coventry["name"], coventry["year"]) == ("Coventry", 2024)
+    assert (coventry["name"], coventry["census_year"]) == ("Coventry", 2024)
     assert coventry["in_post_last_year_headcount"] == 5 and coventry["retained_headcount"] == 1
     assert coventry["retention_rate_headcount"] == "20.0"
     assert coventry["retention_rate_fte"] == "22.2"  # 1.0 of 4.5 FTE
@@ -107,13 +107,13 @@ def test_a_start_in_the_region_after_the_movement_window_is_not_a_move(load, ret
     load(SOLIHULL, 2025, [person(2, role_start_date=date(2024, 6, 1))])  # 184 days later: over 180
     destinations = retention(2024, COVENTRY)[("council", COVENTRY)]["leaver_destinations"]
     assert {d["destination"]: d["headcount"] for d in destinations}["moved_elsewhere"] == 1
-    matrix = app_client(analytics_app).get("/v1/analytics/movements", params={"year": 2024}, headers=auth())
+    matrix = app_client(analytics_app).get("/v1/analytics/movements", params={"census_year": 2024}, headers=auth())
     assert matrix.json()["moves"] == []
 
 
 def test_the_movement_matrix_shows_each_move_and_each_councils_net_flow(region_2024, app_client, auth):
     answer = app_client(analytics_app).get(
-        "/v1/analytics/movements", params={"year": 2024}, headers=auth("council_hr", council=SOLIHULL)
+        "/v1/analytics/movements", params={"census_year": 2024}, headers=auth("council_hr", council=SOLIHULL)
     )
     assert answer.status_code == 200, answer.text  # a council's HR sees the matrix: aggregates only
     report = answer.json()
@@ -176,21 +176,23 @@ def test_a_council_sees_its_own_retention_in_full_and_other_councils_rates_only(
 
 @pytest.mark.parametrize("path", ["/v1/analytics/retention", "/v1/analytics/movements"])
 def test_social_workers_have_no_access_to_retention_or_movements(app_client, auth, path):
-    answer = app_client(analytics_app).get(path, params={"year": 2024}, headers=auth("social_worker", worker="SW1"))
+    answer = app_client(analytics_app).get(
+        path, params={"census_year": 2024}, headers=auth("social_worker", worker="SW1")
+    )
     assert answer.status_code == 403
 
 
 def test_retention_for_a_council_outside_the_academy_is_not_found(app_client, auth):
     answer = app_client(analytics_app).get(
-        "/v1/analytics/retention", params={"year": 2024, "council": "201"}, headers=auth()
+        "/v1/analytics/retention", params={"census_year": 2024, "council": "201"}, headers=auth()
     )
     assert answer.status_code == 404
 
 
 def test_the_region_keeps_the_coventry_leaver_who_starts_at_solihull_through_the_gateway(region_2024, gateway, auth):
-    answer = gateway.get("/v1/analytics/retention", params={"year": 2024}, headers=auth("dfe"))
+    answer = gateway.get("/v1/analytics/retention", params={"census_year": 2024}, headers=auth("dfe"))
     assert answer.status_code == 200, answer.text
     region = next(a for a in answer.json()["areas"] if a["level"] == "region")
     assert region["regional_retention_rate_headcount"] == "71.4"
-    moves = gateway.get("/v1/analytics/movements", params={"year": 2024}, headers=auth("dfe")).json()["moves"]
+    moves = gateway.get("/v1/analytics/movements", params={"census_year": 2024}, headers=auth("dfe")).json()["moves"]
     assert (moves[0]["from_council"], moves[0]["to_council"]) == (COVENTRY, SOLIHULL)

@@ -325,7 +325,7 @@ def reading_a_workers_career(caller: Caller, swe_number: str, year: int) -> Jour
         ).json()
         journey.facts["record_swe_number"] = record["swe_number"]
         journey.facts["councils_in_post"] = record["experience"]["councils_in_post"]
-        report = caller.call(journey, "GET", f"{ANALYTICS}/workforce", params={"year": year}).json()
+        report = caller.call(journey, "GET", f"{ANALYTICS}/workforce", params={"census_year": year}).json()
         journey.facts["areas"] = len(report["areas"])
     return journey
 

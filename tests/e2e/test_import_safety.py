@@ -65,7 +65,7 @@ def test_a_header_only_file_leaves_the_councils_year_untouched(hr: httpx.Client)
     held = export(hr)
     assert len(held) == 25
     assert hr.get("/v1/placements/imports").json()["total"] == history
-    workforce = hr.get("/v1/analytics/workforce", params={"year": YEAR, "council": COUNCIL})
+    workforce = hr.get("/v1/analytics/workforce", params={"census_year": YEAR, "council": COUNCIL})
     assert workforce.status_code == 200, workforce.text
     (area,) = [area for area in workforce.json()["areas"] if area["code"] == COUNCIL]
     assert area["inpost_headcount"] == 25
@@ -80,12 +80,12 @@ def test_england_is_the_dfes_and_a_year_without_records_is_a_404(hr: httpx.Clien
     """Issue 12, through the gateway, with the council's year above held: England is the DfE's England (never
     the councils that happen to have data), the region computed from one council says so, and a year with no
     records is a 404 naming the year there is."""
-    areas = hr.get("/v1/analytics/workforce", params={"year": YEAR}).json()["areas"]
+    areas = hr.get("/v1/analytics/workforce", params={"census_year": YEAR}).json()["areas"]
     (england,) = [area for area in areas if area["code"] == "E92000001"]
     assert (england["source"], england["inpost_fte"], england["inpost_headcount"]) == ("published", "34328.2", 36402)
     (computed,) = [area for area in areas if area["level"] == "region" and area["source"] == "computed"]
     assert computed["councils"] == [COUNCIL] and len(computed["missing_councils"]) == 13
     assert computed["name"] == "West Midlands: 1 of its 14 councils"
-    later = hr.get("/v1/analytics/workforce", params={"year": 2030})
+    later = hr.get("/v1/analytics/workforce", params={"census_year": 2030})
     assert_problem(later, 404)
     assert later.json()["census_years_held"] == [YEAR]

@@ -115,7 +115,7 @@ def _seed(platform: Platform) -> dict[str, dict[str, str]]:
     with httpx.Client(base_url=platform.gateway, timeout=60) as http:
         applicant = {"name": "Robin Returner", "email": f"returner-{uuid.uuid4().hex[:8]}@example.org"}
         applicant = _expect(http.post("/v1/returners/applicants", json=applicant, headers=admin), 201)
-        extract = {"kind": "retention", "year": ENDED_YEAR}
+        extract = {"kind": "retention", "census_year": ENDED_YEAR}
         extract = _expect(http.post("/v1/analytics/extracts", json=extract, headers=admin), 201)
         opportunity = _expect(http.post("/v1/careers/opportunities", json=opportunity, headers=hr), 201)
         grade = {"council": COUNCIL, "name": "SW2", "level": "social_worker"}
@@ -229,12 +229,14 @@ PROBES = [
         id="a-non-ascii-council-on-the-census-xml-export",
     ),
     pytest.param(
-        "POST", "/v1/analytics/extracts", {}, {"kind": "csww", "year": 2030, "council": COUNCIL}, 422,
+        "POST", "/v1/analytics/extracts", {}, {"kind": "csww", "census_year": 2030, "council": COUNCIL}, 422,
         id="a-return-for-2030",
     ),
-    pytest.param("POST", "/v1/analytics/extracts", {}, {"kind": "retention", "year": 2068}, 422, id="retention-2068"),
     pytest.param(
-        "POST", "/v1/analytics/extracts", {}, {"kind": "csww", "year": ENDED_YEAR, "council": "999"}, 422,
+        "POST", "/v1/analytics/extracts", {}, {"kind": "retention", "census_year": 2068}, 422, id="retention-2068"
+    ),
+    pytest.param(
+        "POST", "/v1/analytics/extracts", {}, {"kind": "csww", "census_year": ENDED_YEAR, "council": "999"}, 422,
         id="a-return-for-council-999",
     ),
 ]  # fmt: skip

@@ -114,15 +114,17 @@ def test_two_councils_returns_holding_the_same_person_give_a_move(placements, au
     joined = person(5, role_start_date=date(2024, 7, 1), start_origin=2)
     upload(placements, auth("council_hr", council=COVENTRY), xml_return(2024, COVENTRY, [left]), 2024)
     upload(placements, auth("council_hr", council=SOLIHULL), xml_return(2024, SOLIHULL, [joined]), 2024)
-    answer = placements.get("/v1/placements/movements", params={"year": 2024}, headers=auth())
+    answer = placements.get("/v1/placements/movements", params={"census_year": 2024}, headers=auth())
     assert answer.status_code == 200
     body = answer.json()
     assert [(m["swe_number"], m["from_council"], m["to_council"], m["days_between"]) for m in body["moves"]] == [
         ("SW5", COVENTRY, SOLIHULL, 31)
     ]
-    assert body["matrix"] == [{"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.800000"}]
+    assert body["matrix"] == [
+        {"from_council": COVENTRY, "to_council": SOLIHULL, "headcount": 1, "fte": "0.8", "agency_headcount": 0}
+    ]
     # a start after the window is not a move
-    late = placements.get("/v1/placements/movements", params={"year": 2024, "window_days": 30}, headers=auth())
+    late = placements.get("/v1/placements/movements", params={"census_year": 2024, "window_days": 30}, headers=auth())
     assert late.json()["moves"] == []
 
 
