@@ -16,7 +16,8 @@ Measured, per scale: the bare SQL (workforce_sql.council_totals) in-process, and
 GET /v1/analytics/workforce over real HTTP from a uvicorn process, for one year (all councils) and
 for the 2017 to 2025 series; medians of several runs after a warm-up. With a PostgreSQL URL the
 benchmark connects to that database only to create (and finally drop) its own, one per scale.
-`--index` also measures with an index on employment_year (census_year, council) created by hand.
+`--index` also measures with an index on employment_year (census_year, council) created by hand;
+`--without-statistics` measures a PostgreSQL database whose planner knows nothing of the columns.
 """
 
 from __future__ import annotations
@@ -344,8 +345,17 @@ def database(base_url: str | None, scale: int) -> Iterator[str]:
         yield url
 
 
-def analyse(engine: Engine) -> None:
-    """Planner statistics, as a database that has been in use for a while has them."""
+def analyse(engine: Engine, statistics: bool = True) -> None:
+    """Planner statistics, as a database that has been in use for a while has them; or, without them, as
+    `futuresocial seed --demo` used to leave PostgreSQL: the tables' sizes known (ANALYZE sets them in
+    place) and nothing of their columns (the rest of the ANALYZE rolled back), so autovacuum does not
+    analyse them again either."""
+    if not statistics:
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.rollback()
+        return
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
@@ -476,6 +486,9 @@ def run() -> None:
     parser.add_argument("--database-url", help="PostgreSQL server to create the benchmark's databases on")
     parser.add_argument("--scale", type=int, nargs="+", choices=(1, 2, 4), default=[1, 2, 4])
     parser.add_argument("--index", action="store_true", help=f"also measure with {INDEX} made by hand")
+    parser.add_argument(
+        "--without-statistics", action="store_true", help="measure with no planner statistics of the columns"
+    )
     args = parser.parse_args()
     ensure_development_keys(get_settings())
     kind = "SQLite" if not args.database_url or args.database_url.startswith("sqlite") else "PostgreSQL"
@@ -492,7 +505,7 @@ def run() -> None:
             workforce.build()
             built = time.perf_counter()
             counts = load_workforce(engine, workforce)
-            analyse(engine)
+            analyse(engine, statistics=not args.without_statistics)
             loaded = time.perf_counter()
             with Session(engine) as session:
                 in_post = workforce_sql.council_totals(session, [2025])

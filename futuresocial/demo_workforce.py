@@ -310,6 +310,9 @@ def seed_demo_workforce(session: Session, progress: Callable[[int, str], None] |
         if progress:
             progress(year, council)
     if session.get_bind().dialect.name == "postgresql":
-        # fresh statistics after a bulk load, so the planner does not take 45,000 rows for a few
+        # fresh statistics after a bulk load, so the planner does not take 45,000 rows for a few; committed,
+        # since rolled back they leave PostgreSQL no column statistics while autovacuum takes the tables as
+        # analysed
         session.execute(text("ANALYZE worker, employment, employment_year, council_vacancy"))
+        session.commit()
     return loaded

@@ -291,35 +291,54 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _in_post(year: int, members: list[str], employed: bool, by_council: bool = True) -> Select:
-    """People in post on 30 September of `year` at member councils, from that year's records:
-    (council,) person and their FTE that day (all their roles)."""
+def _in_post_around(year: int, members: list[str]):
+    """Each person at each member council with what 30 Sep N-1 and 30 Sep N found them doing there, from
+    those years' records: the FTE they held employed on 30 Sep N-1 (all their roles), whether they were
+    employed in post on 30 Sep N-1, and on 30 Sep N whether they were employed in post there and whether
+    they were employed, or an agency worker, in post at any member council.
+
+    One pass over the two years' records, grouped, then matched across councils by window: no subquery is
+    joined to another, so a planner without statistics has nothing to recompute row by row."""
     ey, e = employment_year.c, employment.c
-    keys = (ey.council, e.person) if by_council else (e.person,)
-    return (
-        select(*keys, func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"))
+    before = and_(ey.census_year == year - 1, ey.agency.is_(False))
+    employed_now = and_(ey.census_year == year, ey.agency.is_(False))
+    agency_now = and_(ey.census_year == year, ey.agency.is_(True))
+    here = (
+        select(
+            ey.council,
+            e.person,
+            _sum_if(before, func.coalesce(ey.fte30, ey.fte, 0)).label("fte"),
+            func.max(case((before, 1), else_=0)).label("employed_before"),
+            func.max(case((employed_now, 1), else_=0)).label("stayed"),
+            func.max(case((agency_now, 1), else_=0)).label("agency_here"),
+        )
         .select_from(employment_year)
         .join(employment, e.id == ey.employment_id)
-        .where(
-            ey.census_year == year,
-            ey.end_date.is_(None),
-            ey.agency.is_(not employed),
-            ey.council.in_(members),
-        )
-        .group_by(*keys)
+        .where(ey.census_year.in_((year - 1, year)), ey.end_date.is_(None), ey.council.in_(members))
+        .group_by(ey.council, e.person)
+        .subquery("here")
     )
+    h = here.c
+    return select(
+        *h,
+        func.max(h.stayed).over(partition_by=h.person).label("employed_now"),
+        func.max(h.agency_here).over(partition_by=h.person).label("agency_now"),
+    ).subquery("in_post_around")
 
 
-def _retention_columns(before, employed_now, agency_now):
-    in_region_employed = employed_now.c.person.is_not(None)
-    in_region_agency = and_(employed_now.c.person.is_(None), agency_now.c.person.is_not(None))
+def _retention_columns(people):
+    """Of `people` (employed in post on 30 Sep N-1): all of them, then those employed in post anywhere in the
+    region on 30 Sep N, else in post there as an agency worker; headcount and the FTE they held before."""
+    p = people.c
+    in_region_employed = p.employed_now == 1
+    in_region_agency = and_(p.employed_now == 0, p.agency_now == 1)
     return (
         func.count().label("headcount"),
-        func.coalesce(func.sum(before.c.fte), 0).label("fte"),
+        func.coalesce(func.sum(p.fte), 0).label("fte"),
         _count_if(in_region_employed).label("employed_headcount"),
-        _sum_if(in_region_employed, before.c.fte).label("employed_fte"),
+        _sum_if(in_region_employed, p.fte).label("employed_fte"),
         _count_if(in_region_agency).label("agency_headcount"),
-        _sum_if(in_region_agency, before.c.fte).label("agency_fte"),
+        _sum_if(in_region_agency, p.fte).label("agency_fte"),
     )
 
 
@@ -327,32 +346,32 @@ def retention_counts(session: Session, year: int, members: list[str]) -> tuple[d
     """Who of those employed in post on 30 Sep N-1 is in post on 30 Sep N: per member council (still
     there; anywhere in the region employed; else anywhere in the region as an agency worker), and
     for the region with each person counted once. FTE is what they held on 30 Sep N-1."""
-    before = _in_post(year - 1, members, employed=True).subquery("before")
-    stayed = _in_post(year, members, employed=True).subquery("stayed")
-    employed_now = _in_post(year, members, employed=True, by_council=False).subquery("employed_now")
-    agency_now = _in_post(year, members, employed=False, by_council=False).subquery("agency_now")
-    still_there = stayed.c.person.is_not(None)
+    around = _in_post_around(year, members)
+    a = around.c
+    still_there = a.stayed == 1
     per_council = (
         select(
-            before.c.council,
-            *_retention_columns(before, employed_now, agency_now),
+            a.council,
+            *_retention_columns(around),
             _count_if(still_there).label("stayed_headcount"),
-            _sum_if(still_there, before.c.fte).label("stayed_fte"),
+            _sum_if(still_there, a.fte).label("stayed_fte"),
         )
-        .select_from(before)
-        .outerjoin(stayed, and_(stayed.c.council == before.c.council, stayed.c.person == before.c.person))
-        .outerjoin(employed_now, employed_now.c.person == before.c.person)
-        .outerjoin(agency_now, agency_now.c.person == before.c.person)
-        .group_by(before.c.council)
+        .where(a.employed_before == 1)
+        .group_by(a.council)
     )
     councils_found = {row["council"]: dict(row) for row in session.execute(per_council).mappings()}
-    region_before = _in_post(year - 1, members, employed=True, by_council=False).subquery("region_before")
-    region = (
-        select(*_retention_columns(region_before, employed_now, agency_now))
-        .select_from(region_before)
-        .outerjoin(employed_now, employed_now.c.person == region_before.c.person)
-        .outerjoin(agency_now, agency_now.c.person == region_before.c.person)
+    people = (
+        select(
+            a.person,
+            func.sum(a.fte).label("fte"),
+            func.max(a.employed_now).label("employed_now"),
+            func.max(a.agency_now).label("agency_now"),
+        )
+        .where(a.employed_before == 1)
+        .group_by(a.person)
+        .subquery("people")
     )
+    region = select(*_retention_columns(people))
     return councils_found, dict(session.execute(region).mappings().one())
 
 
@@ -375,10 +394,25 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
     up to N held, so a later return never changes year N. Completed years on 30 Sep N: at least k
     years when the run began on or before 30 Sep N-k."""
     ey, e = employment_year.c, employment.c
-    held_by_then = select(ey.employment_id).where(ey.census_year <= year)
+    # Each spell a census year up to N held, with year N's record of it when that has it in post employed
+    # on 30 Sep N, in one pass over the records: joined to the spells before the windows below rather
+    # than to their result, which a planner without statistics would recompute for every record.
+    in_post = and_(ey.census_year == year, ey.end_date.is_(None), ey.agency.is_(False))
+    held_by_then = (
+        select(
+            ey.employment_id,
+            func.max(case((in_post, ey.council))).label("counted_at"),
+            func.sum(case((in_post, func.coalesce(ey.fte30, ey.fte, 0)))).label("fte"),
+        )
+        .where(ey.census_year <= year, ey.council.in_(members))  # a spell's records are at its council
+        .group_by(ey.employment_id)
+        .subquery("held_by_then")
+    )
+    h = held_by_then.c
     spells = (
-        select(e.id, e.person, e.council, e.start_date, e.end_date)
-        .where(e.council.in_(members), e.start_date <= census_reference_date(year), e.id.in_(held_by_then))
+        select(e.id, e.person, e.council, e.start_date, e.end_date, h.counted_at, h.fte)
+        .join(held_by_then, h.employment_id == e.id)
+        .where(e.council.in_(members), e.start_date <= census_reference_date(year))
         .subquery("spells")
     )
     s = spells.c
@@ -403,20 +437,21 @@ def service_counts(session: Session, year: int, members: list[str]) -> dict[str,
     ).subquery("numbered")
     n = numbered.c
     runs = select(
-        n.id, func.min(n.start_date).over(partition_by=(n.person, n.council, n.run)).label("service_start")
+        n.counted_at,
+        n.person,
+        n.fte,
+        func.min(n.start_date).over(partition_by=(n.person, n.council, n.run)).label("service_start"),
     ).subquery("runs")
+    r = runs.c
     people = (
         select(
-            ey.council,
-            e.person,
-            func.min(runs.c.service_start).label("service_start"),
-            func.sum(func.coalesce(ey.fte30, ey.fte, 0)).label("fte"),
+            r.counted_at.label("council"),
+            r.person,
+            func.min(r.service_start).label("service_start"),
+            func.sum(r.fte).label("fte"),
         )
-        .select_from(employment_year)
-        .join(employment, e.id == ey.employment_id)
-        .join(runs, runs.c.id == ey.employment_id)
-        .where(ey.census_year == year, ey.end_date.is_(None), ey.agency.is_(False), ey.council.in_(members))
-        .group_by(ey.council, e.person)
+        .where(r.counted_at.is_not(None))
+        .group_by(r.counted_at, r.person)
         .subquery("people")
     )
     p = people.c
