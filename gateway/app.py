@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from gateway import tokens
+from gateway import accounts, tokens
 from gateway.docs import platform_openapi
 from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
 from services.common.app import VERSION
@@ -74,6 +74,7 @@ def create_gateway() -> FastAPI:
     app.add_middleware(RequestContextMiddleware, service="gateway")
     install_problem_handlers(app)
     app.include_router(tokens.router)
+    app.include_router(accounts.router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:
