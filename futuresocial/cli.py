@@ -204,8 +204,7 @@ def _announce(settings, workers: int, credentials: list) -> None:
             console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
         first = credentials[0]
         console.print(
-            f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
-            f"-d client_id={first.identifier} -d client_secret={first.secret}",
+            f"Try: curl -s -u {first.identifier}:{first.secret} {base}/v1/auth/token -d grant_type=client_credentials",
             soft_wrap=True,
         )
 

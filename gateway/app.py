@@ -21,9 +21,10 @@ from services.common.rate_limits import RequestLimiter
 from services.common.settings import SERVICE_NAMES, get_settings
 
 DESCRIPTION = (
-    "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (client credentials for "
-    "council HR systems and the DfE, password for people), then call `/v1/<service>/...` with "
-    "`Authorization: Bearer <token>`. Errors are RFC 9457 problem details."
+    "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (OAuth 2.0: client credentials "
+    "for council HR systems and the DfE, sent as HTTP Basic or in the form; password and refresh token for "
+    "people), then call `/v1/<service>/...` with `Authorization: Bearer <token>`. Errors are RFC 9457 problem "
+    "details; the token endpoint's also carry RFC 6749's `error` and `error_description`."
 )
 
 # The only service endpoints anyone may call without a token (method, exact path); every other
