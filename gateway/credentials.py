@@ -126,8 +126,10 @@ def create_user(
     _check_binding(session, role, council, worker)
     if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
         raise InvalidInput(f"The username {username!r} is taken.")
-    password = password or secrets.token_urlsafe(18)
-    refuse_a_weak_password(password, username)
+    if password is None:
+        password = secrets.token_urlsafe(18)
+    else:
+        refuse_a_weak_password(password, username)
     user = UserAccount(
         username=username,
         password_hash=_hash(password),
