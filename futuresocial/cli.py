@@ -18,8 +18,10 @@ clients_app = typer.Typer(help="Machine clients (council HR systems, the DfE).",
 users_app = typer.Typer(help="People's accounts (academy staff, council staff, social workers).", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
 extracts_app = typer.Typer(help="The DfE extracts.", no_args_is_help=True)
+keys_app = typer.Typer(help="The keys that sign access tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(extracts_app, name="extracts")
+app.add_typer(keys_app, name="keys")
 console = Console(stderr=True)
 
 OPENAPI_DIR = PROJECT_ROOT / "openapi"
@@ -223,8 +225,7 @@ def _announce(settings, workers: int, credentials: list) -> None:
             console.print(f"  {credential.who}: grant_type={credential.grant_type} {secret}", soft_wrap=True)
         first = credentials[0]
         console.print(
-            f"Try: curl -s {base}/v1/auth/token -d grant_type=client_credentials "
-            f"-d client_id={first.identifier} -d client_secret={first.secret}",
+            f"Try: curl -s -u {first.identifier}:{first.secret} {base}/v1/auth/token -d grant_type=client_credentials",
             soft_wrap=True,
         )
 
@@ -279,6 +280,31 @@ def users_create(
                 }
             )
         )
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: Annotated[str, typer.Option()]) -> None:
+    """Give a person a new generated password (printed once, as JSON) and end every sign-in they hold."""
+    from gateway.credentials import find_user, reset_user_password
+
+    with _session() as session:
+        password = reset_user_password(session, find_user(session, username))
+        session.commit()
+    print(json.dumps({"username": username, "password": password}))
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """A new signing key in the key folder; the current one stays in the JWKS as the previous key until the next
+    rotation. Running processes pick both up without a restart. Prints the key ids, as JSON."""
+    from services.common.jwt import rotate_keys
+
+    try:
+        kid, previous_kid = rotate_keys(get_settings())
+    except RuntimeError as refused:
+        console.print(str(refused), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    print(json.dumps({"kid": kid, "previous_kid": previous_kid}))
 
 
 @extracts_app.command("run")

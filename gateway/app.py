@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from gateway import tokens
+from gateway import accounts, tokens
 from gateway.docs import platform_openapi
 from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
 from services.common import openapi as service_openapi
@@ -22,9 +22,10 @@ from services.common.rate_limits import RequestLimiter
 from services.common.settings import SERVICE_NAMES, get_settings
 
 DESCRIPTION = (
-    "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (client credentials for "
-    "council HR systems and the DfE, password for people), then call `/v1/<service>/...` with "
-    "`Authorization: Bearer <token>`. Errors are RFC 9457 problem details."
+    "The FutureSocial platform API. Get a token from `POST /v1/auth/token` (OAuth 2.0: client credentials "
+    "for council HR systems and the DfE, sent as HTTP Basic or in the form; password and refresh token for "
+    "people), then call `/v1/<service>/...` with `Authorization: Bearer <token>`. Errors are RFC 9457 problem "
+    "details; the token endpoint's also carry RFC 6749's `error` and `error_description`."
 )
 
 # The only service endpoints anyone may call without a token (method, exact path); every other
@@ -77,6 +78,7 @@ def create_gateway() -> FastAPI:
     app.add_middleware(RequestContextMiddleware, service="gateway")
     install_problem_handlers(app)
     app.include_router(tokens.router)
+    app.include_router(accounts.router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:

@@ -10,10 +10,11 @@ from functools import lru_cache
 from pwdlib import PasswordHash
 from sqlmodel import Session, select
 
+from gateway import refresh_tokens
 from gateway.models import ApiClient, UserAccount
 from services.common.auth import DEFAULT_SCOPES, Role
 from services.common.db import release_reads
-from services.common.errors import InvalidInput, ServiceUnavailable, Unauthorized
+from services.common.errors import InvalidInput, NotFound, ServiceUnavailable, Unauthorized
 from services.common.models import Council
 from services.common.settings import get_settings
 from services.common.swe import normalise_swe
@@ -131,9 +132,10 @@ def create_user(
             raise InvalidInput(f"The worker's SWE number is not valid: {refused}.")
     if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
         raise InvalidInput(f"The username {username!r} is taken.")
-    password = password or secrets.token_urlsafe(18)
-    if len(password) < 12:
-        raise InvalidInput("A password needs at least 12 characters.")
+    if password is None:
+        password = secrets.token_urlsafe(18)
+    else:
+        refuse_a_weak_password(password, username)
     user = UserAccount(
         username=username,
         password_hash=_hash(password),
@@ -147,11 +149,71 @@ def create_user(
     return user, password
 
 
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+
+def password_problems(password: str, username: str) -> list[str]:
+    """What is wrong with a password someone chose (NIST SP 800-63B: length, not composition rules)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+    if username.casefold() in password.casefold():
+        problems.append("A password may not contain the username.")
+    return problems
+
+
+def refuse_a_weak_password(password: str, username: str, field: str = "password") -> None:
+    problems = password_problems(password, username)
+    if problems:
+        errors = [{"loc": ["body", field], "code": "weak_password", "message": problem} for problem in problems]
+        raise InvalidInput(" ".join(problems), errors=errors)
+
+
 def reset_user_password(session: Session, user: UserAccount) -> str:
+    """A new generated password, shown once; every sign-in of the person ends."""
     password = secrets.token_urlsafe(18)
     user.password_hash = _hash(password)
     session.add(user)
+    refresh_tokens.revoke_all(session, user)
     return password
+
+
+class WrongPassword(InvalidInput):
+    """A signed-in person's current password, mistyped or guessed: counted like a failed sign-in."""
+
+
+def change_password(session: Session, username: str, current: str, new: str) -> UserAccount:
+    """A signed-in person's new password, once the current one is proven; every sign-in of theirs ends."""
+    refuse_a_weak_password(new, username, field="new_password")
+    if current == new:
+        raise InvalidInput("The new password is the current one.")
+    try:
+        user = authenticate_user(session, username, current)
+    except Unauthorized:
+        raise WrongPassword(
+            "The current password is not right.",
+            errors=[{"loc": ["body", "current_password"], "code": "wrong_password", "message": "Not right."}],
+        )
+    new_hash = _hash(new)  # before the write begins: no lock held while it is computed
+    user = session.get(UserAccount, user.id, with_for_update=True)
+    user.password_hash = new_hash
+    session.add(user)
+    refresh_tokens.revoke_all(session, user)
+    return user
+
+
+def identity_of(user: UserAccount) -> Identity:
+    return Identity(f"user:{user.username}", Role(user.role), user.council, user.worker, user.scopes.split())
+
+
+def find_user(session: Session, username: str) -> UserAccount:
+    user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
+    if user is None:
+        raise NotFound(f"No account is called {username!r}.")
+    return user
 
 
 def authenticate_client(session: Session, client_id: str, secret: str) -> Identity:
@@ -165,10 +227,11 @@ def authenticate_client(session: Session, client_id: str, secret: str) -> Identi
     return Identity(f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split())
 
 
-def authenticate_user(session: Session, username: str, password: str) -> Identity:
+def authenticate_user(session: Session, username: str, password: str) -> UserAccount:
+    """The account whose password this is, or Unauthorized (the same however it is wrong)."""
     user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
     release_reads(session)
     valid = _verify(password, user.password_hash if user else _DUMMY_HASH)
     if not (user and valid and user.active):
         raise Unauthorized(BAD_CREDENTIALS)
-    return Identity(f"user:{user.username}", Role(user.role), user.council, user.worker, user.scopes.split())
+    return user

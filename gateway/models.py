@@ -38,3 +38,20 @@ class UserAccount(SQLModel, table=True):
     scopes: str = Field(max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RefreshToken(SQLModel, table=True):
+    """A person's refresh token, stored as its SHA-256 (the token is 256 random bits, shown once). Each use
+    replaces it with a new one of the same family; a used or revoked one presented again revokes the family."""
+
+    __tablename__ = "refresh_token"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    family: uuid.UUID = Field(index=True, description="Every token descended from one sign-in")
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    scopes: str = Field(max_length=255)
+    issued_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None

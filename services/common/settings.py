@@ -56,7 +56,16 @@ class Settings(BaseSettings):
     # PEM text; in development both are generated on first run into keys_dir when empty.
     jwt_private_key: str = ""
     jwt_public_key: str = ""
+    # After a rotation of keys passed in settings: the public key that signed until then, verified until
+    # the tokens it signed have expired.
+    jwt_previous_public_key: str = ""
     keys_dir: Path = PROJECT_ROOT / "var" / "keys"
+    # A service that does not share the gateway's key files (compose, production) reads the gateway's JWKS
+    # (http://gateway:8000/v1/auth/jwks.json) when a token names a key it does not hold, at most this often.
+    # Never the gateway's own setting: it would wait on itself.
+    jwks_url: str = ""
+    jwks_refresh_seconds: float = 10.0
+    refresh_token_ttl_seconds: int = 14 * 24 * 3600  # a person's refresh token, renewed with each use
 
     # This process's own machine client (role "service"), for calls to other services.
     service_client_id: str = ""

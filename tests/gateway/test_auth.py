@@ -33,35 +33,10 @@ def test_a_person_signs_in_with_a_password_and_a_social_worker_token_names_the_w
     assert answer.json()["scope"] == "careers placements"
 
 
-def test_a_wrong_secret_gets_the_same_401_whether_or_not_the_client_exists(gateway, session):
-    client, _secret = create_client(session, name="Dudley HR", role=Role.council_hr, council="332")
-    known = _token(gateway, grant_type="client_credentials", client_id=client.client_id, client_secret="wrong")
-    unknown = _token(gateway, grant_type="client_credentials", client_id="fs_nobody", client_secret="wrong")
-    assert known.status_code == unknown.status_code == 401
-    assert known.json() == unknown.json()
-    assert known.headers["content-type"] == "application/problem+json"
-
-
-def test_a_wrong_password_gets_the_same_401_whether_or_not_the_user_exists(gateway, session):
-    create_user(session, username="ravi", role=Role.academy_admin, password="a long enough password")
-    known = _token(gateway, grant_type="password", username="ravi", password="not the password")
-    unknown = _token(gateway, grant_type="password", username="nobody", password="not the password")
-    assert known.status_code == unknown.status_code == 401
-    assert known.json() == unknown.json()
-
-
 def test_secrets_are_stored_only_as_argon2_hashes(session):
     client, secret = create_client(session, name="Walsall HR", role=Role.council_hr, council="335")
     assert secret not in client.secret_hash
     assert client.secret_hash.startswith("$argon2id$")
-
-
-def test_an_unsupported_grant_or_missing_fields_is_a_422_problem(gateway):
-    unsupported = _token(gateway, grant_type="implicit", client_id="x")
-    assert unsupported.status_code == 422
-    assert unsupported.json()["errors"][0]["loc"] == ["body", "grant_type"]
-    missing = _token(gateway, grant_type="client_credentials", client_id="x")
-    assert missing.status_code == 422
 
 
 def test_a_client_may_narrow_its_scopes_but_not_widen_them(gateway, session):
@@ -81,7 +56,7 @@ def test_a_client_may_narrow_its_scopes_but_not_widen_them(gateway, session):
         client_secret=secret,
         scope="analytics placements",
     )
-    assert widened.status_code == 422
+    assert widened.status_code == 400 and widened.json()["error"] == "invalid_scope"
     token = narrowed.json()["access_token"]
     assert gateway.get("/v1/placements/councils", headers={"Authorization": f"Bearer {token}"}).status_code == 403
 

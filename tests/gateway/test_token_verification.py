@@ -6,7 +6,6 @@ import time
 import pytest
 from jose import jwk
 
-from services.common import jwt as tokens
 from services.common.jwt import InvalidToken, forget_verified_tokens, issue_token, verify_token
 
 
@@ -25,8 +24,7 @@ def test_the_public_key_is_parsed_once_for_many_verifications(monkeypatch):
         return construct(key, algorithm)
 
     monkeypatch.setattr(jwk, "construct", counting)
-    tokens.verification_key.cache_clear()
-    forget_verified_tokens()
+    forget_verified_tokens()  # and the keys
     many = [_token(subject=f"client-{n}") for n in range(5)]  # distinct tokens: none is a repeat
     built.clear()  # signing is not what is measured here
     assert [verify_token(token)["sub"] for token in many] == [f"client-{n}" for n in range(5)]
