@@ -599,3 +599,10 @@ def years_held(session: Session, council_code: str) -> tuple[int, int] | None:
         select(func.min(ey.census_year), func.max(ey.census_year)).where(ey.council == council_code)
     ).one()
     return None if first is None else (first, last)
+
+
+def councils_with_records(session: Session, census_year: int, councils: Iterable[str]) -> set[str]:
+    """Which of `councils` have records of census year N: their return, or what their HR system sent for it."""
+    ey = employment_year.c
+    query = select(ey.council).where(ey.census_year == census_year, ey.council.in_(list(councils))).distinct()
+    return set(session.scalars(query))

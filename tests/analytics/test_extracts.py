@@ -201,3 +201,114 @@ def test_a_return_changed_between_its_export_and_its_check_is_built_again_from_t
     assert changing.exports == 2
     content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe")).content
     assert b"<SWENo>SW0000000004</SWENo>" in content
+
+
+def test_a_rerun_supersedes_the_earlier_extract_and_only_the_current_one_is_delivered(analytics, auth, session):
+    first = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    other = run(analytics, auth, kind="csww", year=2024, council=SOLIHULL).json()
+    second = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    earlier = analytics.get(f"/v1/analytics/extracts/{first['id']}", headers=auth("dfe")).json()
+    assert earlier["status"] == "superseded" and earlier["superseded_by"] == second["id"]
+    assert earlier["superseded_at"] is not None
+    current = analytics.get(f"/v1/analytics/extracts/{second['id']}", headers=auth("dfe")).json()
+    assert (current["status"], current["superseded_by"]) == ("succeeded", None)
+    assert analytics.get(f"/v1/analytics/extracts/{other['id']}", headers=auth("dfe")).json()["status"] == "succeeded"
+    listed = analytics.get(
+        "/v1/analytics/extracts", params={"council": COVENTRY, "status": "succeeded"}, headers=auth("dfe")
+    ).json()
+    assert [extract["id"] for extract in listed["items"]] == [second["id"]]
+
+
+def test_the_list_filters_by_council_kind_period_and_status(analytics, auth):
+    coventry = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    run(analytics, auth, kind="csww", year=2024, council=SOLIHULL)
+    summary = run(analytics, auth, kind="retention", year=2024).json()
+
+    def ids(**params):
+        answer = analytics.get("/v1/analytics/extracts", params=params, headers=auth("dfe"))
+        assert answer.status_code == 200, answer.text
+        return [extract["id"] for extract in answer.json()["items"]]
+
+    assert ids(period="2024", kind="retention") == [summary["id"]]
+    assert ids(period="2024", council=COVENTRY, kind="csww", status="succeeded") == [coventry["id"]]
+    assert ids(period="2024-09") == [] and ids(status="failed") == []
+    for bad in ({"period": "2024-13"}, {"period": "24"}, {"status": "done"}, {"council": "33"}, {"kind": "xml"}):
+        answer = analytics.get("/v1/analytics/extracts", params=bad, headers=auth("dfe"))
+        assert answer.status_code == 422, (bad, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["errors"][0]["loc"] == ["query", next(iter(bad))]
+
+
+def test_an_extract_of_a_year_without_a_return_is_refused_and_nothing_is_stored(analytics, auth, session):
+    for body in ({"kind": "csww", "year": 2025, "council": COVENTRY}, {"kind": "retention", "year": 2025}):
+        answer = run(analytics, auth, **body)
+        assert answer.status_code == 409, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert "no return for 2025" in answer.json()["detail"]
+    assert session.exec(select(ExtractRun)).all() == []
+
+
+def test_a_census_extract_with_no_worker_is_a_failure_and_never_delivered(analytics, placements, auth, monkeypatch):
+    from services.common.settings import get_settings
+
+    monkeypatch.setattr(
+        "services.analytics.extracts.get_settings",
+        lambda: get_settings().model_copy(update={"extract_outbox_dir": "/tmp/never-used-outbox"}),
+    )
+
+    def emptied(request: httpx.Request) -> httpx.Response:
+        # placements' export as if the council's records held nobody; the check is placements' own
+        if request.url.path.endswith("census.xml"):
+            return httpx.Response(200, content=xml_return(2024, COVENTRY, [], Vacancies(Decimal(0), Decimal(0), 0)))
+        answer = placements.request(
+            request.method, request.url.path, params=request.url.params, content=request.content,
+            headers=dict(request.headers),
+        )  # fmt: skip
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+    analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
+        transport=httpx.MockTransport(emptied), base_url="http://placements"
+    )
+    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert extract["status"] == "failed"
+    assert extract["errors"] == ["the return holds no worker"]
+    assert extract["delivery_status"] == "none"
+
+
+@pytest.mark.parametrize("period", ["2024-09", "2024-10", "2025-08"])
+def test_a_monthly_retention_summary_equals_the_analytics_api_for_its_months(
+    analytics, placements, auth, session, period
+):
+    """Every month the schedule produces, once the last census year it covers has its returns: the 12 months
+    to the month's end as the workforce API gives them, and that census year's retention as the API gives it."""
+    from services.analytics.extracts import Period, produce
+
+    extract = produce(session, placements, kind="retention", period=Period.month(period), council=None,
+                      trigger="schedule", requested_by="test")  # fmt: skip
+    rows = {(row["level"], row["code"]): row for row in csv.DictReader(io.StringIO(extract.content.decode()))}
+    as_of = Period.month(period).as_of.isoformat()
+    api = analytics.get("/v1/analytics/workforce", params={"as_of": as_of}, headers=auth()).json()["areas"]
+    assert len(rows) == len(api) == 4
+    for area in api:
+        row = rows[(area["level"], area["code"])]
+        for measure in ("inpost_fte", "inpost_headcount", "turnover_rate_fte", "leavers_fte", "starters_fte"):
+            assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
+    kept = analytics.get("/v1/analytics/retention", params={"year": 2024}, headers=auth()).json()["areas"]
+    for area in kept:
+        row = rows[(area["level"], area["code"])]
+        assert row["retention_census_year"] == "2024"
+        for measure in ("retention_rate_fte", "retention_rate_headcount", "regional_retention_rate_fte",
+                        "stability_index"):  # fmt: skip
+            assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
+
+
+def test_a_monthly_retention_summary_whose_census_year_has_no_return_is_not_produced(placements, session):
+    """The 12 months to 30 September 2025 end census year 2025, whose returns are not in: its retention would
+    read 0.0% (nobody of 2024 found in a year with no records), so nothing is produced."""
+    from services.analytics.extracts import NotReady, Period, produce
+
+    for period in ("2025-09", "2025-10"):
+        with pytest.raises(NotReady, match="no return for 2025 from 331 Coventry, 334 Solihull"):
+            produce(session, placements, kind="retention", period=Period.month(period), council=None,
+                    trigger="schedule", requested_by="test")  # fmt: skip
+    assert session.exec(select(ExtractRun)).all() == []
