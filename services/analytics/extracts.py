@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import Session
 
 from services.analytics import retention, workforce, workforce_sql
@@ -226,5 +226,14 @@ def supersede_earlier(session: Session, extract: ExtractRun) -> None:
             table.c.id != extract.id,
             table.c.status != "superseded",
         )
-        .values(status="superseded", superseded_by=extract.id, superseded_at=extract.created_at)
+        .values(
+            status="superseded",
+            superseded_by=extract.id,
+            superseded_at=extract.created_at,
+            # one not delivered yet never will be: the DfE gets the current one instead
+            delivery_status=case(
+                (table.c.delivery_status.in_(("pending", "retrying")), "none"), else_=table.c.delivery_status
+            ),
+            next_delivery_at=None,
+        )  # fmt: skip
     )

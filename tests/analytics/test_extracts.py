@@ -203,15 +203,24 @@ def test_a_return_changed_between_its_export_and_its_check_is_built_again_from_t
     assert b"<SWENo>SW0000000004</SWENo>" in content
 
 
-def test_a_rerun_supersedes_the_earlier_extract_and_only_the_current_one_is_delivered(analytics, auth, session):
+def test_a_rerun_supersedes_the_earlier_extract_and_only_the_current_one_is_delivered(
+    analytics, auth, session, monkeypatch, tmp_path
+):
+    from services.common.settings import get_settings
+
+    monkeypatch.setattr(
+        "services.analytics.extracts.get_settings",
+        lambda: get_settings().model_copy(update={"extract_outbox_dir": str(tmp_path)}),
+    )
     first = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert first["delivery_status"] == "pending"
     other = run(analytics, auth, kind="csww", year=2024, council=SOLIHULL).json()
     second = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
     earlier = analytics.get(f"/v1/analytics/extracts/{first['id']}", headers=auth("dfe")).json()
     assert earlier["status"] == "superseded" and earlier["superseded_by"] == second["id"]
-    assert earlier["superseded_at"] is not None
+    assert earlier["superseded_at"] is not None and earlier["delivery_status"] == "none"  # never sent now
     current = analytics.get(f"/v1/analytics/extracts/{second['id']}", headers=auth("dfe")).json()
-    assert (current["status"], current["superseded_by"]) == ("succeeded", None)
+    assert (current["status"], current["superseded_by"], current["delivery_status"]) == ("succeeded", None, "pending")
     assert analytics.get(f"/v1/analytics/extracts/{other['id']}", headers=auth("dfe")).json()["status"] == "succeeded"
     listed = analytics.get(
         "/v1/analytics/extracts", params={"council": COVENTRY, "status": "succeeded"}, headers=auth("dfe")
