@@ -30,9 +30,13 @@ def upgrade() -> None:
     _supersede_earlier_runs()
 
 
+EMPTY_RETURN = "the return holds no worker"
+
+
 def _supersede_earlier_runs() -> None:
-    """Extracts produced again before this version all looked current: the newest of each kind, council and
-    period stays so, the earlier ones are marked superseded by it."""
+    """Before this version a census return with no worker was stored as succeeded, and a re-run left the earlier
+    extract looking current. Now the empty returns are failed, and the newest succeeded extract of each kind,
+    council and period supersedes the earlier ones, as the extracts module does for every new one."""
     extract = sa.table(
         "extract_run",
         sa.column("id", sa.Uuid()),
@@ -40,25 +44,37 @@ def _supersede_earlier_runs() -> None:
         sa.column("council", sa.String()),
         sa.column("period", sa.String()),
         sa.column("status", sa.String()),
+        sa.column("errors", sa.Text()),
+        sa.column("content", sa.LargeBinary()),
         sa.column("created_at", sa.DateTime()),
         sa.column("superseded_by", sa.Uuid()),
         sa.column("superseded_at", sa.DateTime()),
     )
     connection = op.get_bind()
-    rows = connection.execute(
-        sa.select(extract.c.id, extract.c.kind, extract.c.council, extract.c.period, extract.c.created_at).order_by(
-            extract.c.created_at.desc(), extract.c.id
-        )
+    returns = connection.execute(
+        sa.select(extract.c.id, extract.c.content).where(extract.c.kind == "csww", extract.c.status == "succeeded")
     ).all()
-    newest: dict[tuple, tuple] = {}
-    for extract_id, kind, council, period, created_at in rows:
-        later = newest.setdefault((kind, council, period), (extract_id, created_at))
-        if later[0] != extract_id:
+    for extract_id, content in returns:
+        if b"<CSWWWorker>" not in content:
+            connection.execute(
+                sa.update(extract).where(extract.c.id == extract_id).values(status="failed", errors=EMPTY_RETURN)
+            )
+    rows = connection.execute(
+        sa.select(
+            extract.c.id, extract.c.kind, extract.c.council, extract.c.period, extract.c.status, extract.c.created_at
+        ).order_by(extract.c.created_at.desc(), extract.c.id)
+    ).all()
+    current: dict[tuple, tuple] = {}  # the newest succeeded extract of each kind, council and period
+    for extract_id, kind, council, period, status, created_at in rows:
+        key = (kind, council, period)
+        if key in current:
             connection.execute(
                 sa.update(extract)
                 .where(extract.c.id == extract_id)
-                .values(status="superseded", superseded_by=later[0], superseded_at=later[1])
+                .values(status="superseded", superseded_by=current[key][0], superseded_at=current[key][1])
             )
+        elif status == "succeeded":
+            current[key] = (extract_id, created_at)
 
 
 def downgrade() -> None:
