@@ -76,20 +76,25 @@ def missing_returns(census_year: int, expected: set[str], held: set[str], names:
 
 def check_ready(session: Session, kind: str, period: Period, council: str | None) -> None:
     """Raise NotReady unless the returns the extract is built from are in. A council's census return needs the
-    council's records of its year; the region's summary needs the retention year's returns of every member
-    council that sent the year before's (else the people it kept read as gone: a rate of 0.0%)."""
+    council's records of its year. The region's summary needs, for the census year of its retention and the one
+    its 12 months fall in, the records of every member council that has records of the year before: else the
+    people kept read as gone (a retention of 0.0%), and the months after the last return as months in which
+    nobody started or left."""
     known = workforce_sql.councils(session)
     names = {code: row.name for code, row in known.items()}
     if kind == "csww":
-        year, expected = period.census_year, {council}
-        held = workforce_sql.councils_with_records(session, year, expected)
-    else:
-        year, members = retention_year(period), sorted(ACADEMY_MEMBERS & set(known))
+        held = workforce_sql.councils_with_records(session, period.census_year, {council})
+        reason = missing_returns(period.census_year, {council}, held, names)
+        if reason:
+            raise NotReady(reason)
+        return
+    members = sorted(ACADEMY_MEMBERS & set(known))
+    for year in sorted({retention_year(period), period.census_year}):
         held = workforce_sql.councils_with_records(session, year, members)
         expected = workforce_sql.councils_with_records(session, year - 1, members)
-    reason = missing_returns(year, expected, held, names)
-    if reason:
-        raise NotReady(reason)
+        reason = missing_returns(year, expected, held, names)
+        if reason:
+            raise NotReady(reason)
 
 
 # A council's HR system may record a change between the export and its check; the return is then built

@@ -284,40 +284,57 @@ def test_a_census_extract_with_no_worker_is_a_failure_and_never_delivered(analyt
     assert extract["delivery_status"] == "none"
 
 
-@pytest.mark.parametrize("period", ["2024-09", "2024-10", "2025-08"])
+def send_2025_returns(placements):
+    for council in (COVENTRY, SOLIHULL):
+        records = [person(1), person(5, role_start_date=date(2024, 11, 4)), person(2, role_end_date=date(2025, 3, 31),
+                   reason_leave=1, leaver_destination=1, fte30=None, cases30=None)]  # fmt: skip
+        answer = placements.post(
+            "/v1/placements/imports",
+            params={"census_year": 2025, "council": council},
+            files={"file": ("r.xml", xml_return(2025, council, records, Vacancies(Decimal("3.00"), Decimal(0), 0)))},
+        )
+        assert answer.status_code == 201, answer.text
+
+
+@pytest.mark.parametrize("period", ["2024-09", "2024-10", "2025-08", "2025-09"])
 def test_a_monthly_retention_summary_equals_the_analytics_api_for_its_months(
     analytics, placements, auth, session, period
 ):
-    """Every month the schedule produces, once the last census year it covers has its returns: the 12 months
-    to the month's end as the workforce API gives them, and that census year's retention as the API gives it."""
+    """Every month the schedule produces, once the census years it covers have their returns: the 12 months to
+    the month's end as the workforce API gives them, and the retention of the last census year ended by then as
+    the retention API gives it."""
     from services.analytics.extracts import Period, produce
 
+    send_2025_returns(placements)
     extract = produce(session, placements, kind="retention", period=Period.month(period), council=None,
                       trigger="schedule", requested_by="test")  # fmt: skip
     rows = {(row["level"], row["code"]): row for row in csv.DictReader(io.StringIO(extract.content.decode()))}
-    as_of = Period.month(period).as_of.isoformat()
-    api = analytics.get("/v1/analytics/workforce", params={"as_of": as_of}, headers=auth()).json()["areas"]
+    as_of = Period.month(period).as_of
+    api = analytics.get("/v1/analytics/workforce", params={"as_of": str(as_of)}, headers=auth()).json()["areas"]
     assert len(rows) == len(api) == 4
     for area in api:
         row = rows[(area["level"], area["code"])]
         for measure in ("inpost_fte", "inpost_headcount", "turnover_rate_fte", "leavers_fte", "starters_fte"):
             assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
-    kept = analytics.get("/v1/analytics/retention", params={"year": 2024}, headers=auth()).json()["areas"]
+    kept_year = as_of.year if as_of.month >= 9 else as_of.year - 1
+    kept = analytics.get("/v1/analytics/retention", params={"year": kept_year}, headers=auth()).json()["areas"]
+    assert kept
     for area in kept:
         row = rows[(area["level"], area["code"])]
-        assert row["retention_census_year"] == "2024"
+        assert row["retention_census_year"] == str(kept_year)
         for measure in ("retention_rate_fte", "retention_rate_headcount", "regional_retention_rate_fte",
                         "stability_index"):  # fmt: skip
             assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
 
 
-def test_a_monthly_retention_summary_whose_census_year_has_no_return_is_not_produced(placements, session):
-    """The 12 months to 30 September 2025 end census year 2025, whose returns are not in: its retention would
-    read 0.0% (nobody of 2024 found in a year with no records), so nothing is produced."""
+@pytest.mark.parametrize("period", ["2024-10", "2025-08", "2025-09"])
+def test_a_monthly_retention_summary_whose_census_year_has_no_return_is_not_produced(placements, session, period):
+    """The 12 months to a day of census year 2025, or 2025's retention, before 2025's returns are in: nobody of
+    2024 would be found again (a retention of 0.0%) and nobody would have started or left since 30 September
+    2024, so nothing is produced."""
     from services.analytics.extracts import NotReady, Period, produce
 
-    for period in ("2025-09", "2025-10"):
-        with pytest.raises(NotReady, match="no return for 2025 from 331 Coventry, 334 Solihull"):
-            produce(session, placements, kind="retention", period=Period.month(period), council=None,
-                    trigger="schedule", requested_by="test")  # fmt: skip
+    with pytest.raises(NotReady, match="^no return for 2025 from 331 Coventry, 334 Solihull$"):
+        produce(session, placements, kind="retention", period=Period.month(period), council=None,
+                trigger="schedule", requested_by="test")  # fmt: skip
     assert session.exec(select(ExtractRun)).all() == []
