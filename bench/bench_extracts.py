@@ -124,17 +124,20 @@ def run(url: str) -> None:
     print(f"  export only (placements' streaming XML)      {best_export:6.2f} s   target < 5 s")
     print(f"  build + check + store (analytics extracts)   {best_produce:6.2f} s")
 
-    # the region's retention CSV, as the schedule produces it: for a census year and for the 12 months to a
-    # month's end (each once: before the retention queries were made robust, one took minutes on PostgreSQL)
-    print("\nretention CSV of the region (workforce measures of every area, retention measures of the councils):")
-    for period in (Period.census(YEAR), Period.month(f"{YEAR + 1}-02")):
-        started = time.perf_counter()
-        with new_session() as session:
-            extract = produce(session, placements, kind="retention", period=period, council=None,
-                              trigger="manual", requested_by="bench")  # fmt: skip
-            assert extract.status == "succeeded", extract.errors
-            session.commit()
-        print(f"  {period.key:<8} built + stored                       {time.perf_counter() - started:6.2f} s")
+    # the region's retention summary, as the schedule produces it: census year N, the 12 months to its end, and
+    # to the end of a month inside it (its retention that of year N-1, its workforce figures the 12 months to then)
+    print("\nretention summary CSV (the region), each built, checked and stored, best of 3:")
+    for period in (Period.census(YEAR), Period.month(f"{YEAR}-09"), Period.month(f"{YEAR}-03")):
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            with new_session() as session:
+                extract = produce(session, placements, kind="retention", period=period, council=None,
+                                  trigger="manual", requested_by="bench")  # fmt: skip
+                assert extract.status == "succeeded"
+                session.commit()
+            best = min(best, time.perf_counter() - started)
+        print(f"  period {period.key:<8} ({extract.size / 1e3:.1f} kB)                  {best:6.2f} s   target a few s")
 
     # memory as one council grows: Coventry's 2025 return replaced by synthetic returns of n workers
     principal = Principal(subject="bench", role=Role.academy_admin)

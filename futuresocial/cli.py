@@ -317,7 +317,7 @@ def extracts_run(
     from fastapi.testclient import TestClient
     from rich.progress import Progress
 
-    from services.analytics.extracts import Period, produce
+    from services.analytics.extracts import NotReady, Period, produce
     from services.common.jwt import ensure_development_keys, issue_token
     from services.common.reference import ACADEMY_MEMBERS
     from services.placements.app import app as placements_app
@@ -334,10 +334,15 @@ def extracts_run(
         task = progress.add_task(f"Producing {kind} extracts for {year}", total=len(councils))
         for code in councils:
             with _session() as session:
-                extract = produce(
-                    session, placements, kind=kind, period=Period.census(year), council=code,
-                    trigger="manual", requested_by="cli",
-                )  # fmt: skip
+                try:
+                    extract = produce(
+                        session, placements, kind=kind, period=Period.census(year), council=code,
+                        trigger="manual", requested_by="cli",
+                    )  # fmt: skip
+                except NotReady as reason:  # nothing to extract: said, and nothing stored
+                    results.append({"council": code, "status": "not produced", "errors": str(reason)})
+                    progress.advance(task)
+                    continue
                 session.commit()
                 results.append({"id": str(extract.id), "council": code, "status": extract.status,
                                 "size": extract.size, "sha256": extract.sha256, "errors": extract.errors})  # fmt: skip

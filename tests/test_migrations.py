@@ -137,3 +137,64 @@ def test_a_person_with_spells_at_two_councils_gets_a_record_at_each_and_back(fre
         assert spells_of_sw1 == 2
     finally:
         engine.dispose()
+
+
+def test_extracts_made_before_supersession_are_marked_current_superseded_or_failed(fresh_database_url: str) -> None:
+    """Upgraded: the newest succeeded extract of each kind, council and period stays current and supersedes the
+    earlier ones; a census return stored as succeeded with no worker is failed. Downgraded: what was superseded
+    reads as succeeded (or failed, by its errors) again."""
+    import uuid
+    from datetime import datetime
+
+    from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, Uuid, column, insert, select, table
+
+    migrate.upgrade(fresh_database_url, "b7d41c0e9a2f")
+    engine = make_engine(fresh_database_url)
+    extract = table(
+        "extract_run", column("id", Uuid), column("kind", String), column("period", String),
+        column("census_year", Integer), column("council", String), column("status", String), column("errors", Text),
+        column("file_name", String), column("media_type", String), column("size", Integer), column("sha256", String),
+        column("content", LargeBinary), column("trigger", String), column("requested_by", String),
+        column("created_at", DateTime), column("delivery_status", String), column("delivery_attempts", Integer),
+    )  # fmt: skip
+    worker = b"<Message><CSWWWorker><SWENo>SW0000000001</SWENo></CSWWWorker></Message>"
+    rows = {  # name: kind, council, period, status, content, created
+        "first": ("csww", "330", "2025", "succeeded", worker, datetime(2025, 10, 15, 6)),
+        "rerun": ("csww", "330", "2025", "succeeded", worker, datetime(2025, 11, 2, 9)),
+        "empty": ("csww", "331", "2026", "succeeded", b"<Message></Message>", datetime(2026, 10, 15, 6)),
+        "summary": ("retention", None, "2026-08", "succeeded", b"period,level\n", datetime(2026, 9, 1, 6)),
+    }
+    ids = {name: uuid.uuid4() for name in rows}
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(extract),
+                [
+                    {"id": ids[name], "kind": kind, "period": period, "census_year": int(period[:4]),
+                     "council": council, "status": status, "errors": None, "file_name": f"{name}.xml",
+                     "media_type": "application/xml", "size": len(content), "sha256": "0" * 64,
+                     "content": content, "trigger": "schedule", "requested_by": "scheduler",
+                     "created_at": created, "delivery_status": "delivered", "delivery_attempts": 1}
+                    for name, (kind, council, period, status, content, created) in rows.items()
+                ],
+            )  # fmt: skip
+        migrate.upgrade(fresh_database_url)
+        after = table(
+            "extract_run", column("id", Uuid), column("status", String), column("superseded_by", Uuid),
+            column("errors", Text),
+        )  # fmt: skip
+        with engine.connect() as connection:
+            found = {row.id: row for row in connection.execute(select(after))}
+        by_name = {name: found[extract_id] for name, extract_id in ids.items()}
+        assert (by_name["first"].status, by_name["first"].superseded_by) == ("superseded", ids["rerun"])
+        assert (by_name["rerun"].status, by_name["rerun"].superseded_by) == ("succeeded", None)
+        assert (by_name["empty"].status, by_name["empty"].errors) == ("failed", "the return holds no worker")
+        assert by_name["summary"].status == "succeeded"
+        migrate.downgrade(fresh_database_url, "b7d41c0e9a2f")
+        with engine.connect() as connection:
+            statuses = dict(connection.execute(select(after.c.id, after.c.status)).all())
+        assert {name: statuses[extract_id] for name, extract_id in ids.items()} == {
+            "first": "succeeded", "rerun": "succeeded", "empty": "failed", "summary": "succeeded",
+        }  # fmt: skip
+    finally:
+        engine.dispose()

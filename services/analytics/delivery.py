@@ -31,8 +31,9 @@ def write_to_outbox(folder: str, extract: ExtractRun) -> Path:
     return target
 
 
-def push_to_dfe(client: httpx.Client, url: str, token: str, extract: ExtractRun) -> None:
-    """POST the file; the delivery id lets the DfE recognise a repeat of a delivery it already has."""
+def push_to_dfe(client: httpx.Client, url: str, token: str, extract: ExtractRun, replaces: list[str]) -> None:
+    """POST the file; the delivery id lets the DfE recognise a repeat of a delivery it already has, and
+    X-Supersedes names the earlier deliveries of the same extract this one replaces."""
     headers = {
         "Content-Type": extract.media_type,
         "X-Delivery-ID": str(extract.id),
@@ -40,6 +41,8 @@ def push_to_dfe(client: httpx.Client, url: str, token: str, extract: ExtractRun)
         "X-Content-SHA256": extract.sha256,
         "Content-Disposition": f'attachment; filename="{extract.file_name}"',
     }
+    if replaces:
+        headers["X-Supersedes"] = ", ".join(replaces)
     if token:
         headers["Authorization"] = f"Bearer {token}"
     answer = client.post(url, content=extract.content, headers=headers)
@@ -79,7 +82,13 @@ def deliver_due(session: Session, client: httpx.Client, now: datetime) -> list[E
             if settings.extract_outbox_dir:
                 write_to_outbox(settings.extract_outbox_dir, extract)
             if settings.dfe_endpoint_url:
-                push_to_dfe(client, settings.dfe_endpoint_url, settings.dfe_endpoint_token, extract)
+                replaces = session.scalars(
+                    select(table.c.id)
+                    .where(table.c.superseded_by == extract.id, table.c.delivery_status == "delivered")
+                    .order_by(table.c.created_at)
+                )
+                push_to_dfe(client, settings.dfe_endpoint_url, settings.dfe_endpoint_token, extract,
+                            [str(earlier) for earlier in replaces])  # fmt: skip
             extract.delivery_status, extract.delivered_at, extract.delivery_error = "delivered", now, None
             extract.next_delivery_at = None
         except (httpx.HTTPError, OSError) as exc:

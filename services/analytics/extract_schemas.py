@@ -10,9 +10,10 @@ from services.common.census_calendar import census_year_of
 from services.common.reference import ACADEMY_MEMBERS
 
 ExtractKind = Literal["csww", "retention"]
-ExtractStatus = Literal["succeeded", "failed"]
+ExtractStatus = Literal["succeeded", "failed", "superseded"]
 FIRST_CENSUS_YEAR = 2010
 COUNCIL_PATTERN = r"^[0-9]{3}$"
+PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"  # census year N, or the 12 months to the end of a month
 
 
 def last_ended_census_year(today: date) -> int:
@@ -61,7 +62,7 @@ class ExtractPublic(BaseModel):
     census_year: int
     as_of: date | None
     council: str | None
-    status: str
+    status: str = Field(description="succeeded, failed, or superseded by a later run of the same extract")
     errors: list[str]
     file_name: str
     media_type: str
@@ -75,15 +76,21 @@ class ExtractPublic(BaseModel):
     next_delivery_at: datetime | None
     delivered_at: datetime | None
     delivery_error: str | None
+    superseded_by: uuid.UUID | None = Field(
+        description="the extract of the same kind, council and period that replaced this one: the current one"
+    )
+    superseded_at: datetime | None
 
 
 class ScheduledRunPublic(BaseModel):
     job: str
     period: str
-    status: str
+    status: str = Field(description="running, waiting (for the returns it is built from), succeeded or failed")
     claimed_by: str
     claimed_at: datetime
+    heartbeat_at: datetime = Field(description="when the instance running it last said it was alive")
     attempts: int
     next_attempt_at: datetime | None
     last_error: str | None
+    waiting_for: str | None = Field(description="why it waits: the returns not in yet (asked again each tick)")
     extract_id: uuid.UUID | None

@@ -1,6 +1,8 @@
 """The DfE extracts: one council's census return (CSWW XML) and the region's retention summary (CSV),
-built, checked and stored. Every extract is checked before it is stored; one that fails is kept as
-failed, with its reasons, and never delivered."""
+built, checked and stored. An extract whose census year's returns are not in is not built at all
+(NotReady says which are missing). Every extract is checked before it is stored; one that fails is
+kept as failed, with its reasons, and never delivered. A new extract that succeeds supersedes the
+earlier ones of the same kind, council and period: the DfE sees which one is current."""
 
 import hashlib
 import io
@@ -10,15 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
+from sqlalchemy import case, update
 from sqlmodel import Session
 
-from services.analytics import retention, workforce
+from services.analytics import retention, workforce, workforce_sql
 from services.analytics.measures import MEASURE_NAMES
 from services.analytics.models import ExtractRun
 from services.common import csv_cells
 from services.common.auth import Principal, Role
-from services.common.census_calendar import census_reference_date
+from services.common.db import release_reads
 from services.common.errors import InvalidInput
+from services.common.reference import ACADEMY_MEMBERS
 from services.common.service_client import call
 from services.common.settings import get_settings
 
@@ -28,6 +32,10 @@ SYSTEM = Principal(subject="analytics-extracts", role=Role.service)
 
 class ExtractError(Exception):
     """The extract could not be built now (e.g. placements unreachable); the run is retried."""
+
+
+class NotReady(Exception):
+    """The returns the extract is built from are not in yet: nothing is built; the schedule asks again."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,46 @@ class Period:
         year, month = (int(part) for part in key.split("-"))
         end = date(year, month, monthrange(year, month)[1])
         return cls(key, end.year + (1 if end.month >= 10 else 0), end)
+
+
+def retention_year(period: Period) -> int:
+    """The census year whose retention a summary carries: the period's own, or for the 12 months to the end of
+    a month, the last census year that has ended by then (30 September on or before it)."""
+    return period.census_year if period.as_of is None else workforce_sql.last_reference_year(period.as_of)
+
+
+def missing_returns(census_year: int, expected: set[str], held: set[str], names: dict[str, str]) -> str | None:
+    """Why an extract of `census_year` must wait, or None when it need not: the councils expected to send the
+    year's return that have not, or that none of the year's returns is in."""
+    if held and expected <= held:
+        return None
+    missing = sorted(expected - held)
+    if not missing:
+        return f"no return for {census_year} from any member council"
+    return f"no return for {census_year} from " + ", ".join(f"{code} {names.get(code, '')}".strip() for code in missing)
+
+
+def check_ready(session: Session, kind: str, period: Period, council: str | None) -> None:
+    """Raise NotReady unless the returns the extract is built from are in. A council's census return needs the
+    council's records of its year. The region's summary needs, for the census year of its retention and the one
+    its 12 months fall in, the records of every member council that has records of the year before: else the
+    people kept read as gone (a retention of 0.0%), and the months after the last return as months in which
+    nobody started or left."""
+    known = workforce_sql.councils(session)
+    names = {code: row.name for code, row in known.items()}
+    if kind == "csww":
+        held = workforce_sql.councils_with_records(session, period.census_year, {council})
+        reason = missing_returns(period.census_year, {council}, held, names)
+        if reason:
+            raise NotReady(reason)
+        return
+    members = sorted(ACADEMY_MEMBERS & set(known))
+    for year in sorted({retention_year(period), period.census_year}):
+        held = workforce_sql.councils_with_records(session, year, members)
+        expected = workforce_sql.councils_with_records(session, year - 1, members)
+        reason = missing_returns(year, expected, held, names)
+        if reason:
+            raise NotReady(reason)
 
 
 # A council's HR system may record a change between the export and its check; the return is then built
@@ -72,6 +120,8 @@ def _csww(placements: httpx.Client, council: str, period: Period) -> tuple[bytes
         if check.status_code != 200:
             raise ExtractError(f"placements could not check the return ({check.status_code})")
         summary = check.json()["summary"]
+        if summary["records"] == 0:
+            return content, ["the return holds no worker"]
         if not (summary["workers"]["create"] or summary["spells"]["create"] or summary["year_records_removed"]):
             return content, []
     return content, ["the return does not read back as the records it was built from"]
@@ -101,10 +151,8 @@ def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
     months to a date, the retention measures are those of the last census year ended by then."""
     as_of = {"as_of": period.as_of} if period.as_of else {}
     areas = workforce.workforce_areas(session, SYSTEM, [period.census_year], None, **as_of)
-    retention_year = period.census_year if period.as_of is None or period.as_of.month == 9 else period.census_year - 1
-    if period.as_of is not None and period.as_of < census_reference_date(retention_year):
-        retention_year -= 1
-    kept = retention.retention_report(session, SYSTEM, retention_year, None, get_settings().movement_window_days)
+    kept_year = retention_year(period)
+    kept = retention.retention_report(session, SYSTEM, kept_year, None, get_settings().movement_window_days)
     retained = {(area.level, area.code): area for area in kept.areas}
     out = io.StringIO(newline="")
     writer = csv_cells.writer(out)  # as every CSV the platform writes: no cell a spreadsheet would run
@@ -121,7 +169,7 @@ def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
             "" if other is None or getattr(other, m) is None else getattr(other, m) for m in RETENTION_MEASURES
         )
         names = (period.key, area.level, area.code, area.name, area.source)
-        writer.writerow([*names, *covered, *figures, retention_year, *kept_figures])
+        writer.writerow([*names, *covered, *figures, kept_year, *kept_figures])
     return out.getvalue().encode(), []
 
 
@@ -135,17 +183,20 @@ def produce(
     trigger: str,
     requested_by: str,
 ) -> ExtractRun:
-    """Build, check and store one extract; raises ExtractError when it cannot be built now."""
+    """Build, check and store one extract; raises NotReady when its returns are not in, ExtractError when it
+    cannot be built now."""
+    if kind == "csww" and not council:
+        raise InvalidInput("A csww extract is one council's return: name the council.")
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown extract kind {kind!r}; one of {', '.join(KINDS)}.")
+    check_ready(session, kind, period, council)
+    release_reads(session)  # placements is called next: no transaction is held while it answers
     if kind == "csww":
-        if not council:
-            raise InvalidInput("A csww extract is one council's return: name the council.")
         content, errors = _csww(placements, council, period)
         file_name, media_type = f"csww-{council}-{period.key}.xml", "application/xml"
-    elif kind == "retention":
+    else:
         content, errors = _retention(session, period)
         council, file_name, media_type = None, f"retention-west-midlands-{period.key}.csv", "text/csv"
-    else:
-        raise InvalidInput(f"Unknown extract kind {kind!r}; one of {', '.join(KINDS)}.")
     settings = get_settings()
     deliver = not errors and bool(settings.dfe_endpoint_url or settings.extract_outbox_dir)
     extract = ExtractRun(
@@ -168,4 +219,32 @@ def produce(
     )
     session.add(extract)
     session.flush()
+    if extract.status == "succeeded":
+        supersede_earlier(session, extract)
     return extract
+
+
+def supersede_earlier(session: Session, extract: ExtractRun) -> None:
+    """Mark every earlier extract of the same kind, council and period superseded by this one (a failed run
+    supersedes nothing: the one before it stays current, and stays delivered)."""
+    table = ExtractRun.__table__
+    session.execute(
+        update(table)
+        .where(
+            table.c.kind == extract.kind,
+            table.c.council.is_not_distinct_from(extract.council),
+            table.c.period == extract.period,
+            table.c.id != extract.id,
+            table.c.status != "superseded",
+        )
+        .values(
+            status="superseded",
+            superseded_by=extract.id,
+            superseded_at=extract.created_at,
+            # one not delivered yet never will be: the DfE gets the current one instead
+            delivery_status=case(
+                (table.c.delivery_status.in_(("pending", "retrying")), "none"), else_=table.c.delivery_status
+            ),
+            next_delivery_at=None,
+        )  # fmt: skip
+    )

@@ -12,19 +12,20 @@ from sqlmodel import Session, select
 from services.analytics.extract_schemas import (
     COUNCIL_PATTERN,
     FIRST_CENSUS_YEAR,
+    PERIOD_PATTERN,
     ExtractKind,
     ExtractPublic,
     ExtractRequest,
     ExtractStatus,
     ScheduledRunPublic,
 )
-from services.analytics.extracts import ExtractError, Period, produce
+from services.analytics.extracts import ExtractError, NotReady, Period, produce
 from services.analytics.models import ExtractRun, ScheduledRun
 from services.common.app import service_router
 from services.common.audit import audit
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.db import SessionDep
-from services.common.errors import Forbidden, NotFound, ServiceUnavailable
+from services.common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, problem_response_doc
 from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.service_client import service_client
 
@@ -68,11 +69,17 @@ def list_extracts(
     kind: Annotated[ExtractKind | None, Query(description="csww or retention")] = None,
     census_year: Annotated[int | None, Query(ge=FIRST_CENSUS_YEAR, le=2100, description="Census year N")] = None,
     council: Annotated[str | None, Query(pattern=COUNCIL_PATTERN, description="DfE code")] = None,
-    status: Annotated[ExtractStatus | None, Query(description="succeeded or failed")] = None,
+    period: Annotated[
+        str | None,
+        Query(max_length=7, pattern=PERIOD_PATTERN, description="2025 (census year) or 2026-08 (12 months to it)"),
+    ] = None,
+    status: Annotated[
+        ExtractStatus | None, Query(description="succeeded, failed or superseded (succeeded: the current ones)")
+    ] = None,
 ) -> Page[ExtractPublic]:
     query = _visible(principal)
-    for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, census_year),
-                          (ExtractRun.council, council), (ExtractRun.status, status)):  # fmt: skip
+    for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, census_year), (ExtractRun.council, council),
+                          (ExtractRun.period, period), (ExtractRun.status, status)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
     rows, total = paginate(session, query, page)
@@ -106,17 +113,22 @@ def download_extract(
     response_model=ExtractPublic,
     status_code=201,
     tags=["extracts"],
+    responses={409: problem_response_doc(409, "The returns of that year are not in yet: nothing was stored")},
     dependencies=[Depends(require_roles(Role.academy_admin))],
 )
 def run_extract(
     body: ExtractRequest, session: SessionDep, principal: CurrentPrincipal, placements: PlacementsClient
 ) -> ExtractPublic:
-    """Produce an extract now (academy staff): checked and stored like a scheduled one."""
+    """Produce an extract now (academy staff): checked and stored like a scheduled one. Once it succeeds it
+    supersedes the earlier extracts of the same kind, council and year. A year whose returns are not in
+    answers 409 and stores nothing."""
     try:
         extract = produce(
             session, placements, kind=body.kind, period=Period.census(body.census_year), council=body.council,
             trigger="manual", requested_by=principal.subject,
         )  # fmt: skip
+    except NotReady as reason:
+        raise Conflict(f"Nothing to extract yet: {reason}; nothing was stored.")
     except ExtractError as exc:  # the scheduler retries these; a person is told to
         raise ServiceUnavailable(f"The extract cannot be built now: {exc}; nothing was stored.")
     return _public(extract)

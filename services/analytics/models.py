@@ -17,11 +17,13 @@ class ExtractRun(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     kind: str = Field(max_length=16, index=True, description="csww or retention")
-    period: str = Field(max_length=16, description="2025 (census year) or 2026-10 (12 months to its end)")
+    period: str = Field(max_length=16, index=True, description="2025 (census year) or 2026-10 (12 months to its end)")
     census_year: int = Field(index=True)
     as_of: date | None = None
     council: str | None = Field(default=None, max_length=3, index=True)
-    status: str = Field(max_length=16, index=True, description="succeeded or failed")
+    status: str = Field(
+        max_length=16, index=True, description="succeeded, failed, or superseded (a later run of the same extract)"
+    )
     errors: str | None = Field(default=None, sa_column=Column(Text), description="why validation failed")
     file_name: str = Field(max_length=120)
     media_type: str = Field(max_length=40)
@@ -36,6 +38,10 @@ class ExtractRun(SQLModel, table=True):
     next_delivery_at: datetime | None = None
     delivered_at: datetime | None = None
     delivery_error: str | None = Field(default=None, max_length=500)
+    superseded_by: uuid.UUID | None = Field(
+        default=None, foreign_key="extract_run.id", description="the later extract of the same kind, council and period"
+    )
+    superseded_at: datetime | None = None
 
 
 class ScheduledRun(SQLModel, table=True):
@@ -47,11 +53,12 @@ class ScheduledRun(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     job: str = Field(max_length=40, description="csww:330, retention:region")
     period: str = Field(max_length=16)
-    status: str = Field(max_length=16, description="running, succeeded or failed")
+    status: str = Field(max_length=16, description="running, waiting (for a return), succeeded or failed")
     claimed_by: str = Field(max_length=80)
     claimed_at: datetime = Field(default_factory=utcnow)
     heartbeat_at: datetime = Field(default_factory=utcnow)
     attempts: int = 1
     next_attempt_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
+    waiting_for: str | None = Field(default=None, max_length=500, description="what the extract needs first")
     extract_id: uuid.UUID | None = Field(default=None, foreign_key="extract_run.id")

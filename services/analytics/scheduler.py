@@ -1,25 +1,29 @@
 """The extract schedule: which job and period is due, and running each exactly once.
 
 Any number of analytics instances may tick at once. A claim row with a unique (job, period) key is
-inserted before a run, and only one insert can win; a claim whose run died is taken over after a
-timeout, and a failed run is retried with backoff. Each step is a plain function of the session and
-a clock, so tests drive it with fixed times.
+inserted before a run, and only one insert can win; a running claim's heartbeat is refreshed while it
+works, and only a claim whose heartbeat stopped (its instance died) is taken over, after a timeout.
+A period whose returns are not in waits, with the reason on its claim, and is asked again each tick;
+a failed run is retried with backoff. Each step is a plain function of the session and a clock, so
+tests drive it with fixed times.
 """
 
 import logging
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.analytics.extracts import Period, produce
+from services.analytics.extracts import NotReady, Period, produce
 from services.analytics.models import ScheduledRun
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings, get_settings
@@ -65,8 +69,9 @@ def backoff(attempts: int, settings: Settings) -> timedelta:
 def claim(session: Session, job: Job, period: Period, instance: str, now: datetime) -> ScheduledRun | None:
     """Take this job and period for `instance`, or None if another instance has it or it is done.
 
-    New: the insert is the lock (unique job and period). Died (running past the takeover timeout)
-    or failed (retry due): a conditional update that only one instance can win.
+    New: the insert is the lock (unique job and period). Waiting for its returns (asked again each
+    tick), died (its heartbeat older than the takeover timeout) or failed (retry due): a conditional
+    update that only one instance can win.
     """
     settings = get_settings()
     table = ScheduledRun.__table__
@@ -90,6 +95,7 @@ def claim(session: Session, job: Job, period: Period, instance: str, now: dateti
     session.commit()
     if existing is None:
         return None
+    waiting = existing.status == "waiting"
     died = existing.status == "running" and _aware(existing.heartbeat_at) < now - timedelta(
         seconds=settings.extract_takeover_seconds
     )
@@ -99,7 +105,7 @@ def claim(session: Session, job: Job, period: Period, instance: str, now: dateti
         and existing.next_attempt_at is not None
         and _aware(existing.next_attempt_at) <= now
     )
-    if not (died or retry_due):
+    if not (waiting or died or retry_due):
         return None
     taken = session.execute(
         update(table)
@@ -108,7 +114,13 @@ def claim(session: Session, job: Job, period: Period, instance: str, now: dateti
             table.c.status == existing.status,
             table.c.heartbeat_at == existing.heartbeat_at,
         )  # fmt: skip
-        .values(status="running", claimed_by=instance, heartbeat_at=now, attempts=existing.attempts + 1)
+        .values(
+            status="running",
+            claimed_by=instance,
+            claimed_at=now,
+            heartbeat_at=now,
+            attempts=existing.attempts + (0 if waiting else 1),  # waiting for a return is not a failed attempt
+        )  # fmt: skip
     )
     run = session.get(ScheduledRun, existing.id) if taken.rowcount == 1 else None
     session.commit()
@@ -119,43 +131,100 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite forgets the zone
 
 
-def run_claimed(session: Session, run: ScheduledRun, job: Job, period: Period, placements: httpx.Client,
-                now: datetime) -> ScheduledRun:  # fmt: skip
-    """Produce the extract for a claim this instance holds, and record how it went."""
-    settings = get_settings()
+@dataclass(frozen=True)
+class Held:
+    """A claim as this instance took it: still its own while the row says so."""
+
+    run_id: uuid.UUID
+    instance: str
+    attempts: int
+
+    @classmethod
+    def of(cls, run: ScheduledRun) -> "Held":
+        return cls(run.id, run.claimed_by, run.attempts)
+
+    def condition(self):
+        table = ScheduledRun.__table__
+        return and_(
+            table.c.id == self.run_id,
+            table.c.status == "running",
+            table.c.claimed_by == self.instance,
+            table.c.attempts == self.attempts,
+        )
+
+
+@contextmanager
+def heartbeat(new_session: Callable[[], Session], held: Held, clock: Callable[[], datetime]) -> Iterator[None]:
+    """While the body runs, say every few seconds that this instance still holds the claim, so that no other
+    instance takes over a run that is only slow."""
+    every, stopping = get_settings().extract_heartbeat_seconds, threading.Event()
+
+    def beat() -> None:
+        while not stopping.wait(every):
+            try:
+                with new_session() as session:
+                    session.execute(update(ScheduledRun.__table__).where(held.condition()).values(heartbeat_at=clock()))
+                    session.commit()
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                log.warning("scheduler heartbeat failed", extra={"principal": held.instance})
+
+    beating = threading.Thread(target=beat, name=f"extract-heartbeat-{held.run_id}", daemon=True)
+    beating.start()
     try:
-        extract = produce(
-            session, placements, kind=job.kind, period=period, council=job.council, trigger="schedule",
-            requested_by=f"scheduler:{run.claimed_by}",
-        )  # fmt: skip
-        run.extract_id = extract.id
-        run.status = "failed" if extract.status == "failed" else "succeeded"
-        run.last_error = extract.errors[:500] if extract.errors else None
+        yield
+    finally:
+        stopping.set()
+        beating.join()
+
+
+def run_claimed(session: Session, run: ScheduledRun, job: Job, period: Period, placements: httpx.Client,
+                clock: Callable[[], datetime], new_session: Callable[[], Session]) -> ScheduledRun:  # fmt: skip
+    """Produce the extract for a claim this instance holds, and record how it went: in one transaction with
+    the extract, and only while the claim is still this instance's (else nothing is kept)."""
+    settings, held, name = get_settings(), Held.of(run), run.job
+    outcome: dict[str, object] = {"waiting_for": None, "last_error": None, "next_attempt_at": None}
+    try:
+        with heartbeat(new_session, held, clock):
+            extract = produce(
+                session, placements, kind=job.kind, period=period, council=job.council, trigger="schedule",
+                requested_by=f"scheduler:{held.instance}",
+            )  # fmt: skip
+        outcome.update(status=extract.status, extract_id=extract.id, last_error=(extract.errors or "")[:500] or None)
+    except NotReady as reason:  # the returns are not in: nothing is produced; asked again at the next tick
+        session.rollback()
+        outcome.update(status="waiting", waiting_for=str(reason)[:500])
     except Exception as exc:  # noqa: BLE001 - placements down, a bug, anything: retried with backoff
         session.rollback()
-        run = session.get(ScheduledRun, run.id)
-        run.status, run.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
-        log.warning("extract run failed", extra={"principal": run.job})
-    if run.status == "failed":
-        run.next_attempt_at = now + backoff(run.attempts, settings)
-    session.add(run)
+        outcome.update(status="failed", last_error=f"{type(exc).__name__}: {exc}"[:500])
+        log.warning("extract run failed", extra={"principal": name})
+    if outcome["status"] == "failed":
+        outcome["next_attempt_at"] = clock() + backoff(held.attempts, settings)
+    finished = session.execute(update(ScheduledRun.__table__).where(held.condition()).values(**outcome))
+    if finished.rowcount != 1:  # taken over meanwhile: the instance holding it now produces the extract
+        session.rollback()
+        log.warning("extract run lost its claim", extra={"principal": name})
     session.commit()
-    return run
+    return session.get(ScheduledRun, held.run_id, populate_existing=True)
 
 
 def tick(
-    new_session: Callable[[], Session], placements: httpx.Client, now: datetime, instance: str
+    new_session: Callable[[], Session], placements: httpx.Client, clock: Callable[[], datetime], instance: str
 ) -> list[ScheduledRun]:
     """One pass of the schedule: claim and run whatever is due and not yet done (missed periods
-    included: a period missed while the service was down is simply still due)."""
+    included: a period missed while the service was down is simply still due). Each claim is made at
+    the time of its own claiming, not the tick's start."""
     settings, done = get_settings(), []
     for job in scheduled_jobs():
-        for period in due_periods(job, now, settings):
+        for period in due_periods(job, clock(), settings):
             with new_session() as session:
-                run = claim(session, job, period, instance, now)
+                run = claim(session, job, period, instance, clock())
                 if run is not None:
-                    done.append(run_claimed(session, run, job, period, placements, now))
+                    done.append(run_claimed(session, run, job, period, placements, clock, new_session))
     return done
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def instance_name(settings: Settings) -> str:
@@ -178,7 +247,7 @@ class SchedulerThread(threading.Thread):
         while not self.stopping.is_set():
             try:
                 with self.placements() as placements:
-                    tick(self.new_session, placements, datetime.now(UTC), instance_name(settings))
+                    tick(self.new_session, placements, _now, instance_name(settings))
                 self.deliver(datetime.now(UTC))
             except Exception:  # noqa: BLE001 - the next tick tries again
                 log.exception("scheduler tick failed")

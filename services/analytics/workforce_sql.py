@@ -543,3 +543,10 @@ def census_years_held(session: Session, council_code: str | None = None) -> list
     if council_code is not None:
         spells, blocks = spells.where(ey.council == council_code), blocks.where(v.council == council_code)
     return sorted(set(session.scalars(spells.union(blocks))))
+
+
+def councils_with_records(session: Session, census_year: int, councils: Iterable[str]) -> set[str]:
+    """Which of `councils` have records of census year N: their return, or what their HR system sent for it."""
+    ey = employment_year.c
+    query = select(ey.council).where(ey.census_year == census_year, ey.council.in_(list(councils))).distinct()
+    return set(session.scalars(query))

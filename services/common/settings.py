@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     extract_first_year: int = 2025  # the first census year whose returns the schedule produces
     extract_csww_due: str = "10-15"  # month-day after 30 September N when year N's returns are due
     extract_first_month: str = "2026-01"  # the first month whose 12-month retention summary is due
-    extract_takeover_seconds: int = 900  # a run still "running" this long after its claim died
+    extract_takeover_seconds: int = 900  # a run whose heartbeat is this old died: another instance takes it over
+    extract_heartbeat_seconds: float = 30  # how often a running claim says it is alive
     extract_retry_base_seconds: int = 60  # backoff: base x 2^attempts, capped at a day
     extract_max_attempts: int = 8
     dfe_endpoint_url: str = ""  # HTTPS endpoint the extracts are pushed to; empty = no push

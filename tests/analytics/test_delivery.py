@@ -83,3 +83,19 @@ def test_the_dfe_saying_it_already_has_the_delivery_counts_as_delivered(session,
     deliver_due(session, httpx.Client(transport=httpx.MockTransport(DfE([409]))), NOW)
     session.refresh(row)
     assert row.delivery_status == "delivered"
+
+
+def test_a_delivery_that_replaces_an_earlier_one_names_it(session, configured):
+    from services.analytics.extracts import supersede_earlier
+
+    dfe = DfE([])
+    client = httpx.Client(transport=httpx.MockTransport(dfe))
+    first = extract(session)
+    deliver_due(session, client, NOW)
+    second = extract(session)
+    supersede_earlier(session, second)
+    session.commit()
+    deliver_due(session, client, NOW + timedelta(hours=1))
+    assert [r.headers["X-Delivery-ID"] for r in dfe.received] == [str(first.id), str(second.id)]
+    assert "X-Supersedes" not in dfe.received[0].headers
+    assert dfe.received[1].headers["X-Supersedes"] == str(first.id)  # the DfE sees which file is current

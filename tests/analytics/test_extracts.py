@@ -203,3 +203,140 @@ def test_a_return_changed_between_its_export_and_its_check_is_built_again_from_t
     assert changing.exports == 2
     content = analytics.get(f"/v1/analytics/extracts/{extract['id']}/content", headers=auth("dfe")).content
     assert b"<SWENo>SW0000000004</SWENo>" in content
+
+
+def test_a_rerun_supersedes_the_earlier_extract_and_only_the_current_one_is_delivered(
+    analytics, auth, session, monkeypatch, tmp_path
+):
+    from services.common.settings import get_settings
+
+    monkeypatch.setattr(
+        "services.analytics.extracts.get_settings",
+        lambda: get_settings().model_copy(update={"extract_outbox_dir": str(tmp_path)}),
+    )
+    first = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert first["delivery_status"] == "pending"
+    other = run(analytics, auth, kind="csww", year=2024, council=SOLIHULL).json()
+    second = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    earlier = analytics.get(f"/v1/analytics/extracts/{first['id']}", headers=auth("dfe")).json()
+    assert earlier["status"] == "superseded" and earlier["superseded_by"] == second["id"]
+    assert earlier["superseded_at"] is not None and earlier["delivery_status"] == "none"  # never sent now
+    current = analytics.get(f"/v1/analytics/extracts/{second['id']}", headers=auth("dfe")).json()
+    assert (current["status"], current["superseded_by"], current["delivery_status"]) == ("succeeded", None, "pending")
+    assert analytics.get(f"/v1/analytics/extracts/{other['id']}", headers=auth("dfe")).json()["status"] == "succeeded"
+    listed = analytics.get(
+        "/v1/analytics/extracts", params={"council": COVENTRY, "status": "succeeded"}, headers=auth("dfe")
+    ).json()
+    assert [extract["id"] for extract in listed["items"]] == [second["id"]]
+
+
+def test_the_list_filters_by_council_kind_period_and_status(analytics, auth):
+    coventry = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    run(analytics, auth, kind="csww", year=2024, council=SOLIHULL)
+    summary = run(analytics, auth, kind="retention", year=2024).json()
+
+    def ids(**params):
+        answer = analytics.get("/v1/analytics/extracts", params=params, headers=auth("dfe"))
+        assert answer.status_code == 200, answer.text
+        return [extract["id"] for extract in answer.json()["items"]]
+
+    assert ids(period="2024", kind="retention") == [summary["id"]]
+    assert ids(period="2024", council=COVENTRY, kind="csww", status="succeeded") == [coventry["id"]]
+    assert ids(period="2024-09") == [] and ids(status="failed") == []
+    for bad in ({"period": "2024-13"}, {"period": "24"}, {"status": "done"}, {"council": "33"}, {"kind": "xml"}):
+        answer = analytics.get("/v1/analytics/extracts", params=bad, headers=auth("dfe"))
+        assert answer.status_code == 422, (bad, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["errors"][0]["loc"] == ["query", next(iter(bad))]
+
+
+def test_an_extract_of_a_year_without_a_return_is_refused_and_nothing_is_stored(analytics, auth, session):
+    for body in ({"kind": "csww", "year": 2025, "council": COVENTRY}, {"kind": "retention", "year": 2025}):
+        answer = run(analytics, auth, **body)
+        assert answer.status_code == 409, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert "no return for 2025" in answer.json()["detail"]
+    assert session.exec(select(ExtractRun)).all() == []
+
+
+def test_a_census_extract_with_no_worker_is_a_failure_and_never_delivered(analytics, placements, auth, monkeypatch):
+    from services.common.settings import get_settings
+
+    monkeypatch.setattr(
+        "services.analytics.extracts.get_settings",
+        lambda: get_settings().model_copy(update={"extract_outbox_dir": "/tmp/never-used-outbox"}),
+    )
+
+    def emptied(request: httpx.Request) -> httpx.Response:
+        # placements' export as if the council's records held nobody; the check is placements' own
+        if request.url.path.endswith("census.xml"):
+            return httpx.Response(200, content=xml_return(2024, COVENTRY, [], Vacancies(Decimal(0), Decimal(0), 0)))
+        answer = placements.request(
+            request.method, request.url.path, params=request.url.params, content=request.content,
+            headers=dict(request.headers),
+        )  # fmt: skip
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+    analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
+        transport=httpx.MockTransport(emptied), base_url="http://placements"
+    )
+    extract = run(analytics, auth, kind="csww", year=2024, council=COVENTRY).json()
+    assert extract["status"] == "failed"
+    assert extract["errors"] == ["the return holds no worker"]
+    assert extract["delivery_status"] == "none"
+
+
+def send_2025_returns(placements):
+    for council in (COVENTRY, SOLIHULL):
+        records = [person(1), person(5, role_start_date=date(2024, 11, 4)), person(2, role_end_date=date(2025, 3, 31),
+                   reason_leave=1, leaver_destination=1, fte30=None, cases30=None)]  # fmt: skip
+        answer = placements.post(
+            "/v1/placements/imports",
+            params={"census_year": 2025, "council": council},
+            files={"file": ("r.xml", xml_return(2025, council, records, Vacancies(Decimal("3.00"), Decimal(0), 0)))},
+        )
+        assert answer.status_code == 201, answer.text
+
+
+@pytest.mark.parametrize("period", ["2024-09", "2024-10", "2025-08", "2025-09"])
+def test_a_monthly_retention_summary_equals_the_analytics_api_for_its_months(
+    analytics, placements, auth, session, period
+):
+    """Every month the schedule produces, once the census years it covers have their returns: the 12 months to
+    the month's end as the workforce API gives them, and the retention of the last census year ended by then as
+    the retention API gives it."""
+    from services.analytics.extracts import Period, produce
+
+    send_2025_returns(placements)
+    extract = produce(session, placements, kind="retention", period=Period.month(period), council=None,
+                      trigger="schedule", requested_by="test")  # fmt: skip
+    rows = {(row["level"], row["code"]): row for row in csv.DictReader(io.StringIO(extract.content.decode()))}
+    as_of = Period.month(period).as_of
+    api = analytics.get("/v1/analytics/workforce", params={"as_of": str(as_of)}, headers=auth()).json()["areas"]
+    assert len(rows) == len(api) == 4
+    for area in api:
+        row = rows[(area["level"], area["code"])]
+        for measure in ("inpost_fte", "inpost_headcount", "turnover_rate_fte", "leavers_fte", "starters_fte"):
+            assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
+    kept_year = as_of.year if as_of.month >= 9 else as_of.year - 1
+    kept = analytics.get("/v1/analytics/retention", params={"year": kept_year}, headers=auth()).json()["areas"]
+    assert kept
+    for area in kept:
+        row = rows[(area["level"], area["code"])]
+        assert row["retention_census_year"] == str(kept_year)
+        for measure in ("retention_rate_fte", "retention_rate_headcount", "regional_retention_rate_fte",
+                        "stability_index"):  # fmt: skip
+            assert row[measure] == ("" if area[measure] is None else str(area[measure])), (measure, area["code"])
+
+
+@pytest.mark.parametrize("period", ["2024-10", "2025-08", "2025-09"])
+def test_a_monthly_retention_summary_whose_census_year_has_no_return_is_not_produced(placements, session, period):
+    """The 12 months to a day of census year 2025, or 2025's retention, before 2025's returns are in: nobody of
+    2024 would be found again (a retention of 0.0%) and nobody would have started or left since 30 September
+    2024, so nothing is produced."""
+    from services.analytics.extracts import NotReady, Period, produce
+
+    with pytest.raises(NotReady, match="^no return for 2025 from 331 Coventry, 334 Solihull$"):
+        produce(session, placements, kind="retention", period=Period.month(period), council=None,
+                trigger="schedule", requested_by="test")  # fmt: skip
+    assert session.exec(select(ExtractRun)).all() == []

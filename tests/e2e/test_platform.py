@@ -4,13 +4,16 @@ request through the gateway over HTTP."""
 
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
+from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import SERVICE_NAMES
 from tests.e2e.harness import (
     COUNCIL,
@@ -25,12 +28,40 @@ from tests.e2e.harness import (
     running_platform,
     wait_for,
 )
+from tests.placements.factory import person, xml_return
+
+SENT = "331"  # Coventry: the council whose return the scheduler test sends
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+def dfe() -> Iterator[list[tuple[str, bytes]]]:
+    """The DfE's upload endpoint, outside the platform: what it received, by file name."""
+    received: list[tuple[str, bytes]] = []
+
+    class Upload(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Content-Disposition"].split('filename="')[1].rstrip('"'), body))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, 0), Upload)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.received = received
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory, dfe) -> Iterator[Platform]:
     folder = tmp_path_factory.mktemp("e2e-platform")
-    with own_database(folder) as database_url, running_platform(database_url, folder) as platform:
+    env = {"FUTURESOCIAL_DFE_ENDPOINT_URL": f"http://{HOST}:{dfe.server_port}/uploads"}
+    with own_database(folder) as database_url, running_platform(database_url, folder, env=env) as platform:
         yield platform
 
 
@@ -229,15 +260,49 @@ def test_careers_reads_a_workers_experience_from_placements_over_http_with_a_ser
     assert experience["councils"] == [COUNCIL] and float(experience["years"]) >= 7
 
 
-def test_the_analytics_process_produces_the_scheduled_extracts(platform: Platform, gateway: httpx.Client) -> None:
+def _schedule(gateway: httpx.Client, admin: dict[str, str]) -> dict[tuple[str, str], dict]:
+    answer = gateway.get("/v1/analytics/extract-schedule", params={"limit": 500}, headers=admin)
+    assert answer.status_code == 200, answer.text
+    return {(run["job"], run["period"]): run for run in answer.json()["items"]}
+
+
+def test_the_scheduler_produces_and_delivers_a_census_return_only_once_it_is_in(
+    platform: Platform, gateway: httpx.Client, dfe: ThreadingHTTPServer
+) -> None:
     token = get_token(platform.gateway, grant_type="password", username=platform.username, password=platform.password)
     admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    deadline = time.monotonic() + 90
-    while True:
-        listed = gateway.get("/v1/analytics/extracts", params={"kind": "csww", "limit": 100}, headers=admin).json()
-        if listed["total"] >= 14 or time.monotonic() > deadline:
-            break
-        time.sleep(1)
-    assert listed["total"] >= 14, listed
-    assert {extract["status"] for extract in listed["items"]} == {"succeeded"}
-    assert {extract["trigger"] for extract in listed["items"]} == {"schedule"}
+    others = sorted(set(ACADEMY_MEMBERS) - {COUNCIL, SENT})
+    deadline = time.monotonic() + 60
+    while not all(_schedule(gateway, admin).get((f"csww:{code}", "2025")) for code in (SENT, *others)):
+        assert time.monotonic() < deadline, platform.output()
+        time.sleep(0.5)
+    schedule = _schedule(gateway, admin)
+    for code in (SENT, *others):  # nothing is in yet: each waits, and says for what
+        run = schedule[(f"csww:{code}", "2025")]
+        assert run["status"] == "waiting" and run["extract_id"] is None, run
+        assert run["waiting_for"].startswith(f"no return for 2025 from {code} "), run
+
+    sent = gateway.post(
+        "/v1/placements/imports",
+        params={"census_year": 2025, "council": SENT},
+        files={"file": ("coventry-2025.xml", xml_return(2025, SENT, [person(1), person(2)]))},
+        headers=admin,
+    )
+    assert sent.status_code == 201, sent.text
+    file_name = f"csww-{SENT}-2025.xml"
+    deadline = time.monotonic() + 60
+    while file_name not in [name for name, _ in dfe.received]:  # the next tick produces it, and delivers it
+        assert time.monotonic() < deadline, f"{_schedule(gateway, admin).get((f'csww:{SENT}', '2025'))}"
+        time.sleep(0.5)
+    listed = gateway.get(
+        "/v1/analytics/extracts", params={"kind": "csww", "period": "2025", "limit": 100}, headers=admin
+    ).json()["items"]
+    produced = [(extract["council"], extract["status"]) for extract in listed if extract["council"] != COUNCIL]
+    assert produced == [(SENT, "succeeded")]
+    delivered = [
+        body for name, body in dfe.received if name.startswith("csww-") and not name.startswith(f"csww-{COUNCIL}-")
+    ]
+    assert len(delivered) == 1 and b"<SWENo>SW0000000002</SWENo>" in delivered[0]
+    schedule = _schedule(gateway, admin)
+    assert schedule[(f"csww:{SENT}", "2025")]["status"] == "succeeded"
+    assert {schedule[(f"csww:{code}", "2025")]["status"] for code in others} == {"waiting"}

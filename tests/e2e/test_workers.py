@@ -8,7 +8,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import httpx
 import psutil
@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from services.analytics.scheduler import due_periods, scheduled_jobs
+from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings
 from tests.e2e.harness import (
     BIN,
@@ -28,10 +29,12 @@ from tests.e2e.harness import (
     own_database,
     running_platform,
 )
+from tests.placements.factory import person, xml_return
 
 WORKERS = 2
 REDIS = "redis://127.0.0.1:6379/0"
 API_LIMIT = 20
+SENT = ("331", "334")  # the councils whose returns are sent before the scheduled extracts are looked at
 
 
 def redis_answers() -> bool:
@@ -160,9 +163,33 @@ def test_an_idempotency_key_replay_gives_the_first_answer_whichever_process_serv
         assert answer.headers["idempotent-replayed"] == "true"
 
 
+def send_returns(platform: Platform, year: int) -> None:
+    """The returns of SENT for census years N-1 and N, and a spell each of their HR systems records now (the
+    census year in progress), through the gateway as academy staff."""
+    admin = bearer_for(platform.gateway, grant_type="password", username=platform.username, password=platform.password)
+    for number, council in enumerate(SENT, start=1):
+        for census_year in (year - 1, year):
+            records = [person(n, role_start_date=date(census_year - 3, 1, 7)) for n in (1, 2, 3)]
+            answer = httpx.post(
+                f"{platform.gateway}/v1/placements/imports",
+                params={"census_year": census_year, "council": council},
+                files={"file": ("r.xml", xml_return(census_year, council, records))},
+                headers=admin,
+                timeout=60,
+            )
+            assert answer.status_code == 201, answer.text
+        spell = {"swe_number": f"SW88000{number}", "council": council, "start_date": f"{year - 3}-03-01", "org_role": 5}
+        answer = httpx.post(f"{platform.gateway}/v1/placements/employments", json=spell, headers=admin, timeout=60)
+        assert answer.status_code == 201, answer.text
+
+
 def test_the_scheduled_extracts_are_produced_exactly_once_by_two_analytics_processes(platform: Platform) -> None:
     due = scheduled_extracts_due(platform)
     assert len(due) == 15
+    send_returns(platform, int(platform.env["FUTURESOCIAL_EXTRACT_FIRST_YEAR"]))
+    # what can be produced: the returns of the councils that sent theirs, and the region's summary (every
+    # council with records of a year has records of the next, to the one in progress); the others wait
+    due = {(kind, period, council) for kind, period, council in due if kind == "retention" or council in SENT}
     engine = create_engine(platform.env["FUTURESOCIAL_DATABASE_URL"])
     query = text("SELECT kind, period, council, status, requested_by FROM extract_run WHERE trigger = 'schedule'")
     deadline = time.monotonic() + 120
@@ -186,6 +213,11 @@ def test_the_scheduled_extracts_are_produced_exactly_once_by_two_analytics_proce
     analytics = {process.pid for process in worker_processes(platform, "analytics")}
     instances = {int(by.rsplit(":", 1)[1]) for *_, by in extracts}
     assert instances <= analytics
+    with engine.connect() as connection:  # a claim being asked again at this moment is running, still waiting_for
+        claims = connection.execute(text("SELECT job, waiting_for, extract_id FROM scheduled_run")).all()
+    waiting = {job: (reason, extract) for job, reason, extract in claims if job.split(":")[1] not in (*SENT, "region")}
+    assert len(waiting) == len(ACADEMY_MEMBERS) - len(SENT)
+    assert all(reason.startswith("no return for ") and extract is None for reason, extract in waiting.values()), waiting
     print(f"{len(extracts)} scheduled extracts, produced by analytics processes {sorted(instances)}")
 
 
