@@ -20,12 +20,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 
 from gateway.app import create_gateway
+from gateway.credentials import create_user
 from services.analytics.app import app as analytics_app
 from services.analytics.extracts_router import placements_client as analytics_placements
 from services.careers.app import app as careers_app
 from services.careers.employment import placements_client as careers_placements
+from services.common.auth import Role
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
 from services.returners.placements_api import placements_client as returners_placements
@@ -147,7 +150,8 @@ class Platform:
     """The four services bound to the test's session; careers, returners and analytics reach placements
     in-process with a service token, as they do over HTTP in production."""
 
-    def __init__(self, app_client: Callable[[FastAPI], TestClient]):
+    def __init__(self, app_client: Callable[[FastAPI], TestClient], session: Session):
+        self.session = session  # for what only the CLI makes: people's accounts
         self.clients = {name: app_client(app) for name, app in APPS.items() if name != "auth"}
         self._app_client = app_client
         behind = app_client(placements_app)
@@ -241,6 +245,15 @@ def career_record(p: Platform) -> Owned:
     return Owned(
         SWE_A, "social worker A", SOCIAL_WORKER_A_AND_EMPLOYER, NOT_A_WORKERS, listed_in=((WORKER_A, "/v1/careers/me"),)
     )
+
+
+@owner_of("username", missing=lambda: f"nobody.{uuid.uuid4().hex[:8]}")
+def user_account(p: Platform) -> Owned:
+    """A person's account (made by the CLI): only academy staff manage it."""
+    username = f"someone.{uuid.uuid4().hex[:8]}"
+    create_user(p.session, username=username, role=Role.council_hr, council=A)
+    p.session.commit()
+    return Owned(username, "academy staff", (ACADEMY,), (COUNCIL_A_HR, COUNCIL_B_HR, WORKER_B, DFE))
 
 
 @owner_of("cpd_id")
@@ -514,9 +527,9 @@ def _pairs(kind: str, owned: Owned) -> Iterator[tuple[Operation, Who]]:
 
 
 @pytest.mark.parametrize("kind", ID_KINDS)
-def test_another_principals_request_answers_exactly_like_one_for_a_missing_id(kind: str, app_client) -> None:
+def test_another_principals_request_answers_exactly_like_one_for_a_missing_id(kind: str, app_client, session) -> None:
     assert kind in OWNERS, f"no owner registered for {kind!r}: add an @owner_of factory or an EXCLUDED reason"
-    p = Platform(app_client)
+    p = Platform(app_client, session)
     owned = OWNERS[kind].make(p)
     values = owned.context | {kind: owned.id}
     ops = [op for op in OPERATIONS if kind in op.params]
