@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from services.analytics import retention, workforce
 from services.analytics.measures import MEASURE_NAMES
+from services.analytics.metrics import EXTRACTS
 from services.analytics.models import ExtractRun
 from services.common import csv_cells
 from services.common.auth import Principal, Role
@@ -168,4 +169,5 @@ def produce(
     )
     session.add(extract)
     session.flush()
+    EXTRACTS.labels(kind, extract.status).inc()
     return extract

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from services.analytics.delivery import deliver_due
 from services.analytics.models import ExtractRun
@@ -83,3 +84,17 @@ def test_the_dfe_saying_it_already_has_the_delivery_counts_as_delivered(session,
     deliver_due(session, httpx.Client(transport=httpx.MockTransport(DfE([409]))), NOW)
     session.refresh(row)
     assert row.delivery_status == "delivered"
+
+
+def deliveries_counted(outcome: str) -> float:
+    return REGISTRY.get_sample_value("futuresocial_extract_deliveries_total", {"outcome": outcome}) or 0.0
+
+
+def test_deliveries_and_failed_attempts_are_counted_in_the_metrics(session, configured):
+    delivered, retrying = deliveries_counted("delivered"), deliveries_counted("retrying")
+    client = httpx.Client(transport=httpx.MockTransport(DfE([503])))
+    extract(session)
+    deliver_due(session, client, NOW)
+    deliver_due(session, client, NOW + timedelta(seconds=61))
+    assert deliveries_counted("retrying") == retrying + 1
+    assert deliveries_counted("delivered") == delivered + 1

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
@@ -153,3 +154,12 @@ def test_a_failed_run_is_retried_with_backoff_and_its_error_is_visible(world):
     assert {run.status for run in retried} == {"succeeded"} and len(retried) == COUNCILS
     assert {run.attempts for run in retried} == {2}
     assert counts(world) == (COUNCILS, COUNCILS)
+
+
+def test_claims_won_are_counted_in_the_metrics(world):
+    claimed = REGISTRY.get_sample_value("futuresocial_scheduler_claims_total", {"kind": "csww"}) or 0.0
+    with world["placements"]() as placements:
+        runs = scheduler.tick(world["new_session"], placements, FIRST_DUE, "solo")
+        assert scheduler.tick(world["new_session"], placements, FIRST_DUE, "other") == []  # nothing left to claim
+    assert len(runs) == COUNCILS
+    assert REGISTRY.get_sample_value("futuresocial_scheduler_claims_total", {"kind": "csww"}) == claimed + COUNCILS
