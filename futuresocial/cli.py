@@ -155,20 +155,21 @@ def up(
         service_credential = service_client_credentials(session)
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_ID"] = service_credential.identifier
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_SECRET"] = service_credential.secret
-    supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers), runner.START_ORDER)
-    supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
-    try:
-        supervisor.start_all()
-        if not runner.wait_until_ready(settings, supervisor):
-            if supervisor.stopping:
-                raise typer.Exit(130)
-            dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
-            console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
-            raise typer.Exit(1)
-        _announce(settings, workers, credentials)
-        supervisor.run()
-    finally:
-        supervisor.stop()
+    with runner.metrics_folders(workers) as metrics_root:
+        supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers, metrics_root), runner.START_ORDER)
+        supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
+        try:
+            supervisor.start_all()
+            if not runner.wait_until_ready(settings, supervisor):
+                if supervisor.stopping:
+                    raise typer.Exit(130)
+                dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
+                console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
+                raise typer.Exit(1)
+            _announce(settings, workers, credentials)
+            supervisor.run()
+        finally:
+            supervisor.stop()
 
 
 def _fit_connection_pools(settings, workers: int) -> None:
