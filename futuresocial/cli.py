@@ -1,6 +1,7 @@
 """The `futuresocial` command: migrate, start the platform, manage credentials, export OpenAPI."""
 
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -95,6 +96,15 @@ def _refuse_per_process_rate_limits(workers: int, storage_url: str) -> None:
             f"so every limit would allow {workers} times as much. Set "
             "FUTURESOCIAL_RATE_LIMIT_STORAGE_URL=redis://127.0.0.1:6379/0 (a Redis every process reaches), "
             "or run one worker.",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    if storage_url.removeprefix("async+").startswith("redis") and importlib.util.find_spec("redis") is None:
+        console.print(
+            f"FUTURESOCIAL_RATE_LIMIT_STORAGE_URL={storage_url} needs the redis package, an extra: "
+            "pip install 'futuresocial[redis]' (make and the Docker image install it).",
             style="red",
             markup=False,
             soft_wrap=True,

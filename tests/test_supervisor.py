@@ -155,3 +155,18 @@ def test_with_one_worker_each_process_keeps_its_own_metrics_in_memory(monkeypatc
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/somewhere/shared")
     with metrics_folders(workers=1) as root:
         assert "PROMETHEUS_MULTIPROC_DIR" not in app_environment("gateway", 1, root)
+
+
+def test_up_with_a_redis_store_but_no_redis_package_says_which_extra_to_install(monkeypatch, capsys) -> None:
+    import importlib.util
+
+    import typer
+
+    from futuresocial import cli
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real_find_spec(name))
+    with pytest.raises(typer.Exit) as refused:
+        cli._refuse_per_process_rate_limits(2, "redis://127.0.0.1:6379/0")
+    assert refused.value.exit_code == 2
+    assert "futuresocial[redis]" in capsys.readouterr().err
