@@ -225,7 +225,9 @@ def uvicorn_starter(
             "--host", settings.host, "--port", str(_port(settings, name)),
             "--no-access-log", "--timeout-graceful-shutdown", "5",
             *forwarded_headers_flags(settings, name),
-            *(["--workers", str(workers)] if workers > 1 else []),
+            # A worker starting on a busy machine can take longer than uvicorn's 5 s to answer its first
+            # health check; killed for it, its replacement is just as slow, and the app never comes up.
+            *(["--workers", str(workers), "--timeout-worker-healthcheck", "30"] if workers > 1 else []),
         ]  # fmt: skip
         return subprocess.Popen(command, env=environment, preexec_fn=_in_own_group_ended_with_us(os.getpid()))
 
