@@ -5,17 +5,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MUTATION_STAMP := $(VENV)/.mutation-installed
 
-.PHONY: run test lint format openapi migrate bench mutation clean
+# The versions installed are the lock's, with their hashes (requirements-dev.lock; the Docker image installs
+# requirements.lock); `make lock` writes both from pyproject.toml, keeping every pin it can.
+LOCK_PYTHON := 3.11
+LOCK_FLAGS ?=
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint format openapi migrate bench mutation clean lock
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 $(MUTATION_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,mutation]'
 	touch $(MUTATION_STAMP)
+
+# `make lock LOCK_FLAGS=--upgrade` takes the newest versions pyproject.toml allows.
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip compile pyproject.toml --extra redis --universal --python-version $(LOCK_PYTHON) --generate-hashes \
+		--custom-compile-command "make lock" --quiet $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra redis --extra dev --universal --python-version $(LOCK_PYTHON) \
+		--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_FLAGS) -o requirements-dev.lock
 
 run: $(STAMP)
 	$(BIN)/futuresocial up

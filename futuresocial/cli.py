@@ -1,6 +1,7 @@
 """The `futuresocial` command: migrate, start the platform, manage credentials, export OpenAPI."""
 
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -122,6 +123,15 @@ def _refuse_per_process_rate_limits(workers: int, storage_url: str) -> None:
             soft_wrap=True,
         )
         raise typer.Exit(2)
+    if storage_url.removeprefix("async+").startswith("redis") and importlib.util.find_spec("redis") is None:
+        console.print(
+            f"FUTURESOCIAL_RATE_LIMIT_STORAGE_URL={storage_url} needs the redis package, an extra: "
+            "pip install 'futuresocial[redis]' (make and the Docker image install it).",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     if not storage_url.startswith("memory://"):
         from limits.storage import storage_from_string
 
@@ -178,20 +188,21 @@ def up(
         service_credential = service_client_credentials(session)
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_ID"] = service_credential.identifier
     os.environ["FUTURESOCIAL_SERVICE_CLIENT_SECRET"] = service_credential.secret
-    supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers), runner.START_ORDER)
-    supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
-    try:
-        supervisor.start_all()
-        if not runner.wait_until_ready(settings, supervisor):
-            if supervisor.stopping:
-                raise typer.Exit(130)
-            dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
-            console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
-            raise typer.Exit(1)
-        _announce(settings, workers, credentials)
-        supervisor.run()
-    finally:
-        supervisor.stop()
+    with runner.metrics_folders(workers) as metrics_root:
+        supervisor = runner.Supervisor(runner.uvicorn_starter(settings, workers, metrics_root), runner.START_ORDER)
+        supervisor.stop_on_signals()  # from here a stop, even during start-up, stops the children too
+        try:
+            supervisor.start_all()
+            if not runner.wait_until_ready(settings, supervisor):
+                if supervisor.stopping:
+                    raise typer.Exit(130)
+                dead = ", ".join(f"{name} {runner.how_it_ended(code)}" for name, code in supervisor.dead().items())
+                console.print(f"The platform did not become ready ({dead or 'timed out'}); stopping.", style="red")
+                raise typer.Exit(1)
+            _announce(settings, workers, credentials)
+            supervisor.run()
+        finally:
+            supervisor.stop()
 
 
 def _fit_connection_pools(settings, workers: int) -> None:

@@ -6,12 +6,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
+from services.common.metrics import MULTIPROCESS_DIR
 from services.common.settings import SERVICE_NAMES, Settings
 
 APPS = {
@@ -185,18 +188,46 @@ def forwarded_headers_flags(settings: Settings, name: str) -> list[str]:
     return ["--forwarded-allow-ips", ",".join(trusted)]
 
 
-def uvicorn_starter(settings: Settings, workers: int) -> Callable[[str], subprocess.Popen]:
+@contextlib.contextmanager
+def metrics_folders(workers: int) -> Iterator[Path | None]:
+    """With several workers per app, a folder in which each app's processes keep their metrics (prometheus_client's
+    multiprocess mode), removed when `up` ends; kept across a restart, so the app's counters go on from where they
+    were. With one worker, None: each process keeps its own in memory."""
+    if workers == 1:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="futuresocial-metrics-") as root:
+        yield Path(root)
+
+
+def app_environment(name: str, workers: int, metrics_root: Path | None) -> dict[str, str]:
+    """What one app's processes start with: the worker count and, with several, the app's own metrics folder (one
+    shared by two apps would add the services' requests to the gateway's)."""
+    environment = {key: value for key, value in os.environ.items() if key != MULTIPROCESS_DIR}
+    environment["FUTURESOCIAL_WORKERS"] = str(workers)
+    if metrics_root is not None:
+        folder = metrics_root / name
+        folder.mkdir(exist_ok=True)
+        environment[MULTIPROCESS_DIR] = str(folder)
+    return environment
+
+
+def uvicorn_starter(
+    settings: Settings, workers: int, metrics_root: Path | None = None
+) -> Callable[[str], subprocess.Popen]:
     """Starts one app: one uvicorn process, or with workers > 1 uvicorn's manager, which restarts a dead
     worker by itself (and is restarted by the supervisor when it dies)."""
-    environment = os.environ | {"FUTURESOCIAL_WORKERS": str(workers)}
 
     def start(name: str) -> subprocess.Popen:
+        environment = app_environment(name, workers, metrics_root)
         command = [
             sys.executable, "-m", "uvicorn", APPS[name],
             "--host", settings.host, "--port", str(_port(settings, name)),
             "--no-access-log", "--timeout-graceful-shutdown", "5",
             *forwarded_headers_flags(settings, name),
-            *(["--workers", str(workers)] if workers > 1 else []),
+            # A worker starting on a busy machine can take longer than uvicorn's 5 s to answer its first
+            # health check; killed for it, its replacement is just as slow, and the app never comes up.
+            *(["--workers", str(workers), "--timeout-worker-healthcheck", "30"] if workers > 1 else []),
         ]  # fmt: skip
         return subprocess.Popen(command, env=environment, preexec_fn=_in_own_group_ended_with_us(os.getpid()))
 

@@ -4,8 +4,8 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway import accounts, tokens
 from gateway.docs import platform_openapi
@@ -16,8 +16,10 @@ from services.common.auth import principal_from_token
 from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, pool_size
+from services.common.docs import install_docs
 from services.common.errors import install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
+from services.common.metrics import address_among, metrics_response
 from services.common.rate_limits import RequestLimiter
 from services.common.settings import SERVICE_NAMES, get_settings
 
@@ -84,9 +86,14 @@ def create_gateway() -> FastAPI:
     async def openapi(request: Request) -> JSONResponse:
         return JSONResponse(await platform_openapi(app.openapi(), request.app.state.upstreams))
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="FutureSocial platform API")
+    install_docs(app, "FutureSocial platform API")
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        address = request.client.host if request.client else None
+        if not address_among(address, settings.gateway_metrics_allowed):
+            raise StarletteHTTPException(404)  # as for a page that is not there
+        return metrics_response()
 
     async def aggregate(request: Request, path: str) -> JSONResponse:
         """Every service asked at once, each for at most the health timeout: one that hangs costs that

@@ -55,3 +55,14 @@ def test_the_service_token_comes_from_the_gateway_url_setting(monkeypatch: pytes
     monkeypatch.setattr(service_client, "get_settings", lambda: settings)
     monkeypatch.setattr(service_client, "_token", None)
     assert service_client._service_token().token_url == "http://gateway:8000/v1/auth/token"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_each_containers_processes_add_up_their_metrics_in_a_folder_fresh_at_every_start(app: str) -> None:
+    container = COMPOSE["services"][app]
+    folder = container["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert folder in container["tmpfs"]  # emptied when the container starts again, as prometheus_client needs
+
+
+def test_the_migration_job_keeps_no_metrics_folder() -> None:
+    assert "PROMETHEUS_MULTIPROC_DIR" not in COMPOSE["services"]["migrate"]["environment"]

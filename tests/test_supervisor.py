@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from futuresocial.runner import Backoff, Supervisor, how_it_ended
+from futuresocial.runner import APPS, Backoff, Supervisor, app_environment, how_it_ended, metrics_folders
 
 
 class Clock:
@@ -138,3 +138,35 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_with_several_workers_each_app_keeps_its_metrics_in_a_folder_of_its_own_removed_at_the_end(
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/somewhere/shared")
+    with metrics_folders(workers=2) as root:
+        folders = {name: app_environment(name, 2, root)["PROMETHEUS_MULTIPROC_DIR"] for name in APPS}
+        assert len(set(folders.values())) == len(APPS)  # the gateway never adds up the services' requests
+        assert all(os.path.isdir(folder) for folder in folders.values())
+    assert not any(os.path.exists(folder) for folder in folders.values())
+
+
+def test_with_one_worker_each_process_keeps_its_own_metrics_in_memory(monkeypatch) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/somewhere/shared")
+    with metrics_folders(workers=1) as root:
+        assert "PROMETHEUS_MULTIPROC_DIR" not in app_environment("gateway", 1, root)
+
+
+def test_up_with_a_redis_store_but_no_redis_package_says_which_extra_to_install(monkeypatch, capsys) -> None:
+    import importlib.util
+
+    import typer
+
+    from futuresocial import cli
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real_find_spec(name))
+    with pytest.raises(typer.Exit) as refused:
+        cli._refuse_per_process_rate_limits(2, "redis://127.0.0.1:6379/0")
+    assert refused.value.exit_code == 2
+    assert "futuresocial[redis]" in capsys.readouterr().err

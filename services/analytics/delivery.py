@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
+from services.analytics.metrics import DELIVERIES
 from services.analytics.models import ExtractRun
 from services.common.settings import get_settings
 
@@ -99,6 +100,7 @@ def deliver_due(session: Session, client: httpx.Client, now: datetime) -> list[E
                 MAX_BACKOFF,
             )
         extract.delivery_attempts += 1
+        DELIVERIES.labels(extract.delivery_status).inc()
         session.add(extract)
         session.commit()
         attempted.append(extract)

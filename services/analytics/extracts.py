@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from services.analytics import retention, workforce, workforce_sql
 from services.analytics.measures import MEASURE_NAMES
+from services.analytics.metrics import EXTRACTS
 from services.analytics.models import ExtractRun
 from services.common import csv_cells
 from services.common.auth import Principal, Role
@@ -219,6 +220,7 @@ def produce(
     )
     session.add(extract)
     session.flush()
+    EXTRACTS.labels(kind, extract.status).inc()
     if extract.status == "succeeded":
         supersede_earlier(session, extract)
     return extract

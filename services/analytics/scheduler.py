@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.analytics.extracts import NotReady, Period, produce
+from services.analytics.metrics import CLAIMS
 from services.analytics.models import ScheduledRun
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings, get_settings
@@ -219,6 +220,7 @@ def tick(
             with new_session() as session:
                 run = claim(session, job, period, instance, clock())
                 if run is not None:
+                    CLAIMS.labels(job.kind).inc()
                     done.append(run_claimed(session, run, job, period, placements, clock, new_session))
     return done
 

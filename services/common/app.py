@@ -3,7 +3,7 @@ the transaction rules and how many requests it serves at once."""
 
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Response
 from pydantic import BaseModel
 
 from services.common import openapi
@@ -11,9 +11,11 @@ from services.common.auth import CurrentPrincipal, require_scope
 from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, RetryingRoute, pool_size
+from services.common.docs import install_docs
 from services.common.errors import PROBLEM_RESPONSES, install_problem_handlers
 from services.common.health import health_router
 from services.common.logging import RequestContextMiddleware, configure_logging
+from services.common.metrics import metrics_response
 from services.common.settings import get_settings
 
 VERSION = "0.1.0"
@@ -26,6 +28,10 @@ class WhoAmI(BaseModel):
     council: str | None
     worker: str | None
     scopes: list[str]
+
+
+async def metrics() -> Response:
+    return metrics_response()
 
 
 def service_router(service: str) -> APIRouter:
@@ -52,11 +58,14 @@ def create_service_app(service: str, description: str, routers: list[APIRouter],
                 async with lifespan(app):
                     yield
 
+    title = f"FutureSocial {service}"
     app = FastAPI(
-        title=f"FutureSocial {service}",
+        title=title,
         description=description,
         version=VERSION,
         lifespan=service_lifespan,
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=openapi.operation_ids(service),
     )
     openapi.install(app)
@@ -67,6 +76,9 @@ def create_service_app(service: str, description: str, routers: list[APIRouter],
     app.add_middleware(RequestContextMiddleware, service=service)
     install_problem_handlers(app)
     app.include_router(health_router(service))
+    install_docs(app, title)
+    # Unauthenticated: a service's port is reached only from the platform's own network (docs/running.md).
+    app.add_api_route("/metrics", metrics, include_in_schema=False)
 
     whoami = service_router(service)
 

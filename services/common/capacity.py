@@ -9,8 +9,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.errors import problem_response
 
-# Requests that never wait: liveness must answer however busy the process is.
-UNQUEUED_PATHS = frozenset({"/health"})
+# Requests that never wait: liveness and metrics must answer however busy the process is.
+UNQUEUED_PATHS = frozenset({"/health", "/metrics"})
 SPARE_THREADS = 4  # the scheduler's own thread, response serialisation, the dependency's teardown
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, create_engine
 
+from services.common.metrics import watch_pool
 from services.common.settings import Settings, get_settings
 
 # Set before any table is defined so every constraint has a stable, portable name.
@@ -142,7 +143,9 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    engine = make_engine(get_settings().database_url)
+    watch_pool(engine.pool)
+    return engine
 
 
 @lru_cache

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common.metrics import record_request
+
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -89,7 +91,8 @@ def route_template(scope: Scope) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Keeps a well-formed incoming X-Request-ID or makes one, returns it, and logs the request."""
+    """Keeps a well-formed incoming X-Request-ID or makes one, returns it, logs the request and counts it in the
+    metrics (services/common/metrics.py)."""
 
     def __init__(self, app: ASGIApp, service: str):
         self.app = app
@@ -119,15 +122,18 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
+            route = route_template(scope)
+            record_request(route, scope["method"], status, seconds)
             self.log.info(
                 "request",
                 extra={
                     "service": self.service,
                     "request_id": request_id,
                     "method": scope["method"],
-                    "route": route_template(scope),
+                    "route": route,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                     "principal": loggable_principal(state.get("principal")),
                 },
             )

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # What stands in front of the gateway (a TLS terminator, a load balancer), believed the same way: nothing
     # by default, so no caller of the gateway chooses the address it is limited by.
     gateway_trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Who may read the gateway's /metrics (addresses or networks): loopback by default, so a Prometheus on the
+    # same machine can and a caller of the public port cannot; empty: nobody. Others get 404, as for no page.
+    gateway_metrics_allowed: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
     api_rate_limit: str = "1200/minute"
     rate_limit_storage_url: str = "memory://"  # redis://... whenever more than one process serves
     rate_limit_key_prefix: str = "futuresocial"  # keeps two platforms on one Redis apart
@@ -129,7 +132,7 @@ class Settings(BaseSettings):
     returners_enquiry_rate_per_ip: str = "10/hour"
     returners_enquiry_rate_per_email: str = "3/day"
 
-    @field_validator("trusted_proxies", "gateway_trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "gateway_trusted_proxies", "gateway_metrics_allowed", mode="before")
     @classmethod
     def _proxy_list(cls, value: object) -> object:
         # uvicorn's --forwarded-allow-ips is comma-separated; one spelling serves both in compose's environment.
@@ -139,7 +142,7 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("trusted_proxies", "gateway_trusted_proxies")
+    @field_validator("trusted_proxies", "gateway_trusted_proxies", "gateway_metrics_allowed")
     @classmethod
     def _proxies_are_addresses_or_networks(cls, value: list[str]) -> list[str]:
         for proxy in value:

@@ -26,6 +26,7 @@ from services.common.settings import get_settings
 from services.placements import councils, imports, movements
 from services.placements.access import council_to_read, council_to_write
 from services.placements.census import CensusReturn, write_census_csv, write_census_xml
+from services.placements.metrics import measured_import
 from services.placements.models import ImportBatch
 from services.placements.rules import AgencyPolicy
 from services.placements.schemas import (
@@ -124,10 +125,12 @@ def import_census_file(
     if session.get(Council, target) is None:
         raise InvalidInput(f"Unknown council {target}.")
     data = _read_upload(file)
-    outcome = imports.import_census(
-        session, principal, data=data, file_name=file.filename or "upload", kind=_kind(file),
-        census_year=_finished_year(census_year), council=target, dry_run=dry_run, confirm_removals=confirm_removals,
-    )  # fmt: skip
+    with measured_import() as counted:
+        outcome = imports.import_census(
+            session, principal, data=data, file_name=file.filename or "upload", kind=_kind(file),
+            census_year=_finished_year(census_year), council=target, dry_run=dry_run, confirm_removals=confirm_removals,
+        )  # fmt: skip
+        counted(outcome.status, outcome.summary.records, outcome.errors)
     if outcome.status == "rejected":
         return problem_response(
             422, f"The file has {outcome.errors} error(s); nothing was written.", slug="census-file-rejected",

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from services.analytics.delivery import deliver_due
 from services.analytics.models import ExtractRun
@@ -99,3 +100,17 @@ def test_a_delivery_that_replaces_an_earlier_one_names_it(session, configured):
     assert [r.headers["X-Delivery-ID"] for r in dfe.received] == [str(first.id), str(second.id)]
     assert "X-Supersedes" not in dfe.received[0].headers
     assert dfe.received[1].headers["X-Supersedes"] == str(first.id)  # the DfE sees which file is current
+
+
+def deliveries_counted(outcome: str) -> float:
+    return REGISTRY.get_sample_value("futuresocial_extract_deliveries_total", {"outcome": outcome}) or 0.0
+
+
+def test_deliveries_and_failed_attempts_are_counted_in_the_metrics(session, configured):
+    delivered, retrying = deliveries_counted("delivered"), deliveries_counted("retrying")
+    client = httpx.Client(transport=httpx.MockTransport(DfE([503])))
+    extract(session)
+    deliver_due(session, client, NOW)
+    deliver_due(session, client, NOW + timedelta(seconds=61))
+    assert deliveries_counted("retrying") == retrying + 1
+    assert deliveries_counted("delivered") == delivered + 1

@@ -5,6 +5,7 @@ from datetime import date
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlmodel import func, select
 
 from services.analytics.app import app as analytics_app
@@ -93,7 +94,9 @@ def test_the_retention_summary_is_the_regions_and_takes_no_council(analytics, se
     assert stored(session) == 0
 
 
-def test_a_return_placements_refuses_as_a_whole_is_stored_as_failed_with_its_reason(analytics, placements):
+def refuse_the_file(placements) -> None:
+    """Placements, for analytics, refusing every census file it is asked to check."""
+
     def refusing_the_file(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/imports"):  # a refusal of the request itself, not a report on the file
             problem = {"title": "Unprocessable Entity", "status": 422, "detail": "The file has no records."}
@@ -104,6 +107,10 @@ def test_a_return_placements_refuses_as_a_whole_is_stored_as_failed_with_its_rea
     analytics_app.dependency_overrides[placements_client] = lambda: httpx.Client(
         transport=httpx.MockTransport(refusing_the_file), base_url="http://placements"
     )
+
+
+def test_a_return_placements_refuses_as_a_whole_is_stored_as_failed_with_its_reason(analytics, placements):
+    refuse_the_file(placements)
     answer = run(analytics, kind="csww", census_year=2024, council=COVENTRY)
     assert answer.status_code == 201, answer.text
     extract = answer.json()
@@ -145,3 +152,18 @@ def test_a_council_code_is_three_ascii_digits_in_every_analytics_query(analytics
     answer = analytics.get(path, params={"census_year": 2024, "council": council}, headers=bearer("academy_admin"))
     assert answer.status_code == 422, answer.text
     assert ["query", "council"] in [error["loc"] for error in answer.json()["errors"]]
+
+
+def extracts_counted(kind: str, status: str) -> float:
+    return REGISTRY.get_sample_value("futuresocial_extracts_total", {"kind": kind, "status": status}) or 0.0
+
+
+def test_extracts_produced_and_failed_are_counted_in_the_metrics(analytics, placements):
+    succeeded, failed = extracts_counted("csww", "succeeded"), extracts_counted("csww", "failed")
+    assert run(analytics, kind="csww", census_year=2024, council=COVENTRY).json()["status"] == "succeeded"
+
+    refuse_the_file(placements)
+    assert run(analytics, kind="csww", census_year=2024, council=COVENTRY).json()["status"] == "failed"
+
+    assert extracts_counted("csww", "succeeded") == succeeded + 1
+    assert extracts_counted("csww", "failed") == failed + 1

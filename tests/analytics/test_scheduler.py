@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
@@ -281,3 +282,13 @@ def test_a_failed_run_is_retried_with_backoff_and_its_error_is_visible(world):
     retried = [run for run in retried if run.status != "waiting"]
     assert [(run.job, run.status, run.attempts) for run in retried] == [("csww:331", "succeeded", 2)]
     assert counts(world) == (1, COUNCILS)
+
+
+def test_claims_won_are_counted_in_the_metrics(world):
+    world["send_return"](COVENTRY, 2025)
+    claimed = REGISTRY.get_sample_value("futuresocial_scheduler_claims_total", {"kind": "csww"}) or 0.0
+    with world["placements"]() as placements:
+        runs = scheduler.tick(world["new_session"], placements, at(FIRST_DUE), "solo")
+    csww = [run for run in runs if run.job.startswith("csww:")]
+    assert csww
+    assert REGISTRY.get_sample_value("futuresocial_scheduler_claims_total", {"kind": "csww"}) == claimed + len(csww)

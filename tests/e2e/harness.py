@@ -212,3 +212,21 @@ def assert_problem(answer: httpx.Response, status: int) -> None:
     body = answer.json()
     assert body["status"] == status
     assert body["title"]
+
+
+def metrics_of(base_url: str) -> str:
+    """The process's /metrics page (whichever process of its app answers)."""
+    answer = httpx.get(f"{base_url}/metrics", timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def metric(exposition: str, name: str, **labels: str) -> float:
+    """One sample's value in a /metrics page; 0 when it has not been counted yet."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0

@@ -26,6 +26,8 @@ from tests.e2e.harness import (
     bearer_for,
     free_ports,
     is_listening,
+    metric,
+    metrics_of,
     own_database,
     running_platform,
 )
@@ -181,6 +183,40 @@ def send_returns(platform: Platform, year: int) -> None:
         spell = {"swe_number": f"SW88000{number}", "council": council, "start_date": f"{year - 3}-03-01", "org_role": 5}
         answer = httpx.post(f"{platform.gateway}/v1/placements/employments", json=spell, headers=admin, timeout=60)
         assert answer.status_code == 201, answer.text
+
+
+def test_metrics_add_up_every_process_whichever_of_them_answers(platform: Platform) -> None:
+    headers = bearer_for(
+        platform.gateway, grant_type="client_credentials", client_id=platform.client_id,
+        client_secret=platform.client_secret,
+    )  # fmt: skip
+    placements = platform.url("placements")  # straight to the service, so each connection is a fresh one
+    placements_workers = {process.pid for process in worker_processes(platform, "placements")}
+
+    def counted(exposition: str) -> float:
+        labels = {"route": "/v1/placements/councils", "method": "GET", "status": "200"}
+        return metric(exposition, "futuresocial_http_requests_total", **labels)
+
+    before = counted(metrics_of(placements))
+    served, made = set(), 0
+    while served != placements_workers and made < 40 or made < 4:
+        answer, pid = on_a_fresh_connection(placements, "GET", "/v1/placements/councils", headers=headers)
+        assert answer.status_code == 200, answer.text
+        served.add(pid)
+        made += 1
+    assert served == placements_workers, "one placements process served every request; nothing was shown"
+
+    scraped_by, totals = set(), set()
+    for _ in range(40):
+        answer, pid = on_a_fresh_connection(placements, "GET", "/metrics")
+        scraped_by.add(pid)
+        totals.add(counted(answer.text))
+        if scraped_by == placements_workers:
+            break
+    assert scraped_by == placements_workers
+    assert totals == {before + made}
+    pool = metric(metrics_of(placements), "futuresocial_db_pool_size_connections")
+    assert pool > 0 and pool % WORKERS == 0  # every process's pool, added up
 
 
 def test_the_scheduled_extracts_are_produced_exactly_once_by_two_analytics_processes(platform: Platform) -> None:

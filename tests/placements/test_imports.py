@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from services.placements.app import app as placements_app
@@ -182,3 +183,29 @@ def test_the_import_history_keeps_each_report_downloadable_as_csv(placements, au
     assert rows[1][3:5] == ["missing_reason_leave", "warning"]
     history = placements.get("/v1/placements/imports", headers=hr).json()
     assert history["items"][0]["id"] == applied["id"] and history["items"][0]["status"] == "applied"
+
+
+def imports_counted(outcome: str) -> tuple[float, float]:
+    """Census returns and their records counted in /metrics for this outcome."""
+    labels = {"outcome": outcome}
+    return (
+        REGISTRY.get_sample_value("futuresocial_census_imports_total", labels) or 0.0,
+        REGISTRY.get_sample_value("futuresocial_census_import_records_total", labels) or 0.0,
+    )
+
+
+def test_imports_are_counted_in_the_metrics_with_their_records_errors_and_duration(placements, auth):
+    hr = auth("council_hr", council=BIRMINGHAM)
+    applied, rejected = imports_counted("applied"), imports_counted("rejected")
+    errors = REGISTRY.get_sample_value("futuresocial_census_import_errors_total") or 0.0
+    timed = REGISTRY.get_sample_value("futuresocial_census_import_duration_seconds_count") or 0.0
+
+    three = xml_return(2024, BIRMINGHAM, [person(1), person(2), person(3)])
+    assert upload(placements, hr, three, 2024).status_code == 201
+    leaver_too_late = person(4, role_end_date=date(2024, 10, 1), reason_leave=1, leaver_destination=1)
+    assert upload(placements, hr, xml_return(2024, BIRMINGHAM, [person(1), leaver_too_late]), 2024).status_code == 422
+
+    assert imports_counted("applied") == (applied[0] + 1, applied[1] + 3)
+    assert imports_counted("rejected")[0] == rejected[0] + 1
+    assert REGISTRY.get_sample_value("futuresocial_census_import_errors_total") == errors + 1
+    assert REGISTRY.get_sample_value("futuresocial_census_import_duration_seconds_count") == timed + 2
