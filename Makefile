@@ -27,10 +27,11 @@ $(MUTATION_STAMP): $(STAMP)
 lock:
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "uv>=0.9,<1"
-	$(BIN)/uv pip compile pyproject.toml --extra redis --universal --python-version $(LOCK_PYTHON) --generate-hashes \
-		--custom-compile-command "make lock" --quiet $(LOCK_FLAGS) -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra redis --extra dev --universal --python-version $(LOCK_PYTHON) \
 		--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_FLAGS) -o requirements-dev.lock
+	# the image runs the versions the tests ran: the runtime lock is constrained by the dev lock
+	$(BIN)/uv pip compile pyproject.toml --extra redis --universal --python-version $(LOCK_PYTHON) --generate-hashes \
+		--custom-compile-command "make lock" --quiet -c requirements-dev.lock -o requirements.lock
 
 run: $(STAMP)
 	$(BIN)/futuresocial up
