@@ -47,10 +47,10 @@ def turnover_chart(
         raise NotFound(f"No council {council}.")
     first, last = from_census_year, to_census_year
     if first is None or last is None:
-        held = workforce_sql.years_held(session, council)
-        if held is None:
+        held = workforce_sql.census_years_held(session, council)
+        if not held:
             raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
-        first, last = first or held[0], last or held[1]
+        first, last = first or held[0], last or held[-1]
     if last < first or last - first > 30:
         raise InvalidInput(
             "to_census_year must be at or after from_census_year, at most 30 years later.",

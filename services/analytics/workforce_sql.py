@@ -526,15 +526,6 @@ def destination_counts(
     }
 
 
-def years_held(session: Session, council_code: str) -> tuple[int, int] | None:
-    """The first and last census years whose records hold a spell at the council, if any."""
-    ey = employment_year.c
-    first, last = session.execute(
-        select(func.min(ey.census_year), func.max(ey.census_year)).where(ey.council == council_code)
-    ).one()
-    return None if first is None else (first, last)
-
-
 def census_years_held(session: Session, council_code: str | None = None) -> list[int]:
     """The census years whose records (spells or a vacancy block) hold anything at the council, or at any."""
     ey, v = employment_year.c, council_vacancy.c

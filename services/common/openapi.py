@@ -5,7 +5,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from services.common.errors import PROBLEM_MEDIA_TYPE, problem_response_doc
@@ -56,19 +55,12 @@ def for_generators(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the app's document rewritten for generators, built once like FastAPI's own."""
+    """Serve the app's document, built once by FastAPI as usual, rewritten for generators."""
+    build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-                tags=app.openapi_tags,
-                servers=app.servers,
-            )
-            app.openapi_schema = for_generators(document)
+            for_generators(build())  # FastAPI keeps what it built in app.openapi_schema; rewritten in place
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
