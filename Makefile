@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml requirements-dev.lock
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip check
+	$(BIN)/python -m web.assets
 	touch $(STAMP)
 
 $(MUTATION_STAMP): $(STAMP)

@@ -167,6 +167,7 @@ def up(
     from futuresocial import runner
     from futuresocial.demo import service_client_credentials
     from services.common.jwt import ensure_development_keys
+    from web import assets
 
     settings = get_settings()
     workers = workers or settings.workers
@@ -174,6 +175,7 @@ def up(
     migrate()
     _fit_connection_pools(settings, workers)
     ensure_development_keys(settings)
+    assets.install()  # GOV.UK Frontend for the front end; `make` has installed it already
     credentials = []
     if demo:
         from futuresocial.demo import demo_credentials
@@ -223,7 +225,8 @@ def _announce(settings, workers: int, credentials: list) -> None:
     base = f"http://{settings.host}:{settings.gateway_port}"
     processes = f"{workers} processes per service" if workers > 1 else "one process per service"
     console.print(
-        f"\nFutureSocial is running ({processes}). API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)",
+        f"\nFutureSocial is running ({processes}). Career pathway front end: [bold]{base}/[/bold]  "
+        f"API docs: [bold]{base}/docs[/bold]  (Ctrl-C stops everything)",
         soft_wrap=True,
     )
     if credentials:

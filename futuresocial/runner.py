@@ -23,8 +23,9 @@ APPS = {
     "placements": "services.placements.app:app",
     "returners": "services.returners.app:app",
     "analytics": "services.analytics.app:app",
+    "web": "web.app:app",
 }
-START_ORDER = (*SERVICE_NAMES, "gateway")
+START_ORDER = (*SERVICE_NAMES, "web", "gateway")
 PR_SET_PDEATHSIG = 1
 # Looked up before any fork: the child between fork and exec should not load libraries.
 _prctl = ctypes.CDLL(None).prctl if sys.platform == "linux" else None

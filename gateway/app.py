@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway import accounts, tokens
 from gateway.docs import platform_openapi
-from gateway.proxy import RETRY_AFTER_SECONDS, Upstreams, forward
+from gateway.proxy import RETRY_AFTER_SECONDS, WEB, Upstreams, forward
 from services.common import openapi as service_openapi
 from services.common.app import VERSION
 from services.common.auth import principal_from_token
@@ -17,7 +17,7 @@ from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, pool_size
 from services.common.docs import install_docs
-from services.common.errors import install_problem_handlers
+from services.common.errors import NotFound, install_problem_handlers
 from services.common.logging import RequestContextMiddleware, configure_logging
 from services.common.metrics import address_among, metrics_response
 from services.common.rate_limits import RequestLimiter
@@ -119,9 +119,10 @@ def create_gateway() -> FastAPI:
 
     async def proxy(request: Request) -> Response:
         service = request.path_params["service"]
-        if service in SERVICE_NAMES:
-            # Logged instead of the path, which may name a person; the service logs its own route template.
-            request.state.route = f"/v1/{service}/{{path}}"
+        if service not in SERVICE_NAMES:
+            raise NotFound(f"There is no service called {service!r}.")
+        # Logged instead of the path, which may name a person; the service logs its own route template.
+        request.state.route = f"/v1/{service}/{{path}}"
         limits: RequestLimiter = request.app.state.limits
         if (request.method, request.scope["path"]) in PUBLIC_ENDPOINTS:
             # No token to check; limited by address here, and by the service's own limits.
@@ -140,6 +141,15 @@ def create_gateway() -> FastAPI:
     app.add_route(
         "/v1/{service}/{path:path}", proxy, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
     )
+
+    async def pages(request: Request) -> Response:
+        """The front end's pages and files, as they are: it keeps its own sessions and checks its own forms,
+        and calls the API back through this gateway with the person's token."""
+        request.state.route = "/{page}"  # its paths may name a record
+        return await forward(request.app.state.upstreams, WEB, request)
+
+    # Last: whatever no route above took, the API's unknown paths under /v1/ included, goes to the front end.
+    app.add_route("/{page:path}", pages, methods=["GET", "HEAD", "POST"], include_in_schema=False)
 
     return app
 

@@ -15,6 +15,8 @@ from starlette.responses import Response, StreamingResponse
 from services.common.errors import DomainError, NotFound
 from services.common.settings import SERVICE_NAMES, Settings
 
+WEB = "web"  # the front end: every path that is neither the API's nor the gateway's own
+
 # RFC 9110 section 7.6.1 hop-by-hop headers, plus those the client library sets itself.
 HOP_BY_HOP = frozenset(
     {
@@ -82,11 +84,11 @@ def _client(base_url: str, settings: Settings) -> httpx.AsyncClient:
 
 
 class Upstreams:
-    """The pooled HTTP clients to the four services, opened and closed with the gateway."""
+    """The pooled HTTP clients to the four services and the front end, opened and closed with the gateway."""
 
     def __init__(self, settings: Settings):
         self.timeout = settings.upstream_timeout_seconds
-        self.clients = {name: _client(settings.upstream_url(name), settings) for name in SERVICE_NAMES}
+        self.clients = {name: _client(settings.upstream_url(name), settings) for name in (*SERVICE_NAMES, WEB)}
 
     async def aclose(self) -> None:
         await asyncio.gather(*(client.aclose() for client in self.clients.values()))

@@ -38,11 +38,13 @@ class Settings(BaseSettings):
     placements_port: int = 8002
     returners_port: int = 8003
     analytics_port: int = 8004
+    web_port: int = 8005  # the front end (web/), reached through the gateway at "/"
     # Upstream base URLs; empty means http://{host}:{service}_port.
     careers_url: str = ""
     placements_url: str = ""
     returners_url: str = ""
     analytics_url: str = ""
+    web_url: str = ""
     # Where a service asks for its own token; empty means http://{host}:{gateway_port}.
     gateway_url: str = ""
     upstream_timeout_seconds: float = 10.0
@@ -66,6 +68,12 @@ class Settings(BaseSettings):
     jwks_url: str = ""
     jwks_refresh_seconds: float = 10.0
     refresh_token_ttl_seconds: int = 14 * 24 * 3600  # a person's refresh token, renewed with each use
+
+    # web: the front end keeps a person's tokens in a cookie encrypted with this Fernet key (generated into
+    # keys_dir on first run when empty); a session ends after idle_seconds without a request, or max_seconds.
+    web_session_key: str = ""
+    web_session_idle_seconds: int = 30 * 60
+    web_session_max_seconds: int = 12 * 3600
 
     # This process's own machine client (role "service"), for calls to other services.
     service_client_id: str = ""

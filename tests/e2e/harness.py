@@ -124,7 +124,7 @@ def running_platform(
 ) -> Iterator[Platform]:
     """`futuresocial up --no-demo <up_args>` on free ports, with a council HR client of COUNCIL and an
     academy admin; stopped with SIGINT afterwards, which must stop every process cleanly."""
-    ports = dict(zip(("gateway", *SERVICE_NAMES), free_ports(5), strict=True))
+    ports = dict(zip(("gateway", *SERVICE_NAMES, "web"), free_ports(6), strict=True))
     environment = {name: value for name, value in os.environ.items() if not name.startswith("FUTURESOCIAL_")}
     environment |= {
         "FUTURESOCIAL_DATABASE_URL": database_url,

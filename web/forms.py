@@ -1,0 +1,74 @@
+"""Forms: every POST carries the session's form token (CSRF), checked before anything else is read or sent;
+and the API's refusals turned into the GOV.UK error summary and the message beside each field."""
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends
+from starlette.requests import Request
+
+from web.api import ApiProblem
+
+
+class CsrfRefused(Exception):
+    """A form posted without the token of the session it came from: nothing is done."""
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    presented = form.get("csrf_token")
+    if not isinstance(presented, str) or not secrets.compare_digest(presented, request.state.session.csrf):
+        raise CsrfRefused
+    return {name: value.strip() for name, value in form.items() if name != "csrf_token" and isinstance(value, str)}
+
+
+CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+@dataclass
+class FormErrors:
+    """Messages by field id, in the order the summary lists them; `summary` is what govukErrorSummary takes."""
+
+    by_field: dict[str, str] = field(default_factory=dict)
+
+    def add(self, field_id: str, message: str) -> None:
+        self.by_field.setdefault(field_id, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    @property
+    def summary(self) -> list[dict[str, str]]:
+        return [{"text": message, "href": f"#{field_id}"} for field_id, message in self.by_field.items()]
+
+    def message(self, field_id: str) -> dict[str, str] | None:
+        """For a component's errorMessage: None, or {'text': ...}."""
+        text = self.by_field.get(field_id)
+        return {"text": text} if text else None
+
+    @classmethod
+    def from_problem(cls, problem: ApiProblem, fields: dict[str, str], fallback: str) -> "FormErrors":
+        """Each of the API's field errors against the form field it came from (`fields` maps the API's name to
+        the field's id); a refusal that names no field of the form goes against `fallback`."""
+        errors = cls()
+        for error in problem.field_errors:
+            loc = [part for part in error.get("loc") or [] if part not in ("body", "query", "path")]
+            name = str(loc[0]) if loc else ""
+            errors.add(fields.get(name, fallback), _sentence(error.get("message", "")))
+        if not errors:
+            errors.add(
+                fallback, _sentence(problem.problem.get("detail") or problem.problem.get("title") or str(problem))
+            )
+        return errors
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else "Check this answer"
+
+
+def value(form: dict[str, Any], name: str) -> str | None:
+    """A field's answer, or None when it was left empty."""
+    answer = form.get(name)
+    return answer if answer else None

@@ -1,0 +1,1 @@
+"""One module per part of the front end, each with its router and its templates under templates/pages/."""
