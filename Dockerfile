@@ -8,7 +8,8 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY services services
 COPY gateway gateway
 COPY futuresocial futuresocial
+COPY web web
 COPY migrations migrations
-RUN pip install --no-cache-dir --no-deps -e . && useradd --system futuresocial
+RUN pip install --no-cache-dir --no-deps -e . && python -m web.assets && useradd --system futuresocial
 USER futuresocial
 EXPOSE 8000

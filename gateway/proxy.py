@@ -170,8 +170,13 @@ async def _body(request: Request, headers: list[tuple[bytes, bytes]]) -> bytes |
     return request.stream()
 
 
+# The gateway's own server adds these; the service's copies would make every answer carry two of each.
+_SET_BY_GATEWAY_SERVER = frozenset({b"date", b"server"})
+
+
 def _response_headers(upstream: httpx.Response, keep_length: bool) -> list[tuple[bytes, bytes]]:
-    drop = _HOP_BY_HOP - {b"content-length"} if keep_length else _HOP_BY_HOP
+    hop_by_hop = _HOP_BY_HOP - {b"content-length"} if keep_length else _HOP_BY_HOP
+    drop = hop_by_hop | _SET_BY_GATEWAY_SERVER
     return [(name, value) for name, value in upstream.headers.raw if name.lower() not in drop]
 
 

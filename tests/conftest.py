@@ -58,6 +58,7 @@ from services.common.settings import get_settings  # noqa: E402
 from services.placements.app import app as placements_app  # noqa: E402
 from services.returners.app import app as returners_app  # noqa: E402
 from tests.databases import scratch_postgres_database  # noqa: E402
+from web.app import app as web_app  # noqa: E402
 
 DATABASE_URL = os.environ["FUTURESOCIAL_DATABASE_URL"]
 ensure_development_keys(get_settings())
@@ -172,7 +173,8 @@ SERVICE_APPS = {
 
 @pytest.fixture
 def gateway(app_client) -> Iterator[TestClient]:
-    """The gateway in-process, forwarding to the four service apps in-process (same test session)."""
+    """The gateway in-process, forwarding to the four service apps in-process (same test session), and to the
+    front end's app for its own paths (which calls the API over HTTP, so only its pages that need none work)."""
     for service_app in SERVICE_APPS.values():
         app_client(service_app)  # binds each service to the test's session
     client = app_client(create_gateway())
@@ -181,6 +183,7 @@ def gateway(app_client) -> Iterator[TestClient]:
         upstreams.clients[name] = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=service_app), base_url=f"http://{name}"
         )
+    upstreams.clients["web"] = httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app), base_url="http://web")
     yield client
 
 

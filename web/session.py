@@ -28,6 +28,8 @@ def session_key(settings: Settings) -> bytes:
     worker: the first to write it wins, the others read it)."""
     if settings.web_session_key:
         return settings.web_session_key.encode()
+    if settings.environment == "production":  # each container would seal with a key of its own
+        raise RuntimeError("FUTURESOCIAL_WEB_SESSION_KEY must be set in production")
     path = Path(settings.keys_dir) / KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -106,7 +106,7 @@ def test_a_request_without_an_id_gets_one_and_a_malformed_one_is_replaced(gatewa
 def test_health_and_ready_aggregate_the_upstreams(gateway):
     ready = gateway.get("/ready")
     assert ready.status_code == 200
-    assert ready.json()["upstreams"] == {s: "ok" for s in ("careers", "placements", "returners", "analytics")}
+    assert ready.json()["upstreams"] == {s: "ok" for s in ("careers", "placements", "returners", "analytics", "web")}
     gateway.app.state.upstreams.clients["placements"] = httpx.AsyncClient(base_url="http://127.0.0.1:9")
     degraded = gateway.get("/health")
     assert degraded.status_code == 503

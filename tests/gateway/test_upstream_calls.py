@@ -10,8 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import create_gateway
+from gateway.proxy import WEB
 from services.common.settings import SERVICE_NAMES, get_settings
 from tests.gateway.upstreams import HOST, StandIn, free_port, hung_service, serving
+
+UPSTREAMS = (*SERVICE_NAMES, WEB)  # the front end's /health is asked too
 
 HEALTH_TIMEOUT = 2.0
 HANG_BOUND = 4.0  # generous: only a gateway that waits on the hung service (10 s and more) goes past it
@@ -29,7 +32,7 @@ def gateway_to(monkeypatch) -> Iterator[Callable[..., TestClient]]:
     opened: list[TestClient] = []
 
     def _open(default_url: str, **urls: str) -> TestClient:
-        overrides = {f"{name}_url": urls.get(name, default_url) for name in SERVICE_NAMES}
+        overrides = {f"{name}_url": urls.get(name, default_url) for name in UPSTREAMS}
         settings = get_settings().model_copy(
             update={**overrides, "health_timeout_seconds": HEALTH_TIMEOUT, "upstream_timeout_seconds": 30.0}
         )
@@ -45,12 +48,12 @@ def gateway_to(monkeypatch) -> Iterator[Callable[..., TestClient]]:
 
 
 def test_health_asks_every_service_at_once(gateway_to, stand_in):
-    stand_in.wait_for_health_calls = len(SERVICE_NAMES)
+    stand_in.wait_for_health_calls = len(UPSTREAMS)
     gateway = gateway_to(stand_in.url)
     answer = gateway.get("/health")
     assert answer.status_code == 200
-    assert answer.json()["upstreams"] == {name: "ok" for name in SERVICE_NAMES}
-    assert stand_in.health_calls_at_once == len(SERVICE_NAMES)
+    assert answer.json()["upstreams"] == {name: "ok" for name in UPSTREAMS}
+    assert stand_in.health_calls_at_once == len(UPSTREAMS)
 
 
 @pytest.mark.parametrize("path", ["/health", "/ready"])
@@ -64,7 +67,7 @@ def test_a_hung_service_is_reported_within_the_health_timeout_and_the_others_as_
     assert elapsed < HEALTH_TIMEOUT + HANG_BOUND
     statuses = answer.json()["upstreams"]
     assert statuses.pop("placements") != "ok"
-    assert statuses == {name: "ok" for name in SERVICE_NAMES if name != "placements"}
+    assert statuses == {name: "ok" for name in UPSTREAMS if name != "placements"}
     assert int(answer.headers["retry-after"]) >= 1
 
 

@@ -21,7 +21,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 @pytest.fixture(scope="module")
 def setup(platform: Platform) -> Setup:
-    return journeys.prepare(platform, social_workers=6)
+    return journeys.prepare(platform, social_workers=12)
 
 
 @pytest.fixture
