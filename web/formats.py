@@ -25,10 +25,27 @@ def words(code: str | None) -> str:
 def number(value: float | int | str | None, places: int = 1) -> str:
     if value is None or value == "":
         return "–"
-    number = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)  # not a number after all: as the API wrote it
     if number.is_integer() and places == 0:
         return f"{int(number):,}"
     return f"{number:,.{places}f}"
 
 
-FILTERS = {"long_date": long_date, "words": words, "number": number}
+# The careers API's evidence kinds, as people say them.
+EVIDENCE_KINDS = {
+    "reflective_account": "Reflective account",
+    "service_user_feedback": "Service user feedback",
+    "manager_endorsement": "Manager's endorsement",
+    "asye_certificate": "ASYE certificate",
+    "kss_assessment": "KSS assessment",
+}
+
+
+def evidence_kind(code: str | None) -> str:
+    return EVIDENCE_KINDS.get(code or "", words(code))
+
+
+FILTERS = {"long_date": long_date, "words": words, "number": number, "evidence_kind": evidence_kind}
