@@ -29,11 +29,28 @@ def test_using_the_page(browser_page):
     assert_accessible(browser_page)
 """
 
+UNCHECKED = """
+from tests.web.browser import assert_accessible
 
-def run_pytest(tmp_path: Path, *args: str, chromium: bool, **env: str) -> subprocess.CompletedProcess:
+PAGE = "data:text/html,<html lang='en'><title>t</title><main><h1>Hi</h1></main></html>"
+
+def test_checks_every_page(browser_page):
+    browser_page.goto(PAGE)
+    assert_accessible(browser_page)
+
+def test_leaves_a_page_unchecked(browser_page):
+    browser_page.goto(PAGE)
+    assert_accessible(browser_page)
+    browser_page.goto(PAGE + "<!-- again -->")
+"""
+
+
+def run_pytest(
+    tmp_path: Path, *args: str, chromium: bool, example: str = EXAMPLE, **env: str
+) -> subprocess.CompletedProcess:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider --strict-markers\n")
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["tests.web.browser_plugin"]\n')
-    (tmp_path / "test_example.py").write_text(EXAMPLE)
+    (tmp_path / "test_example.py").write_text(example)
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("FUTURESOCIAL_", "PYTEST"))}
     environment["PYTHONPATH"] = str(PROJECT)
     if not chromium:
@@ -85,3 +102,12 @@ def test_ci_installs_chromium_when_missing_and_requires_it_before_the_tests() ->
     require = script.index("export FUTURESOCIAL_REQUIRE_BROWSER=1")
     assert "if [ ! -x /usr/bin/chromium ]" in script
     assert install < require < script.index("make --no-print-directory test")
+
+
+@pytest.mark.browser
+def test_a_browser_test_that_leaves_a_page_it_visited_unchecked_fails(tmp_path) -> None:
+    run = run_pytest(tmp_path, chromium=True, example=UNCHECKED)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 passed, 1 error" in run.stdout  # the test itself passed; its teardown failed
+    assert "ERROR at teardown of test_leaves_a_page_unchecked" in run.stdout
+    assert "visited without assert_accessible after loading: data:text/html" in run.stdout
