@@ -3,9 +3,10 @@ and the order keyboard focus takes through it.
 
 Chromium is Debian's (`apt-get install chromium chromium-driver`), found through FUTURESOCIAL_CHROMIUM or on
 PATH; Playwright never downloads a browser of its own. axe-core is the axe.min.js that axe-playwright-python
-ships; this module injects it and runs it itself (AXE_VERSION says which it is).
+ships; this module injects it and runs it itself (axe_version() says which it is).
 """
 
+import functools
 import os
 import re
 import shutil
@@ -37,14 +38,16 @@ def browser_required() -> bool:
     return os.environ.get(REQUIRE_BROWSER, "").strip().lower() in {"1", "true", "yes"}
 
 
-def _axe_script() -> str:
+@functools.cache
+def axe_script() -> str:
+    """axe.min.js, read when first needed: the plugin loads this module in every run, browser or not."""
     from axe_playwright_python.base import AXE_FILE_PATH
 
     return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
 
 
-AXE_SCRIPT = _axe_script()
-AXE_VERSION = re.search(r"axe v([\d.]+)", AXE_SCRIPT[:200]).group(1)  # type: ignore[union-attr]
+def axe_version() -> str:
+    return re.search(r"axe v([\d.]+)", axe_script()[:200]).group(1)  # type: ignore[union-attr]
 
 
 class AccessibilityViolations(AssertionError):
@@ -58,7 +61,9 @@ class AccessibilityViolations(AssertionError):
 
 
 def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
-    lines = [f"{len(violations)} accessibility violation(s) on {url} (axe-core {AXE_VERSION}, {', '.join(WCAG_TAGS)}):"]
+    lines = [
+        f"{len(violations)} accessibility violation(s) on {url} (axe-core {axe_version()}, {', '.join(WCAG_TAGS)}):"
+    ]
     for violation in violations:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
         for node in violation["nodes"]:
@@ -70,7 +75,7 @@ def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
 def run_axe(page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
     """axe-core's results for the page as it is now, limited to rules carrying one of `tags`."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SCRIPT)  # evaluated through the DevTools protocol, so a page's CSP does not block it
+        page.evaluate(axe_script())  # evaluated through the DevTools protocol, so a page's CSP does not block it
     options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
     return page.evaluate("options => axe.run(document, options)", options)
 
