@@ -60,6 +60,9 @@ from services.returners.app import app as returners_app  # noqa: E402
 from tests.databases import scratch_postgres_database  # noqa: E402
 from web.app import app as web_app  # noqa: E402
 
+# the `browser` marker and the browser fixtures (tests/web/browser.py)
+pytest_plugins = ["tests.web.browser_plugin"]
+
 DATABASE_URL = os.environ["FUTURESOCIAL_DATABASE_URL"]
 ensure_development_keys(get_settings())
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
