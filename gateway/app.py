@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway import accounts, tokens
 from gateway.docs import platform_openapi
+from gateway.forwarding import TrustedForwarder
 from gateway.proxy import RETRY_AFTER_SECONDS, WEB, Upstreams, forward
 from services.common import openapi as service_openapi
 from services.common.app import VERSION
@@ -78,6 +79,8 @@ def create_gateway() -> FastAPI:
     # The same limits as the services, so an oversized body is refused here before any of it is forwarded.
     app.add_middleware(BodyLimit, default_bytes=settings.request_body_max_bytes, larger=body_limits(settings))
     app.add_middleware(RequestContextMiddleware, service="gateway")
+    # Outermost: the address the front end vouches for is the one every limit and log line below sees.
+    app.add_middleware(TrustedForwarder)
     install_problem_handlers(app)
     app.include_router(tokens.router)
     app.include_router(accounts.router)

@@ -9,6 +9,7 @@ import httpx
 from jose import jwt
 
 from services.common.settings import Settings
+from web.forwarding import Forwarder
 from web.session import Session
 
 # Refreshed this long before it expires, so a token never runs out between the check and the API's.
@@ -33,7 +34,9 @@ class ApiProblem(Exception):
 
 
 def new_client(settings: Settings) -> httpx.AsyncClient:
+    """The front end's one pooled client to the gateway; each call names the browser it is made for."""
     return httpx.AsyncClient(
+        event_hooks={"request": [Forwarder(settings).add_headers]},
         base_url=settings.gateway_base_url(),
         timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds),
         limits=httpx.Limits(max_connections=settings.upstream_max_connections),

@@ -17,6 +17,7 @@ from services.common.metrics import metrics_response
 from services.common.settings import get_settings
 from web import api
 from web.forms import CsrfRefused
+from web.forwarding import browser_address
 from web.pages import account, applications, career, cpd, opportunities, region, returners
 from web.security import STATIC_PREFIXES, SecurityHeaders
 from web.session import Session, SessionCookie
@@ -37,6 +38,8 @@ class Sessions:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        if request.client:  # the browser's, as the gateway in front of us saw it
+            browser_address.set(request.client.host)
         session, expired = self.cookie.load(request)
         state = scope.setdefault("state", {})
         state["session"], state["session_expired"] = session, expired
