@@ -28,6 +28,13 @@ def tab_to(page, label: str, limit: int = 80) -> None:
     raise AssertionError(f"{label!r} cannot be reached by keyboard on {page.url}; Tab went to {seen[:20]}")
 
 
+def follow_by_enter(page) -> None:
+    """Press Enter on the focused link or button and wait for the page it leads to, then check it."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page)
+
+
 def visit(page, url: str) -> None:
     page.goto(url)
     assert_accessible(page)
@@ -36,16 +43,12 @@ def visit(page, url: str) -> None:
 def sign_in_by_keyboard(page, gateway: str, username: str, password: str) -> None:
     visit(page, gateway + "/")
     tab_to(page, "Sign in")  # the start button
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/sign-in")
-    assert_accessible(page)
+    follow_by_enter(page)
     tab_to(page, "Username")
     page.keyboard.type(username)
     tab_to(page, "Password")
     page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert_accessible(page)
+    follow_by_enter(page)
 
 
 def test_a_social_worker_by_keyboard_signs_in_sees_their_level_and_next_step_and_signs_out(
@@ -66,15 +69,13 @@ def test_a_social_worker_by_keyboard_signs_in_sees_their_level_and_next_step_and
     assert stops[0] == "Skip to main content" and "Sign out" in stops
 
     tab_to(page, "See what your next level needs")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/career/next-step")
-    assert_accessible(page)
+    follow_by_enter(page)
+    assert page.url.endswith("/career/next-step")
     assert page.locator(".govuk-summary-list__key").count() >= 1
 
     tab_to(page, "Sign out")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/sign-in")
-    assert_accessible(page)
+    follow_by_enter(page)
+    assert page.url.endswith("/sign-in")
     assert page.get_by_text("You have signed out.").is_visible()
     visit(page, platform.gateway + "/career")  # signed out: back to the sign-in page, asked to come back
     assert "/sign-in?next=/career" in page.url
