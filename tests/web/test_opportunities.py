@@ -27,6 +27,7 @@ class Posted:
 
     run: str
     levels: list[str]
+    pathway: tuple[str, str]  # a level with pathways, and one of them
     birmingham: list[dict]
     coventry: list[dict]
     dudley: list[dict]
@@ -40,23 +41,27 @@ def post(gateway: str, headers: dict[str, str], **opportunity) -> dict:
 
 @pytest.fixture(scope="module")
 def posted(platform: Platform, setup: Setup) -> Posted:
-    """Birmingham's HR posts two (one per level), the academy posts one for Coventry and enough for Dudley to need
-    a second page; each closes on its own day so the order is known."""
+    """Birmingham's HR posts two (one per level); the academy posts three for Coventry (both levels, and one on a
+    pathway) and enough for Dudley to need a second page; each closes on its own day, so the order is known."""
     framework = httpx.get(f"{platform.gateway}/v1/careers/framework", headers=setup.admin_headers, timeout=30).json()
     levels = [level["code"] for level in sorted(framework["levels"], key=lambda level: level["rank"])][1:3]
+    branching = next(level for level in framework["levels"] if level["pathways"])
+    pathway = (branching["code"], branching["pathways"][0]["code"])
     run = uuid.uuid4().hex[:8]
     today = date.today()
 
-    def one(headers: dict[str, str], title: str, level: str, days: int, council: str | None = None) -> dict:
+    def one(headers: dict[str, str], title: str, level: str, days: int, council: str | None = None, **more) -> dict:
         body = {"kind": "secondment", "title": f"{title} {run}", "level": level, "description": "Six months.\nHybrid."}
         body |= {"closing_on": str(today + timedelta(days=days))} | ({"council": council} if council else {})
-        return post(platform.gateway, headers, **body)
+        return post(platform.gateway, headers, **body, **more)
 
     hr = journeys.hr_token(platform)
     birmingham = [one(hr, "Birmingham first", levels[0], 30), one(hr, "Birmingham second", levels[1], 10)]
     coventry = [one(setup.admin_headers, "Coventry", levels[0], 20, COVENTRY)]
+    coventry.append(one(setup.admin_headers, "Coventry pathway", pathway[0], 25, COVENTRY, pathway=pathway[1]))
+    coventry.append(one(setup.admin_headers, "Coventry second", levels[1], 15, COVENTRY))
     dudley = [one(setup.admin_headers, f"Dudley {n}", levels[0], 40 + n, DUDLEY) for n in range(PAGE_SIZE + 2)]
-    return Posted(run, levels, birmingham, coventry, dudley)
+    return Posted(run, levels, pathway, birmingham, coventry, dudley)
 
 
 def titles_on(page: str) -> list[str]:
@@ -70,11 +75,11 @@ def api_titles(gateway: str, headers: dict[str, str], **filters: str) -> list[st
     return [opportunity["title"] for opportunity in answer.json()["items"]]
 
 
-def registrations(platform: Platform, opportunity_id: str) -> list[dict]:
-    """Who registered interest, as Birmingham's HR sees it."""
+def registrations(platform: Platform, opportunity_id: str, by_academy: bool = False) -> list[dict]:
+    """Who registered interest, as Birmingham's HR sees it (another council's: as the academy does)."""
     answer = httpx.get(
         f"{platform.gateway}{OPPORTUNITIES}/{opportunity_id}/registrations",
-        headers=journeys.hr_token(platform),
+        headers=journeys.admin_token(platform) if by_academy else journeys.hr_token(platform),
         timeout=30,
     )
     assert answer.status_code == 200, answer.text
@@ -123,7 +128,23 @@ def test_filtering_by_council_and_level_narrows_to_the_matching_ones(reader: Rea
     assert shown == api_titles(setup.gateway, reader.worker.headers, **filters)
     assert f"Birmingham second {posted.run}" in shown
     assert f"Birmingham first {posted.run}" not in shown
-    assert f"Coventry {posted.run}" not in shown
+    assert f"Coventry second {posted.run}" not in shown  # the same level, another council
+
+
+def test_filtering_by_pathway_shows_only_that_pathways_opportunities(reader: Reader, posted: Posted, setup: Setup):
+    page = reader.visitor.get("/opportunities", params={"pathway": posted.pathway[1]})
+    shown = titles_on(page.text)
+    assert shown == api_titles(setup.gateway, reader.worker.headers, pathway=posted.pathway[1])
+    assert [title for title in shown if posted.run in title] == [f"Coventry pathway {posted.run}"]
+
+
+def test_a_pathway_the_chosen_level_does_not_have_shows_the_error_beside_the_filter(reader: Reader, posted: Posted):
+    page = reader.visitor.get("/opportunities", params={"level": posted.levels[0], "pathway": posted.pathway[1]})
+    assert page.status_code == 400
+    assert title_of(page.text).startswith("Error: ")
+    assert 'href="#pathway"' in page.text
+    assert "pathway: choose another pathway, or any pathway" in text_of(page.text)
+    assert titles_on(page.text) == []
 
 
 def test_a_long_list_is_paged_keeping_its_filters(reader: Reader, posted: Posted, setup: Setup):
@@ -177,18 +198,7 @@ def test_a_note_too_long_shows_the_error_and_registers_nothing(signed_in: Visito
     assert title_of(answer.text).startswith("Error: ")
     assert 'href="#note"' in answer.text
     assert "Your note must be 1000 characters or fewer" in text_of(answer.text)
-    assert registrations_as_admin(platform, opportunity["id"]) == []
-
-
-def registrations_as_admin(platform: Platform, opportunity_id: str) -> list[dict]:
-    """Coventry's opportunity: Birmingham's HR may not see who registered, the academy may."""
-    answer = httpx.get(
-        f"{platform.gateway}{OPPORTUNITIES}/{opportunity_id}/registrations",
-        headers=journeys.admin_token(platform),
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["items"]
+    assert registrations(platform, opportunity["id"], by_academy=True) == []
 
 
 def test_registering_without_the_form_token_changes_nothing(

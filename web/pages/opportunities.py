@@ -27,16 +27,18 @@ async def member_councils(api: Api) -> dict[str, str]:
     return {council["code"]: council["name"] for council in page["items"]}
 
 
-async def filter_choices(api: Api) -> dict[str, dict[str, str]]:
-    """What each filter offers, by code: member councils, the framework's levels (in order) and pathways."""
+async def filter_choices(api: Api) -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """What each filter offers, by code (member councils, the framework's levels in order, pathways); and the
+    pathways each level has."""
     framework = await api.get("/v1/careers/framework")
     levels = sorted(framework["levels"], key=lambda level: level["rank"])
     pathways = {pathway["code"]: pathway["name"] for level in levels for pathway in level["pathways"]}
-    return {
+    choices = {
         "council": dict(sorted((await member_councils(api)).items(), key=lambda item: item[1])),
         "level": {level["code"]: level["name"] for level in levels},
         "pathway": dict(sorted(pathways.items(), key=lambda item: item[1])),
     }
+    return choices, {level["code"]: {pathway["code"] for pathway in level["pathways"]} for level in levels}
 
 
 def page_number(page: str | None) -> int:
@@ -72,18 +74,17 @@ async def browse(
     pathway: Choice = None,
     page: Choice = None,
 ) -> Response:
-    choices = await filter_choices(api)
+    choices, level_pathways = await filter_choices(api)
     asked = {"council": council, "level": level, "pathway": pathway}
     chosen = {name: code for name, code in asked.items() if code and code in choices[name]}
     number = page_number(page)
     errors = FormErrors()
-    try:
-        found = await api.get("/v1/careers/opportunities", **chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    except ApiProblem as refused:
-        if refused.status != 422:
-            raise
-        errors = FormErrors.from_problem(refused, {name: name for name in asked}, "level")
+    if "level" in chosen and "pathway" in chosen and chosen["pathway"] not in level_pathways[chosen["level"]]:
+        level_name, pathway_name = choices["level"][chosen["level"]], choices["pathway"][chosen["pathway"]]
+        errors.add("pathway", f"{level_name} has no {pathway_name} pathway: choose another pathway, or any pathway")
         found = {"items": [], "total": 0}
+    else:
+        found = await api.get("/v1/careers/opportunities", **chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render(
         request,
         "pages/opportunities.html",
