@@ -158,7 +158,8 @@ def test_a_long_list_is_paged_keeping_its_filters(reader: Reader, posted: Posted
 
 
 def test_a_filter_value_that_is_not_offered_is_ignored_not_an_error(reader: Reader, posted: Posted):
-    page = reader.visitor.get("/opportunities", params={"council": "../x", "level": "nonsense", "page": "-3"})
+    odd = {"council": "../x", "level": "nonsense" * 20, "page": "-3"}
+    page = reader.visitor.get("/opportunities", params=odd)
     assert page.status_code == 200
     assert f"Birmingham first {posted.run}" in titles_on(page.text)
 
@@ -197,8 +198,37 @@ def test_a_note_too_long_shows_the_error_and_registers_nothing(signed_in: Visito
     assert answer.status_code == 400
     assert title_of(answer.text).startswith("Error: ")
     assert 'href="#note"' in answer.text
-    assert "Your note must be 1000 characters or fewer" in text_of(answer.text)
+    assert "Your note must be 1,000 characters or fewer" in text_of(answer.text)
     assert registrations(platform, opportunity["id"], by_academy=True) == []
+
+
+def test_an_opportunity_closed_since_the_page_was_read_registers_nothing_and_says_it_closed(
+    signed_in: Visitor, social_worker: SocialWorker, posted: Posted, platform: Platform
+):
+    hr = journeys.hr_token(platform)
+    closing = str(date.today() + timedelta(days=5))
+    opportunity = post(
+        platform.gateway,
+        hr,
+        kind="vacancy",
+        title=f"Closing {posted.run}",
+        level=posted.levels[0],
+        closing_on=closing,
+        description="Soon gone.",
+    )
+    path = f"/opportunities/{opportunity['id']}"
+    signed_in.get(path)
+    yesterday = {"closing_on": str(date.today() - timedelta(days=1))}
+    closed = httpx.patch(
+        f"{platform.gateway}{OPPORTUNITIES}/{opportunity['id']}", json=yesterday, headers=hr, timeout=30
+    )
+    assert closed.status_code == 200, closed.text
+    answer = signed_in.post(f"{path}/interest", {"note": "Too late?"})
+    assert answer.status_code == 303
+    page = signed_in.follow(answer)
+    assert "This opportunity closed on" in text_of(page.text)
+    assert 'name="note"' not in page.text
+    assert registrations(platform, opportunity["id"]) == []
 
 
 def test_registering_without_the_form_token_changes_nothing(

@@ -3,9 +3,8 @@ and a social worker's registered interest in one, given and withdrawn."""
 
 import math
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -18,7 +17,8 @@ router = APIRouter()
 
 PAGE_SIZE = 20
 NOTE_MAX = 1000  # InterestCreate.note
-Choice = Annotated[str | None, Query(max_length=40)]
+# Any text: a value that is not one of the choices offered is ignored, never a refusal.
+Choice = str | None
 
 
 async def member_councils(api: Api) -> dict[str, str]:
@@ -118,7 +118,7 @@ async def register_interest(request: Request, api: SignedInApi, opportunity_id: 
     note = value(form, "note")
     errors, status = FormErrors(), 400
     if note and len(note) > NOTE_MAX:
-        errors.add("note", f"Your note must be {NOTE_MAX} characters or fewer")
+        errors.add("note", f"Your note must be {NOTE_MAX:,} characters or fewer")
     else:
         try:
             await api.post(f"{path}/interest", {"note": note})
