@@ -56,7 +56,12 @@ def pagination(chosen: dict[str, str], page: int, total: int) -> dict | None:
         query = "&".join(f"{name}={code}" for name, code in chosen.items())
         return f"/opportunities?{query}&page={number}" if query else f"/opportunities?page={number}"
 
-    items = [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)]
+    items: list[dict] = []
+    for n in range(1, pages + 1):
+        if n in (1, pages) or abs(n - page) <= 1:
+            items.append({"number": n, "href": href(n), "current": n == page})
+        elif not items[-1].get("ellipsis"):  # GOV.UK's pattern: the first, the last and those either side of this
+            items.append({"ellipsis": True})
     return {
         "previous": {"href": href(page - 1)} if page > 1 else None,
         "next": {"href": href(page + 1)} if page < pages else None,
