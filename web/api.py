@@ -59,6 +59,15 @@ async def request_token(client: httpx.AsyncClient, form: dict[str, str]) -> dict
     return response.json()
 
 
+async def post_public(client: httpx.AsyncClient, path: str, body: Any, request_id: str | None = None) -> Any:
+    """A call anyone may make, signed in or not (the Return to Social Work enquiry): no Authorization header."""
+    headers = {"x-request-id": request_id} if request_id else {}
+    response = await client.post(path, json=body, headers=headers)
+    if response.status_code >= 400:
+        raise _problem(response)
+    return response.json() if response.content else None
+
+
 def role_of(access_token: str) -> str | None:
     """The role the token was issued for: what the pages offer. The API decides what is allowed."""
     return jwt.get_unverified_claims(access_token).get("role")
