@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -91,6 +92,11 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
         return render(request, "errors/form_expired.html", 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, _exc: RequestValidationError) -> Response:
+        """An address edited by hand (a query or path value no page makes): a page, never the API's JSON."""
+        return render(request, "errors/not_found.html", 404)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -162,3 +162,9 @@ def test_social_workers_signed_in_at_once_each_see_only_their_own_career(setup: 
 def test_each_answer_through_the_gateway_carries_one_date_and_one_server_header(visitor: Visitor):
     answer = visitor.get("/")
     assert len(answer.headers.get_list("date")) == 1 and len(answer.headers.get_list("server")) == 1
+
+
+def test_an_address_edited_into_nonsense_is_a_page_not_found_page(visitor: Visitor):
+    answer = visitor.get("/sign-in", params={"next": "/" + "x" * 600})  # longer than any page's address
+    assert answer.status_code == 404 and answer.headers["content-type"].startswith("text/html")
+    assert title_of(answer.text).startswith("Page not found")
