@@ -50,10 +50,6 @@ def table_rows(page: str, caption: str) -> dict[str, list[str]]:
     return rows
 
 
-def csv_rows(answer: httpx.Response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(answer.text)))
-
-
 def figure(value: str | int | None) -> Decimal | None:
     """A figure of the CSV (text) or the API (text, a number or null), to compare: empty is null."""
     return None if value in ("", None) else Decimal(str(value))
@@ -93,52 +89,48 @@ def test_the_page_opens_on_the_latest_census_year_with_records(admin: Visitor, p
     assert f"Workforce measures, census year {held[-1]}" in text_of(page.text)
 
 
-def test_each_table_downloads_as_csv_with_the_apis_numbers(admin: Visitor, platform: Platform):
-    workforce = from_api(platform, "/workforce", census_year=YEAR).json()
-    assert (
-        area(workforce, "Birmingham")["inpost_headcount"]
-        and area(workforce, "England", "published")["turnover_rate_fte"]
-    )
-    answer = admin.get(f"/region/workforce.csv?census_year={YEAR}")
+def download(admin: Visitor, page: str, link: str) -> list[dict[str, str]]:
+    """The CSV behind the link on `page` whose text starts with `link`: an attachment named with the year."""
+    found = re.search(rf'<a class="govuk-link" href="([^"]+)">{re.escape(link)}', admin.get(page).text)
+    assert found, f"no link {link!r} on {page}"
+    answer = admin.get(html.unescape(found.group(1)))
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
-    assert answer.headers["content-disposition"] == f'attachment; filename="workforce-{YEAR}.csv"'
-    by_area = {(row["Area"], row["Source"]): row for row in csv_rows(answer)}
-    birmingham = by_area[("Birmingham", "Computed from records held here")]
-    england = by_area[("England", "Published by the DfE")]
+    assert re.fullmatch(rf'attachment; filename="[a-z0-9-]+-{YEAR}\.csv"', answer.headers["content-disposition"])
+    return list(csv.DictReader(io.StringIO(answer.text)))
+
+
+def test_each_table_downloads_as_csv_with_the_apis_numbers(admin: Visitor, platform: Platform):
+    workforce = from_api(platform, "/workforce", census_year=YEAR).json()
+    birmingham, england = area(workforce, "Birmingham"), area(workforce, "England", "published")
+    assert birmingham["inpost_headcount"] and england["turnover_rate_fte"]
+
+    rows = download(admin, f"/region?census_year={YEAR}", "Download all the workforce measures")
+    by_area = {(row["Area"], row["Source"]): row for row in rows}
     for row, expected in (
-        (birmingham, area(workforce, "Birmingham")),
-        (england, area(workforce, "England", "published")),
+        (by_area[("Birmingham", "Computed from records held here")], birmingham),
+        (by_area[("England", "Published by the DfE")], england),
     ):
         assert figure(row["Turnover rate (FTE, %)"]) == figure(expected["turnover_rate_fte"])
         assert figure(row["Social workers in post (FTE)"]) == figure(expected["inpost_fte"])
         assert figure(row["Social workers in post (headcount)"]) == expected["inpost_headcount"]
 
-    retention = from_api(platform, "/retention", census_year=YEAR).json()
-    answer = admin.get(f"/region/retention.csv?census_year={YEAR}")
-    assert answer.headers["content-disposition"] == f'attachment; filename="retention-{YEAR}.csv"'
-    row = next(row for row in csv_rows(answer) if row["Code"] == BIRMINGHAM)
-    expected = area(retention, "Birmingham")
-    assert figure(row["In post a year before (headcount)"]) == expected["in_post_last_year_headcount"]
-    assert figure(row["Retention rate (headcount, %)"]) == figure(expected["retention_rate_headcount"])
+    rows = download(admin, f"/region?census_year={YEAR}", "Download the turnover figures of Birmingham")
+    series = {int(row["Census year"]): row for row in rows}
+    assert figure(series[YEAR]["Birmingham, computed (%)"]) == figure(birmingham["turnover_rate_fte"])
+    assert figure(series[YEAR]["England, DfE (%)"]) == figure(england["turnover_rate_fte"])
+
+    retention = area(from_api(platform, "/retention", census_year=YEAR).json(), "Birmingham")
+    rows = download(admin, f"/region/retention?census_year={YEAR}", "Download all the retention figures")
+    row = next(row for row in rows if row["Code"] == BIRMINGHAM)
+    assert figure(row["In post a year before (headcount)"]) == retention["in_post_last_year_headcount"]
+    assert figure(row["Retention rate (headcount, %)"]) == figure(retention["retention_rate_headcount"])
 
     moves = from_api(platform, "/movements", census_year=YEAR).json()
-    answer = admin.get(f"/region/flows.csv?census_year={YEAR}")
-    assert answer.headers["content-disposition"] == f'attachment; filename="moves-by-council-{YEAR}.csv"'
-    flows = {row["Code"]: row for row in csv_rows(answer)}
-    assert {code: int(row["Net: in minus out (headcount)"]) for code, row in flows.items()} == {
+    rows = download(admin, f"/region/movements?census_year={YEAR}", "Download the moves in and out of each council")
+    assert {row["Code"]: figure(row["Net: in minus out (headcount)"]) for row in rows} == {
         flow["code"]: flow["net_headcount"] for flow in moves["councils"]
     }
-
-    answer = admin.get(f"/region/turnover.csv?council={BIRMINGHAM}&census_year={YEAR}")
-    assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
-    series = {int(row["Census year"]): row for row in csv_rows(answer)}
-    assert figure(series[YEAR]["Birmingham, computed (%)"]) == figure(
-        area(workforce, "Birmingham")["turnover_rate_fte"]
-    )
-    assert figure(series[YEAR]["England, DfE (%)"]) == figure(
-        area(workforce, "England", "published")["turnover_rate_fte"]
-    )
 
 
 def test_the_turnover_chart_is_the_apis_svg_under_a_policy_of_its_own(admin: Visitor):

@@ -27,6 +27,9 @@ CHART_YEARS = 10
 CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
+Table = tuple[list[Column], list[Row]]
+
+
 def _source(row: Row) -> str:
     if row["source"] == "published":
         return "Published by the DfE"
@@ -130,7 +133,7 @@ def breakdown(areas: list[Row], key: str, kind: str) -> list[Column]:
     return columns
 
 
-def matrix(report: Row) -> tuple[list[Column], list[Row]]:
+def matrix(report: Row) -> Table:
     """The origin-destination matrix: a row for each council people left, a column for each they joined."""
     names = {flow["code"]: flow["name"] for flow in report["councils"]}
     joined = sorted({move["to_council"] for move in report["moves"]}, key=lambda code: names.get(code, code))
@@ -147,6 +150,41 @@ def matrix(report: Row) -> tuple[list[Column], list[Row]]:
         for code in left
     ]
     return columns, rows
+
+
+@dataclass
+class Report:
+    """One of the API's reports (`path`) of a census year, or why it has none."""
+
+    path: str
+    census_year: int
+    body: dict[str, Any] | None = None
+    no_records: str | None = None  # the API's words when the year holds no records
+
+
+# Each table of a census year's pages by its name (its CSV is /region/<name>.csv): the API's report it
+# comes from, and its columns and rows in that report.
+TABLES: dict[str, tuple[str, Callable[[Row], Table]]] = {
+    "workforce": ("/workforce", lambda report: (WORKFORCE, report["areas"])),
+    "retention": ("/retention", lambda report: (RETENTION, report["areas"])),
+    "leaver-destinations": (
+        "/retention",
+        lambda report: (breakdown(report["areas"], "leaver_destinations", "destination"), report["areas"]),
+    ),
+    "time-in-service": (
+        "/retention",
+        lambda report: (breakdown(report["areas"], "service_bands", "band"), report["areas"]),
+    ),
+    "moves-by-council": ("/movements", lambda report: (FLOWS, report["councils"])),
+    "movement-matrix": ("/movements", matrix),
+}
+
+
+def tables_of(report: Report) -> dict[str, Table]:
+    """The tables a page shows of the report it got (none when the year has no records)."""
+    if report.body is None:
+        return {}
+    return {name: contents(report.body) for name, (path, contents) in TABLES.items() if path == report.path}
 
 
 # --- the census year and the reports of it ---------------------------------------------------------------
@@ -171,33 +209,34 @@ def year_asked(census_year: str | None, errors: FormErrors) -> int | None:
     return None
 
 
-@dataclass
-class Report:
-    census_year: int
-    body: dict[str, Any] | None = None
-    no_records: str | None = None  # the API's words when the year holds no records
-
-
-async def census_report(api: Api, path: str, asked: int | None, **params: Any) -> Report:
+async def census_report(api: Api, path: str, asked: int | None) -> Report:
     """The API's report for the year asked, or when none was, for the latest year with records (a 404 names
     the years there are). A year with no records is a message on the page, not an error."""
     year = asked or year_in_progress()
     try:
-        return Report(year, await api.get(ANALYTICS + path, census_year=year, **params))
+        return Report(path, year, await api.get(ANALYTICS + path, census_year=year))
     except ApiProblem as refused:
         held = refused.problem.get("census_years_held")
         if refused.status != 404 or held is None:
             raise
         if asked is None and held:
-            return Report(held[-1], await api.get(ANALYTICS + path, census_year=held[-1], **params))
-        return Report(year, no_records=str(refused))
+            return Report(path, held[-1], await api.get(ANALYTICS + path, census_year=held[-1]))
+        return Report(path, year, no_records=str(refused))
 
 
-async def report_for_csv(api: Api, path: str, census_year: str | None, **params: Any) -> Report:
-    """As the page shows it; a year with no records, or one asked wrongly, has no file (404)."""
+def year_for_csv(census_year: str | None) -> int | None:
+    """The year a file is asked for (None: the latest with records); one asked wrongly has no file (404)."""
     errors = FormErrors()
-    report = await census_report(api, path, year_asked(census_year, errors), **params)
-    if errors or report.body is None:
+    year = year_asked(census_year, errors)
+    if errors:
+        raise ApiProblem(404, {})
+    return year
+
+
+async def report_for_csv(api: Api, path: str, census_year: str | None) -> Report:
+    """The report as its page shows it; a year with no records has no file (404)."""
+    report = await census_report(api, path, year_for_csv(census_year))
+    if report.body is None:
         raise ApiProblem(404, {})
     return report
 
@@ -208,7 +247,7 @@ async def chosen_report(api: Api, path: str, census_year: str | None) -> tuple[R
     errors = FormErrors()
     asked = year_asked(census_year, errors)
     if errors:
-        report = Report(year_in_progress())
+        report = Report(path, year_in_progress())
         return report, {"years": year_choices(report.census_year), "errors": errors, "status_code": 400}
     report = await census_report(api, path, asked)
     return report, {"years": year_choices(report.census_year)}
@@ -234,7 +273,7 @@ async def region(request: Request, api: SignedInApi, census_year: str | None = N
         request,
         "pages/region.html",
         report=report,
-        workforce=WORKFORCE,
+        tables=tables_of(report),
         headings=HEADINGS,
         chart=chart,
         missing=missing,
@@ -284,71 +323,31 @@ async def turnover_chart(api: SignedInApi, council: str, from_census_year: int, 
 @router.get("/retention")
 async def retention(request: Request, api: SignedInApi, census_year: str | None = None):
     report, context = await chosen_report(api, "/retention", census_year)
-    areas = report.body["areas"] if report.body else []
-    return render(
-        request,
-        "pages/region_retention.html",
-        report=report,
-        retention=RETENTION,
-        destinations=breakdown(areas, "leaver_destinations", "destination"),
-        bands=breakdown(areas, "service_bands", "band"),
-        **context,
-    )
+    return render(request, "pages/region_retention.html", report=report, tables=tables_of(report), **context)
 
 
 @router.get("/movements")
 async def movements(request: Request, api: SignedInApi, census_year: str | None = None):
     report, context = await chosen_report(api, "/movements", census_year)
-    grid = matrix(report.body) if report.body else ([], [])
-    return render(request, "pages/region_movements.html", report=report, flows=FLOWS, grid=grid, **context)
+    return render(request, "pages/region_movements.html", report=report, tables=tables_of(report), **context)
 
 
 # --- the tables as CSV -----------------------------------------------------------------------------------
 
 
-@router.get("/workforce.csv")
-async def workforce_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/workforce", census_year)
-    return csv_download(f"workforce-{report.census_year}.csv", WORKFORCE, report.body["areas"])
-
-
 @router.get("/turnover.csv")
-async def turnover_csv(api: SignedInApi, council: str, census_year: int) -> Response:
-    series = await turnover_series(api, council, census_year)
+async def turnover_csv(api: SignedInApi, council: str, census_year: str) -> Response:
+    series = await turnover_series(api, council, year_for_csv(census_year) or year_in_progress())
     filename = f"turnover-{council}-{series['first']}-to-{series['last']}.csv"
     return csv_download(filename, series["columns"], series["rows"])
 
 
-@router.get("/retention.csv")
-async def retention_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/retention", census_year)
-    return csv_download(f"retention-{report.census_year}.csv", RETENTION, report.body["areas"])
-
-
-@router.get("/leaver-destinations.csv")
-async def destinations_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/retention", census_year)
-    areas = report.body["areas"]
-    columns = breakdown(areas, "leaver_destinations", "destination")
-    return csv_download(f"leaver-destinations-{report.census_year}.csv", columns, areas)
-
-
-@router.get("/service-bands.csv")
-async def bands_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/retention", census_year)
-    areas = report.body["areas"]
-    columns = breakdown(areas, "service_bands", "band")
-    return csv_download(f"time-in-service-{report.census_year}.csv", columns, areas)
-
-
-@router.get("/flows.csv")
-async def flows_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/movements", census_year)
-    return csv_download(f"moves-by-council-{report.census_year}.csv", FLOWS, report.body["councils"])
-
-
-@router.get("/movements.csv")
-async def movements_csv(api: SignedInApi, census_year: str | None = None) -> Response:
-    report = await report_for_csv(api, "/movements", census_year)
-    columns, rows = matrix(report.body)
-    return csv_download(f"movement-matrix-{report.census_year}.csv", columns, rows)
+@router.get("/{table}.csv")
+async def table_csv(api: SignedInApi, table: str, census_year: str | None = None) -> Response:
+    """One of the tables of a census year's pages (TABLES), as the page shows it from the API's report."""
+    if table not in TABLES:
+        raise ApiProblem(404, {})
+    path, contents = TABLES[table]
+    report = await report_for_csv(api, path, census_year)
+    columns, rows = contents(report.body or {})
+    return csv_download(f"{table}-{report.census_year}.csv", columns, rows)
