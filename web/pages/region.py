@@ -2,6 +2,7 @@
 the region and England, a council's turnover over time, retention, and moves between councils. Every table
 also downloads as CSV, from the same JSON of the API the page shows."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,7 @@ ANALYTICS = "/v1/analytics"
 FIRST_PUBLISHED_YEAR = 2017  # the DfE's published figures start here
 CHART_YEARS = 10
 # The chart is a picture: its own styles, nothing fetched, no script run (an <img> runs none anyway).
-CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 Table = tuple[list[Column], list[Row]]
@@ -309,14 +310,15 @@ async def turnover_series(api: Api, council: str, census_year: int) -> dict[str,
 
 
 @router.get("/charts/turnover.svg")
-async def turnover_chart(api: SignedInApi, council: str, from_census_year: int, to_census_year: int) -> Response:
-    """The API's SVG, fetched with the signed-in person's token and served with a policy of its own."""
-    answer = await api.send(
-        "GET",
-        ANALYTICS + "/charts/turnover.svg",
-        params={"council": council, "from_census_year": from_census_year, "to_census_year": to_census_year},
-        headers={"accept": "image/svg+xml"},
-    )
+async def turnover_chart(
+    api: SignedInApi, council: str = "", from_census_year: str = "", to_census_year: str = ""
+) -> Response:
+    """The API's SVG, fetched with the signed-in person's token and served with a policy of its own. The API
+    checks the council and the years (a 422 or 404 is an error page, which an <img> shows as its alt text)."""
+    asked = {"council": council, "from_census_year": from_census_year, "to_census_year": to_census_year}
+    params = {name: value for name, value in asked.items() if value}
+    svg = {"accept": "image/svg+xml"}
+    answer = await api.send("GET", ANALYTICS + "/charts/turnover.svg", params=params, headers=svg)
     return Response(answer.content, media_type="image/svg+xml", headers={"content-security-policy": CHART_POLICY})
 
 
@@ -336,7 +338,9 @@ async def movements(request: Request, api: SignedInApi, census_year: str | None 
 
 
 @router.get("/turnover.csv")
-async def turnover_csv(api: SignedInApi, council: str, census_year: str) -> Response:
+async def turnover_csv(api: SignedInApi, council: str = "", census_year: str = "") -> Response:
+    if not re.fullmatch(r"[0-9]{3}", council):
+        raise ApiProblem(404, {})
     series = await turnover_series(api, council, year_for_csv(census_year) or year_in_progress())
     filename = f"turnover-{council}-{series['first']}-to-{series['last']}.csv"
     return csv_download(filename, series["columns"], series["rows"])
