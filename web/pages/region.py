@@ -49,6 +49,12 @@ def _count(heading: str, field: str) -> Column:
     return Column(heading, field, places=0, on_page=False)
 
 
+def _fte_and_headcount(heading: str, stem: str, fte_on_page: bool = False, unit: str = "") -> list[Column]:
+    """A figure the DfE gives both ways: in FTE (on the page when asked) and in headcount (in the CSV)."""
+    in_headcount = Column(f"{heading} (headcount{unit})", f"{stem}_headcount", places=1 if unit else 0, on_page=False)
+    return [Column(f"{heading} (FTE{unit})", f"{stem}_fte", on_page=fte_on_page), in_headcount]
+
+
 AREA = Column("Area", "name", places=None)
 YEAR = Column("Census year", "census_year", places=None, on_page=False)
 CODE = Column("Code", "code", places=None, on_page=False)
@@ -58,18 +64,12 @@ WORKFORCE = [
     YEAR,
     CODE,
     Column("Level", "level", places=None, on_page=False),
-    Column("Social workers in post (FTE)", "inpost_fte"),
-    _count("Social workers in post (headcount)", "inpost_headcount"),
-    Column("Starters (FTE)", "starters_fte", on_page=False),
-    _count("Starters (headcount)", "starters_headcount"),
-    Column("Leavers (FTE)", "leavers_fte", on_page=False),
-    _count("Leavers (headcount)", "leavers_headcount"),
-    _rate("Turnover rate (FTE, %)", "turnover_rate_fte", on_page=True),
-    _rate("Turnover rate (headcount, %)", "turnover_rate_headcount"),
-    Column("Agency workers (FTE)", "agency_fte", on_page=False),
-    _count("Agency workers (headcount)", "agency_headcount"),
-    _rate("Agency rate (FTE, %)", "agency_rate_fte", on_page=True),
-    _rate("Agency rate (headcount, %)", "agency_rate_headcount"),
+    *_fte_and_headcount("Social workers in post", "inpost", fte_on_page=True),
+    *_fte_and_headcount("Starters", "starters"),
+    *_fte_and_headcount("Leavers", "leavers"),
+    *_fte_and_headcount("Turnover rate", "turnover_rate", fte_on_page=True, unit=", %"),
+    *_fte_and_headcount("Agency workers", "agency"),
+    *_fte_and_headcount("Agency rate", "agency_rate", fte_on_page=True, unit=", %"),
     Column("Agency workers covering vacancies (FTE)", "agency_cover_fte", on_page=False),
     _rate("Agency cover rate (FTE, %)", "agency_cover_rate_fte"),
     Column("Vacancies (FTE)", "vacancy_fte", on_page=False),
