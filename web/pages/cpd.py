@@ -1,17 +1,16 @@
 """A social worker's CPD for the Social Work England registration year: the year's check and its records, and
 logging, changing and deleting a record."""
 
-import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web.api import ApiProblem
 from web.forms import CheckedForm, FormErrors, date_answer, date_fields, value
-from web.pages.dependencies import SignedInApi
+from web.pages.dependencies import SignedInApi, record_id
 from web.templating import render
 
 router = APIRouter()
@@ -34,14 +33,6 @@ FIELDS = {"activity_on": "activity_on-day", "hours": "hours", "kind": "kind", "t
 FIELDS |= {name: name for name in ("reflection", "peer_name", "evidence_description", "evidence_reference")}
 YEARS_SHOWN = 6
 MAX_HOURS = Decimal(500)
-
-
-def own_id(text: str) -> uuid.UUID:
-    """A record's id from the address; anything else is a page that does not exist."""
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise HTTPException(404) from None
 
 
 def registration_year_of(day: date) -> int:
@@ -142,13 +133,13 @@ async def new_cpd(request: Request, api: SignedInApi, form: CheckedForm) -> Resp
 
 @router.get("/cpd/{cpd_id}/change")
 async def change_cpd_form(request: Request, api: SignedInApi, cpd_id: str) -> Response:
-    record = await api.get(f"{CPD}/{own_id(cpd_id)}")
+    record = await api.get(f"{CPD}/{record_id(cpd_id)}")
     return render_form(request, f"/cpd/{record['id']}/change", record_form(record), record=record)
 
 
 @router.post("/cpd/{cpd_id}/change")
 async def change_cpd(request: Request, api: SignedInApi, cpd_id: str, form: CheckedForm) -> Response:
-    record = await api.get(f"{CPD}/{own_id(cpd_id)}")
+    record = await api.get(f"{CPD}/{record_id(cpd_id)}")
 
     async def send(body: dict[str, Any]) -> dict[str, Any]:
         return await api.patch(f"{CPD}/{record['id']}", body)
@@ -158,12 +149,12 @@ async def change_cpd(request: Request, api: SignedInApi, cpd_id: str, form: Chec
 
 @router.get("/cpd/{cpd_id}/delete")
 async def delete_cpd_form(request: Request, api: SignedInApi, cpd_id: str) -> Response:
-    record = await api.get(f"{CPD}/{own_id(cpd_id)}")
+    record = await api.get(f"{CPD}/{record_id(cpd_id)}")
     return render(request, "pages/cpd_delete.html", record=record)
 
 
 @router.post("/cpd/{cpd_id}/delete")
 async def delete_cpd(request: Request, api: SignedInApi, cpd_id: str, _form: CheckedForm) -> Response:
-    record = await api.get(f"{CPD}/{own_id(cpd_id)}")
+    record = await api.get(f"{CPD}/{record_id(cpd_id)}")
     await api.delete(f"{CPD}/{record['id']}")
     return back_to_year(record["activity_on"], "CPD record deleted", request)
