@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends
+from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 
 from web.api import ApiProblem
@@ -25,6 +26,12 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def done(request: Request, flash: str, target: str) -> RedirectResponse:
+    """After a form did what it asked: to a page (a GET) that says so once."""
+    request.state.session.flash = flash
+    return RedirectResponse(target, status_code=303)
 
 
 @dataclass

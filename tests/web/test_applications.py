@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import httpx
-import pytest
 
 from tests.e2e.journeys import Setup, SocialWorker
 from tests.web.visitor import Visitor, text_of, title_of
@@ -36,12 +35,6 @@ def start_from_next_step(visitor: Visitor, setup: Setup) -> str:
     assert started.status_code == 303, text_of(started.text)
     assert re.fullmatch(r"/applications/[0-9a-f-]{36}", started.headers["location"])
     return started.headers["location"]
-
-
-@pytest.fixture
-def signed_in(visitor: Visitor, social_worker: SocialWorker) -> Visitor:
-    visitor.sign_in(social_worker.username, social_worker.password)
-    return visitor
 
 
 def test_social_worker_starts_attaches_evidence_submits_and_withdraws_an_application(

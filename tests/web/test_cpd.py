@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import httpx
-import pytest
 
 from tests.e2e.journeys import Setup, SocialWorker
 from tests.web.visitor import Visitor, text_of, title_of
@@ -31,12 +30,6 @@ def date_fields(day: date) -> dict[str, str]:
 
 def record_fields(title: str, day: date, **more: str) -> dict[str, str]:
     return {"title": title, "kind": "course", "hours": "2.5", **date_fields(day), **more}
-
-
-@pytest.fixture
-def signed_in(visitor: Visitor, social_worker: SocialWorker) -> Visitor:
-    visitor.sign_in(social_worker.username, social_worker.password)
-    return visitor
 
 
 def test_social_worker_logs_changes_and_deletes_cpd_and_sees_the_years_check_change(

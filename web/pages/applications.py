@@ -4,10 +4,10 @@ starting an application from the next step, attaching evidence, submitting and w
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from web.api import Api, ApiProblem
-from web.forms import CheckedForm, FormErrors, date_answer, value
+from web.forms import CheckedForm, FormErrors, date_answer, done, value
 from web.pages.dependencies import SignedInApi, council_names, record_id
 from web.templating import render
 
@@ -36,11 +36,6 @@ ACTIONS = {
     "decline": "Declined",
 }
 ACTORS = {"social_worker": "You", "council_hr": "Your council", "academy_admin": "The academy"}
-
-
-def done(request: Request, flash: str, target: str) -> RedirectResponse:
-    request.state.session.flash = flash
-    return RedirectResponse(target, status_code=303)
 
 
 async def portfolio(api: Api) -> list[dict[str, Any]]:

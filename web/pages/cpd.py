@@ -1,15 +1,16 @@
 """A social worker's CPD for the Social Work England registration year: the year's check and its records, and
 logging, changing and deleting a record."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from web.api import ApiProblem
-from web.forms import CheckedForm, FormErrors, date_answer, date_fields, value
+from web.forms import CheckedForm, FormErrors, date_answer, date_fields, done, value
 from web.pages.dependencies import SignedInApi, record_id
 from web.templating import render
 
@@ -83,21 +84,25 @@ def year_from(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and 2020 <= int(text) <= 2100 else None
 
 
-def back_to_year(activity_on: str, flash: str, request: Request) -> RedirectResponse:
-    request.state.session.flash = flash
-    year = registration_year_of(date.fromisoformat(activity_on))
-    return RedirectResponse(f"/cpd?year={year}", status_code=303)
+def back_to_year(activity_on: str, flash: str, request: Request) -> Response:
+    return done(request, flash, f"/cpd?year={registration_year_of(date.fromisoformat(activity_on))}")
 
 
 def render_form(request: Request, action: str, form: dict[str, str], status: int = 200, **context: Any) -> Response:
     return render(request, "pages/cpd_form.html", status, action=action, form=form, kinds=KINDS, **context)
 
 
-async def save(request: Request, form: dict[str, str], send, action: str, **context) -> Response:
+async def save(
+    request: Request,
+    form: dict[str, str],
+    send: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+    action: str,
+    flash: str,
+    **context: Any,
+) -> Response:
     """Check the form, then `send` the body to the API: its refusal shown against the fields, or back to the year."""
     errors = FormErrors()
     body = cpd_body(form, errors)
-    done = context.pop("done")
     if errors:
         return render_form(request, action, form, 400, errors=errors, **context)
     try:
@@ -107,7 +112,7 @@ async def save(request: Request, form: dict[str, str], send, action: str, **cont
             raise
         errors = FormErrors.from_problem(refused, FIELDS, "title")
         return render_form(request, action, form, refused.status, errors=errors, **context)
-    return back_to_year(saved["activity_on"], done, request)
+    return back_to_year(saved["activity_on"], flash, request)
 
 
 @router.get("/cpd")
@@ -128,7 +133,7 @@ async def new_cpd(request: Request, api: SignedInApi, form: CheckedForm) -> Resp
     async def send(body: dict[str, Any]) -> dict[str, Any]:
         return await api.post(CPD, body)
 
-    return await save(request, form, send, "/cpd/new", done="CPD record added")
+    return await save(request, form, send, "/cpd/new", flash="CPD record added")
 
 
 @router.get("/cpd/{cpd_id}/change")
@@ -144,7 +149,7 @@ async def change_cpd(request: Request, api: SignedInApi, cpd_id: str, form: Chec
     async def send(body: dict[str, Any]) -> dict[str, Any]:
         return await api.patch(f"{CPD}/{record['id']}", body)
 
-    return await save(request, form, send, f"/cpd/{record['id']}/change", record=record, done="CPD record changed")
+    return await save(request, form, send, f"/cpd/{record['id']}/change", record=record, flash="CPD record changed")
 
 
 @router.get("/cpd/{cpd_id}/delete")
