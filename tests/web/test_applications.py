@@ -51,7 +51,8 @@ def test_social_worker_starts_attaches_evidence_submits_and_withdraws_an_applica
     assert refused.status_code == 422
     assert title_of(refused.text).startswith("Error: Your application for")
     assert 'href="#evidence"' in refused.text
-    assert "Attach evidence of each kind the level needs" in text_of(refused.text)
+    assert "Attach evidence of each kind the level needs; missing: " in text_of(refused.text)
+    assert not [kind for kind in setup.evidence_kinds if kind in text_of(refused.text)]  # named, not by their codes
     assert api_get(setup, social_worker, f"/v1/careers/applications/{application_id}")["state"] == "draft"
 
     # The first kind: added to the portfolio, then chosen on the application; the rest added from the application.

@@ -39,6 +39,7 @@ def test_social_worker_logs_changes_and_deletes_cpd_and_sees_the_years_check_cha
     before = text_of(signed_in.get("/cpd").text)
     assert "CPD records 0 of" in before
     assert "Records with peer reflection 0 of" in before
+    assert f"What is missing 2 more CPD records dated by 30 November {registration_year(today)}" in before
 
     added = signed_in.post(
         "/cpd/new", record_fields("Safeguarding refresher", today, peer_reflection="yes"), from_page="/cpd/new"

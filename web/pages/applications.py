@@ -1,6 +1,7 @@
 """A social worker's applications to progress to their next level, and the evidence portfolio they draw on:
 starting an application from the next step, attaching evidence, submitting and withdrawing it."""
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +24,7 @@ EVIDENCE_KINDS = {
     "asye_certificate": "ASYE certificate",
     "kss_assessment": "Knowledge and skills statement assessment",
 }
+EVIDENCE_CODE = re.compile(r"\b(" + "|".join(EVIDENCE_KINDS) + r")\b")
 EVIDENCE_FIELDS = {"kind": "kind", "title": "title", "dated_on": "dated_on-day"}
 EVIDENCE_FIELDS |= {"description": "description", "reference": "reference"}
 # What each step of an application is called in its history.
@@ -118,6 +120,8 @@ async def submit(request: Request, api: SignedInApi, application_id: str, form: 
         if refused.status not in (409, 422):
             raise
         errors = FormErrors.from_problem(refused, {"evidence_ids": "evidence", "note": "note"}, "evidence")
+        for field_id, message in errors.by_field.items():  # the API names the kinds missing by their codes
+            errors.by_field[field_id] = EVIDENCE_CODE.sub(lambda found: EVIDENCE_KINDS[found[0]], message)
         return await application_page(
             request, api, application_id, refused.status, errors=errors, note=form.get("note")
         )

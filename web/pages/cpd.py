@@ -1,6 +1,7 @@
 """A social worker's CPD for the Social Work England registration year: the year's check and its records, and
 logging, changing and deleting a record."""
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web.api import ApiProblem
+from web.formats import long_date
 from web.forms import CheckedForm, FormErrors, date_answer, date_fields, done, value
 from web.pages.dependencies import SignedInApi, record_id
 from web.templating import render
@@ -32,7 +34,8 @@ KINDS = {
 # The API's field names against the form's field ids (the date input's first field takes the date's error).
 FIELDS = {"activity_on": "activity_on-day", "hours": "hours", "kind": "kind", "title": "title"}
 FIELDS |= {name: name for name in ("reflection", "peer_name", "evidence_description", "evidence_reference")}
-YEARS_SHOWN = 6
+FIRST_YEAR = 2020  # the first registration year the API keeps
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 MAX_HOURS = Decimal(500)
 
 
@@ -81,7 +84,8 @@ def record_form(record: dict[str, Any]) -> dict[str, str]:
 
 
 def year_from(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and 2020 <= int(text) <= 2100 else None
+    """The registration year asked for in the address; the API's default (this year) for anything else."""
+    return int(text) if text and text.isdigit() and FIRST_YEAR <= int(text) <= 2100 else None
 
 
 def back_to_year(activity_on: str, flash: str, request: Request) -> Response:
@@ -118,9 +122,11 @@ async def save(
 @router.get("/cpd")
 async def cpd_year(request: Request, api: SignedInApi, year: str | None = None) -> Response:
     log = await api.get(CPD, year=year_from(year), limit=500)
-    current = registration_year_of(date.today())
-    years = list(range(max(current, log["registration_year"]["year"]), 2019, -1))[:YEARS_SHOWN]
-    return render(request, "pages/cpd.html", log=log, check=log["registration_year"], years=years, kinds=KINDS)
+    check = log["registration_year"]
+    years = range(max(registration_year_of(date.today()), check["year"]), FIRST_YEAR - 1, -1)
+    # The API writes the dates in what is missing as ISO dates; the page writes dates the GOV.UK way.
+    missing = [ISO_DATE.sub(lambda found: long_date(found[0]), gap) for gap in check["missing"]]
+    return render(request, "pages/cpd.html", log=log, check=check, missing=missing, years=years, kinds=KINDS)
 
 
 @router.get("/cpd/new")
