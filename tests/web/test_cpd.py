@@ -94,6 +94,10 @@ def test_a_record_in_an_earlier_registration_year_is_shown_under_that_year(
     assert f"30 November {year}" in shown
     assert "Court skills" in shown
     assert "Court skills" not in text_of(signed_in.get("/cpd").text)
+    this_year = registration_year(date.today())
+    for asked in ("abc", "1999", str(this_year)):  # anything but a year the API keeps: this year
+        shown = text_of(signed_in.get(f"/cpd?year={asked}").text)
+        assert f"Registration year 1 December {this_year - 1} to 30 November {this_year} Status" in shown
     assert [item["title"] for item in records_of(setup, social_worker, year)] == ["Court skills"]
 
 
