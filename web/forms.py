@@ -3,9 +3,11 @@ and the API's refusals turned into the GOV.UK error summary and the message besi
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends
+from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 
 from web.api import ApiProblem
@@ -24,6 +26,12 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def done(request: Request, flash: str, target: str) -> RedirectResponse:
+    """After a form did what it asked: to a page (a GET) that says so once."""
+    request.state.session.flash = flash
+    return RedirectResponse(target, status_code=303)
 
 
 @dataclass
@@ -72,3 +80,31 @@ def value(form: dict[str, Any], name: str) -> str | None:
     """A field's answer, or None when it was left empty."""
     answer = form.get(name)
     return answer if answer else None
+
+
+def date_answer(form: dict[str, Any], name: str, label: str, errors: FormErrors) -> date | None:
+    """The GOV.UK date input `name` (fields name-day, name-month, name-year) as a date; None, with the error
+    against the field that needs it, when a part is empty or it is not a real date."""
+    parts = {part: form.get(f"{name}-{part}", "") for part in ("day", "month", "year")}
+    empty = [part for part, answer in parts.items() if not answer]
+    if len(empty) == 3:
+        errors.add(f"{name}-day", f"Enter {label}")
+        return None
+    if empty:
+        errors.add(f"{name}-{empty[0]}", f"{label[:1].upper()}{label[1:]} must include a {empty[0]}")
+        return None
+    try:
+        if len(parts["year"]) != 4:
+            raise ValueError
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        errors.add(f"{name}-day", f"{label[:1].upper()}{label[1:]} must be a real date")
+        return None
+
+
+def date_fields(name: str, value: str | date | None) -> dict[str, str]:
+    """A date as the date input's fields, to fill in a form from a record."""
+    if not value:
+        return {}
+    when = date.fromisoformat(value) if isinstance(value, str) else value
+    return {f"{name}-day": str(when.day), f"{name}-month": str(when.month), f"{name}-year": str(when.year)}

@@ -35,3 +35,10 @@ def visitor(platform: Platform) -> Iterator[Visitor]:
 def social_worker(setup: Setup) -> journeys.SocialWorker:
     """A social worker no other test in the module has used."""
     return setup.take(1)[0]
+
+
+@pytest.fixture
+def signed_in(visitor: Visitor, social_worker: journeys.SocialWorker) -> Visitor:
+    """The visitor, signed in as a fresh social worker (the `social_worker` of the same test)."""
+    visitor.sign_in(social_worker.username, social_worker.password)
+    return visitor

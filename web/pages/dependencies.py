@@ -1,9 +1,10 @@
-"""What a page asks for: the API as the signed-in person, and the council names it shows."""
+"""What a page asks for: the API as the signed-in person, the id in its address, and the council names it shows."""
 
+import uuid
 from typing import Annotated
 
 from cachetools import TTLCache
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from web.api import Api, SignInNeeded
 
@@ -18,6 +19,14 @@ def signed_in_api(request: Request) -> Api:
 
 
 SignedInApi = Annotated[Api, Depends(signed_in_api)]
+
+
+def record_id(text: str) -> uuid.UUID:
+    """A record's id from the address; anything else is a page that does not exist."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise HTTPException(404) from None
 
 
 async def council_names(api: Api) -> dict[str, str]:
