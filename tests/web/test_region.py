@@ -105,14 +105,17 @@ def test_admin_sees_birminghams_measures_as_the_api_gives_them_beside_englands_p
     assert rows["England"][2] == number(area(report, "England", "published")["turnover_rate_fte"]) != "–"
 
 
-def test_the_page_opens_on_the_latest_census_year_with_records(admin: Visitor, platform: Platform):
+def test_the_page_opens_on_the_latest_whole_census_year_with_records(admin: Visitor, platform: Platform):
     held = from_api(platform, "/workforce", census_year=2010).json()["census_years_held"]
+    in_progress = census_year_of(date.today())
+    # The year in progress is provisional, with no published England beside it: shown only when it is all there is.
+    expected = ([year for year in held if year < in_progress] or held)[-1]
 
     page = admin.get("/region")
 
     assert page.status_code == 200
-    assert f"Census year {held[-1]}: 1 October {held[-1] - 1}" in text_of(page.text)
-    assert f"Workforce measures, census year {held[-1]}" in text_of(page.text)
+    assert f"Census year {expected}: 1 October {expected - 1}" in text_of(page.text)
+    assert f"Workforce measures, census year {expected}" in text_of(page.text)
 
 
 def download(admin: Visitor, page: str, link: str) -> list[dict[str, str]]:

@@ -201,7 +201,8 @@ def year_choices(shown: int) -> list[int]:
 
 
 def year_asked(census_year: str | None, errors: FormErrors) -> int | None:
-    """The census year chosen (None: the latest with records); one the form could not offer is an error."""
+    """The census year chosen (None: the latest whole year with records); one the form could not offer is an
+    error."""
     if not census_year:
         return None
     if census_year.isdigit() and 2010 <= int(census_year) <= 2100:
@@ -211,9 +212,10 @@ def year_asked(census_year: str | None, errors: FormErrors) -> int | None:
 
 
 async def census_report(api: Api, path: str, asked: int | None) -> Report:
-    """The API's report for the year asked, or when none was, for the latest year with records (a 404 names
-    the years there are). A year with no records is a message on the page, not an error."""
-    year = asked or year_in_progress()
+    """The API's report for the year asked, or when none was, for the latest whole year with records: the year
+    in progress is provisional and has no published England to stand beside, so it is shown only when it is
+    all there is (a 404 names the years there are). A year with no records is a message on the page."""
+    year = asked or year_in_progress() - 1
     try:
         return Report(path, year, await api.get(ANALYTICS + path, census_year=year))
     except ApiProblem as refused:
@@ -221,7 +223,8 @@ async def census_report(api: Api, path: str, asked: int | None) -> Report:
         if refused.status != 404 or held is None:
             raise
         if asked is None and held:
-            return Report(path, held[-1], await api.get(ANALYTICS + path, census_year=held[-1]))
+            latest = ([held_year for held_year in held if held_year < year_in_progress()] or held)[-1]
+            return Report(path, latest, await api.get(ANALYTICS + path, census_year=latest))
         return Report(path, year, no_records=str(refused))
 
 
