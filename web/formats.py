@@ -37,10 +37,10 @@ def number(value: float | int | str | None, places: int = 1) -> str:
 # The careers API's evidence kinds, as people say them.
 EVIDENCE_KINDS = {
     "reflective_account": "Reflective account",
-    "service_user_feedback": "Service user feedback",
+    "service_user_feedback": "Feedback from people who use services",
     "manager_endorsement": "Manager's endorsement",
     "asye_certificate": "ASYE certificate",
-    "kss_assessment": "KSS assessment",
+    "kss_assessment": "Knowledge and skills statement assessment",
 }
 
 

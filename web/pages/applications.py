@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web.api import Api, ApiProblem
+from web.formats import EVIDENCE_KINDS
 from web.forms import CheckedForm, FormErrors, date_answer, done, value
 from web.pages.dependencies import SignedInApi, council_names, record_id
 from web.templating import render
@@ -17,13 +18,6 @@ router = APIRouter()
 MINE = "/v1/careers/me/applications"
 APPLICATIONS = "/v1/careers/applications"
 EVIDENCE = "/v1/careers/me/evidence"
-EVIDENCE_KINDS = {
-    "reflective_account": "Reflective account",
-    "service_user_feedback": "Feedback from people who use services",
-    "manager_endorsement": "Manager's endorsement",
-    "asye_certificate": "ASYE certificate",
-    "kss_assessment": "Knowledge and skills statement assessment",
-}
 EVIDENCE_CODE = re.compile(r"\b(" + "|".join(EVIDENCE_KINDS) + r")\b")
 EVIDENCE_FIELDS = {"kind": "kind", "title": "title", "dated_on": "dated_on-day"}
 EVIDENCE_FIELDS |= {"description": "description", "reference": "reference"}
