@@ -198,3 +198,26 @@ def test_academy_staff_by_keyboard_open_the_regional_page_and_download_a_table(
     assert "Birmingham" in {row["Area"] for row in rows}  # the council with records, as the page's table has it
     for label in ("Retention and where leavers went", "Moves between councils"):
         press(page, label)
+
+
+def test_every_page_and_its_error_states_pass_axe(browser_page, platform: Platform, social_worker: SocialWorker):
+    page, gateway = browser_page, platform.gateway
+    for path in ("/", "/return-to-social-work", "/no-such-page"):
+        visit(page, gateway + path)
+    press(page, "Go to the start page")
+    visit(page, gateway + "/return-to-social-work")
+    press(page, "Send enquiry")  # empty: the error summary and messages
+    assert page.title().startswith("Error:")
+    sign_in_by_keyboard(page, gateway, social_worker.username, social_worker.password)
+    for path in ("/career/next-step", "/cpd", "/cpd/new", "/applications", "/evidence", "/evidence/new"):
+        visit(page, gateway + path)
+    press(page, "Add evidence")  # empty: errors
+    assert page.title().startswith("Error:")
+    visit(page, gateway + "/opportunities")
+    visit(page, gateway + "/region")  # not for a social worker: the 403 page
+    assert page.title().startswith("You cannot see this page")
+    visit(page, gateway + "/applications/00000000-0000-0000-0000-000000000000")  # nobody's: not found
+    assert page.title().startswith("Page not found")
+    page.context.clear_cookies()  # the session gone: a form posted now has lost its token
+    visit(page, gateway + "/cpd")
+    assert "/sign-in" in page.url
