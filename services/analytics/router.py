@@ -39,6 +39,25 @@ from services.common.reference import WEST_MIDLANDS
 from services.common.settings import get_settings
 
 router = service_router("analytics")
+
+# --- Tables as CSV: the same answer as text/csv to a client that accepts that and not JSON ------------------
+
+CSV, JSON = "text/csv", "application/json"
+CSV_TABLE = {200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "The answer, or its table as CSV"}}
+Accept = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def answer(report: BaseModel, accept: str | None, file_name: str, table: str, *inner: str):
+    """The report as JSON, or as a CSV file of its table (`tables.rows_of`) when asked for with Accept."""
+    if accept is None or CSV not in accept or JSON in accept:
+        return report
+    return Response(
+        tables.to_csv(tables.rows_of(report, table, *inner)),
+        media_type=f"{CSV}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}.csv"'},
+    )
+
+
 CensusYear = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 CouncilCode = Annotated[str | None, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
@@ -80,7 +99,7 @@ def as_of_date(as_of: date, *census_years_given: int | None) -> date:
     return as_of
 
 
-@router.get("/workforce", response_model=WorkforceReport, tags=["workforce"])
+@router.get("/workforce", response_model=WorkforceReport, responses=CSV_TABLE, tags=["workforce"])
 def workforce_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -89,6 +108,7 @@ def workforce_measures(
     to_census_year: CensusYear = None,
     council: CouncilCode = None,
     as_of: AsOf = None,
+    accept: Accept = None,
 ) -> WorkforceReport:
     """The DfE's measures for each council with records and for its region computed from them (naming the
     councils missing), beside the region and England as the DfE published them (`source`). A year with no
@@ -100,46 +120,59 @@ def workforce_measures(
         day = as_of_date(as_of, census_year, from_census_year, to_census_year)
         areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
         year = census_year_of(day)
-        return WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
+        report = WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
+        return answer(report, accept, f"workforce-{day.isoformat()}", "areas")
     years = census_years(census_year, from_census_year, to_census_year)
     areas = workforce.workforce_areas(session, principal, years, council)
     missing = workforce.years_without_records(areas, years)
-    return WorkforceReport(
+    report = WorkforceReport(
         from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
     )
+    return answer(report, accept, f"workforce-{years[0]}-{years[-1]}", "areas")
 
 
 RequiredCensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 Council = Annotated[str, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
-@router.get("/retention", response_model=RetentionReport, tags=["retention"])
+@router.get("/retention", response_model=RetentionReport, responses=CSV_TABLE, tags=["retention"])
 def retention_measures(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: CouncilCode = None
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    census_year: RequiredCensusYear,
+    council: CouncilCode = None,
+    accept: Accept = None,
 ) -> RetentionReport:
     """Retention, regional retention, stability, leaver destinations and time in service, per member
     council and for the region: what matching people across the region's councils shows."""
     workforce.require_records(session, principal, census_year, council)
     window = get_settings().movement_window_days
-    return retention.retention_report(session, principal, census_year, council, window)
+    report = retention.retention_report(session, principal, census_year, council, window)
+    return answer(report, accept, f"retention-{census_year}", "areas")
 
 
-@router.get("/movements", response_model=MovementReport, tags=["retention"])
+@router.get("/movements", response_model=MovementReport, responses=CSV_TABLE, tags=["retention"])
 def movement_matrix(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear
+    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, accept: Accept = None
 ) -> MovementReport:
     """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
     workforce.require_records(session, principal, census_year, None)
-    return movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
+    report = movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
+    return answer(report, accept, f"movements-{census_year}", "moves")
 
 
-@router.get("/benchmarks", response_model=BenchmarkReport, tags=["workforce"])
+@router.get("/benchmarks", response_model=BenchmarkReport, responses=CSV_TABLE, tags=["workforce"])
 def benchmark(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: Council
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    census_year: RequiredCensusYear,
+    council: Council,
+    accept: Accept = None,
 ) -> BenchmarkReport:
     """The council's computed measures beside the DfE's published figures for it, its region and
     England; a published symbol (x, z, u, c, low, empty) is a null with that reason."""
-    return benchmarks.benchmark_report(session, principal, census_year, council)
+    report = benchmarks.benchmark_report(session, principal, census_year, council)
+    return answer(report, accept, f"benchmarks-{council}-{census_year}", "measures")
 
 
 SVG, BYTES = "image/svg+xml", "application/octet-stream"
@@ -170,24 +203,6 @@ def turnover_chart(
     Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
     application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
     return svg(charts.turnover_chart(session, principal, council, from_census_year, to_census_year), accept)
-
-
-# --- Tables as CSV: the same answer as text/csv to a client that accepts that and not JSON ------------------
-
-CSV, JSON = "text/csv", "application/json"
-CSV_TABLE = {200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "The answer, or its table as CSV"}}
-Accept = Annotated[str | None, Header(include_in_schema=False)]
-
-
-def answer(report: BaseModel, accept: str | None, file_name: str, table: str, *inner: str):
-    """The report as JSON, or as a CSV file of its table (`tables.rows_of`) when asked for with Accept."""
-    if accept is None or CSV not in accept or JSON in accept:
-        return report
-    return Response(
-        tables.to_csv(tables.rows_of(report, table, *inner)),
-        media_type=f"{CSV}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{file_name}.csv"'},
-    )
 
 
 RankedMeasure = Annotated[rankings.RankedMeasure, Query(description="A DfE rate; for each, lower is better")]
