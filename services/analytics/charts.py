@@ -145,18 +145,25 @@ def render_rank(series: RankSeries) -> bytes:
     return chart.render()
 
 
-def _steps(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """A step function's corners: the estimate holds until the next time."""
-    corners: list[tuple[float, float]] = []
-    for x, y in points:
-        if corners:
-            corners.append((x, corners[-1][1]))
-        corners.append((x, y))
-    return corners
+GRID_YEARS = 1 / 24  # a chart draws each curve every half month: the same picture, a bounded number of points
+
+
+def _on_grid(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A step function read every GRID_YEARS up to its last time: the value holds until the next time."""
+    if not points:
+        return []
+    drawn, index, last = [], 0, points[-1][0]
+    for tick in range(int(last / GRID_YEARS) + 1):
+        t = tick * GRID_YEARS
+        while index + 1 < len(points) and points[index + 1][0] <= t:
+            index += 1
+        drawn.append((t, points[index][1]))
+    drawn.append(points[-1])
+    return drawn
 
 
 def render_retention_curves(report: RetentionCurveReport) -> bytes:
-    """Each curve as a step line with its confidence band as dashed lines of the same colour."""
+    """Each curve with its confidence band as dashed lines of the same colour, read every half month."""
     chart = _chart(
         pygal.XY,
         f"Still in post t years after starting: {report.name}, permanent social workers who started from "
@@ -173,9 +180,14 @@ def render_retention_curves(report: RetentionCurveReport) -> bytes:
                                                                 "#f47738", "#f47738")})  # fmt: skip
     for curve in report.curves:
         name = "with the council" if curve.stay == "council" else "in the region"
-        chart.add(f"Staying {name}", _steps([(p.years, p.survival) for p in curve.points]), stroke_style={"width": 3})
-        chart.add(f"{name}: lower", _steps([(p.years, p.lower) for p in curve.points]), **BAND_LINE)
-        chart.add(f"{name}: upper", _steps([(p.years, p.upper) for p in curve.points]), **BAND_LINE)
+        chart.add(
+            f"Staying {name}",
+            _on_grid([(p.years, p.survival) for p in curve.points]),
+            stroke_style={"width": 3},
+            show_dots=False,
+        )
+        chart.add(f"{name}: lower", _on_grid([(p.years, p.lower) for p in curve.points]), **BAND_LINE)
+        chart.add(f"{name}: upper", _on_grid([(p.years, p.upper) for p in curve.points]), **BAND_LINE)
     return chart.render()
 
 
