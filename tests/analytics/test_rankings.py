@@ -176,3 +176,13 @@ def test_a_ranking_that_cannot_be_made_is_a_problem(rankings, params, status):
 
 def test_social_workers_see_no_rankings(rankings, auth):
     rankings({"measure": "turnover_rate_fte", "census_year": 2024}, auth("social_worker", worker="SW1"), 403)
+
+
+def test_rankings_and_their_csv_come_through_the_gateway(gateway, auth):
+    params = {"measure": "turnover_rate_fte", "census_year": 2024}
+    as_json = gateway.get("/v1/analytics/rankings", params=params, headers=auth())
+    as_csv = gateway.get("/v1/analytics/rankings", params=params, headers={**auth(), "Accept": "text/csv"})
+    assert as_json.status_code == as_csv.status_code == 200
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text, newline="")))
+    assert [row["code"] for row in rows] == [row["code"] for row in as_json.json()["rows"]]
