@@ -8,8 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 from defusedxml import ElementTree
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
+from services.analytics.rankings import competition_ranks
 from services.common.reference import INDICATORS_CSV
 from tests.placements.factory import person
 
@@ -186,3 +189,10 @@ def test_rankings_and_their_csv_come_through_the_gateway(gateway, auth):
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text, newline="")))
     assert [row["code"] for row in rows] == [row["code"] for row in as_json.json()["rows"]]
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=3), st.none() | st.decimals(0, 60, places=1), max_size=30))
+def test_any_values_rank_lowest_first_with_ties_sharing_and_symbols_unranked(values):
+    ranks = competition_ranks(values)
+    expected = expected_ranks({code: "x" if v is None else str(v) for code, v in values.items()})
+    assert ranks == {code: rank for code, rank in expected.items() if rank is not None}
