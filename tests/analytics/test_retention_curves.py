@@ -97,9 +97,9 @@ def with_council(council: str | None, role: int | None = None) -> tuple[list[flo
     return durations, observed
 
 
-def stay_end(spell: Spell) -> date | None:
-    """The end of the person's run of member-council spells (employed or agency) that holds `spell`: each next
-    one starting at most WINDOW days after the latest end so far. None: still there."""
+def stay_of(spell: Spell) -> list[Spell]:
+    """The person's run of member-council spells (employed or agency) that holds `spell`: each next one
+    starting at most WINDOW days after the latest end so far."""
     runs: list[list[Spell]] = [[]]
     reach: date | None = None  # the latest end so far; None once a spell is open
     for other in sorted((s for s in SPELLS if s.number == spell.number), key=lambda s: s.start):
@@ -108,14 +108,23 @@ def stay_end(spell: Spell) -> date | None:
         open_before = bool(runs[-1]) and reach is None
         runs[-1].append(other)
         reach = None if open_before or other.end is None else max(reach or other.end, other.end)
-    run = next(run for run in runs if spell in run)
+    return next(run for run in runs if spell in run)
+
+
+def stay_end(spell: Spell) -> date | None:
+    """When the person's stay in the region that holds `spell` ended; None: still there."""
+    run = stay_of(spell)
     return None if any(s.end is None for s in run) else max(s.end for s in run)
 
 
-def in_region(council: str) -> tuple[list[float], list[bool]]:
+def in_region(council: str | None) -> tuple[list[float], list[bool]]:
+    """For a council, each of its subject spells; for the region, each stay's first employed spell."""
     censor = census_reference_date(YEARS[-1])
     durations, observed = [], []
-    for spell in subjects(council):
+    chosen = subjects(council)
+    if council is None:
+        chosen = [s for s in chosen if s == next(x for x in stay_of(s) if not x.agency)]
+    for spell in chosen:
         end = stay_end(spell)
         ended = end is not None and end <= censor
         durations.append(((end if ended else censor) - spell.start).days / 365.25)
@@ -189,6 +198,10 @@ def test_the_region_curve_pools_every_member_councils_starters(spells_loaded, cu
     assert report["level"] == "region" and report["code"] == "E12000005"
     council = next(c for c in report["curves"] if c["stay"] == "council")
     assert_equals_lifelines(council, *with_council(None))
+    region = next(c for c in report["curves"] if c["stay"] == "region")
+    durations, observed = in_region(None)
+    assert region["subjects"] == len(durations) == 12  # 7's Solihull spell continues its stay; 9 came back
+    assert_equals_lifelines(region, durations, observed)
 
 
 def test_a_council_sees_its_own_curve_and_the_regions_only(spells_loaded, curve, auth):
