@@ -67,15 +67,23 @@ def starters_needed(start: Stock, targets: list[Stock], rates: Rates) -> list[St
 
 
 def mean_rates(years: list[Rates]) -> Rates:
-    """The average of each rate over the years that have it."""
-    averaged = Rates()
-    for name in ("leave", "move", "external"):
-        values: dict = {}
-        for rates in years:
-            for key, value in getattr(rates, name).items():
-                values.setdefault(key, []).append(value)
-        setattr(averaged, name, {key: sum(found) / len(found) for key, found in values.items()})
-    return averaged
+    """Each council's rates averaged over the years it has records (a year with an opening stock): a move
+    from it that a year did not see counts as none that year."""
+    leave: dict[str, list[float]] = {}
+    external: dict[str, list[float]] = {}
+    moved: dict[tuple[str, str], float] = {}
+    for rates in years:
+        for code, share in rates.leave.items():
+            leave.setdefault(code, []).append(share)
+        for code, people in rates.external.items():
+            external.setdefault(code, []).append(people)
+        for key, share in rates.move.items():
+            moved[key] = moved.get(key, 0.0) + share
+    return Rates(
+        leave={code: sum(found) / len(found) for code, found in leave.items()},
+        move={key: total / len(leave[key[0]]) for key, total in moved.items()},
+        external={code: sum(found) / len(found) for code, found in external.items()},
+    )
 
 
 def rates_of_year(inpost: Stock, starters: Stock, leavers: Stock, moves: dict[tuple[str, str], float]) -> Rates:

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
-from services.analytics.projections import Rates, project, rates_of_year, starters_needed, step, target_path
+from services.analytics.projections import (
+    Rates,
+    mean_rates,
+    project,
+    rates_of_year,
+    starters_needed,
+    step,
+    target_path,
+)
 from tests.placements.factory import person
 
 COVENTRY, SOLIHULL = "331", "334"
@@ -69,6 +77,17 @@ def test_one_years_rates_come_from_its_opening_stock():
     assert rates.leave == {COVENTRY: 0.4} and rates.move == {(COVENTRY, SOLIHULL): 0.1}
     assert rates.external == {COVENTRY: 2.0}
     assert step({COVENTRY: 10.0, SOLIHULL: 0.0}, rates) == {COVENTRY: 8.0, SOLIHULL: 1.0}
+
+
+def test_the_central_rates_average_the_years_a_council_has_records():
+    """Coventry sent 2023 and 2024; it moved people to Solihull only in 2024; Solihull sent 2024 alone."""
+    y2023 = Rates(leave={COVENTRY: 0.1}, external={COVENTRY: 4.0})
+    y2024 = Rates(leave={COVENTRY: 0.3, SOLIHULL: 0.2}, move={(COVENTRY, SOLIHULL): 0.04},
+                  external={COVENTRY: 2.0, SOLIHULL: 1.0})  # fmt: skip
+    central = mean_rates([y2023, y2024])
+    assert central.leave == pytest.approx({COVENTRY: 0.2, SOLIHULL: 0.2})
+    assert central.move == pytest.approx({(COVENTRY, SOLIHULL): 0.02})  # none in 2023 counts as none
+    assert central.external == pytest.approx({COVENTRY: 3.0, SOLIHULL: 1.0})
 
 
 # --- The endpoint -----------------------------------------------------------------------------------------
