@@ -14,7 +14,8 @@ them through the census import).
 
 Measured, per scale: the bare SQL (workforce_sql.council_totals) in-process, and the endpoint
 GET /v1/analytics/workforce over real HTTP from a uvicorn process, for one year (all councils) and
-for the 2017 to 2025 series; medians of several runs after a warm-up. With a PostgreSQL URL the
+for the 2017 to 2025 series; then the regional endpoints (retention, movements) and the planning ones (rankings,
+retention curves, projections); medians of several runs after a warm-up. With a PostgreSQL URL the
 benchmark connects to that database only to create (and finally drop) its own, one per scale.
 `--index` also measures with an index on employment_year (census_year, council) created by hand;
 `--without-statistics` measures a PostgreSQL database whose planner knows nothing of the columns.
@@ -460,7 +461,29 @@ def measure(database_url: str, engine: Engine, label: str) -> list[tuple[str, tu
                 assert answer.status_code == 200, answer.text
 
             results.append((f"/{path} 2025 (West Midlands){label}", None, timed(regional)))
+        for name, path, params in PLANNING:
+
+            def planning(path=path, params=params):
+                answer = client.get(f"/v1/analytics/{path}", params=params)
+                assert answer.status_code == 200, answer.text
+
+            results.append((f"{name}{label}", None, timed(planning)))
     return results
+
+
+# Workforce planning and national benchmarking (issue 15): rankings and curves aim at under 1 s, projections
+# at under 2 s, on PostgreSQL at 1x.
+PLANNING = (
+    ("/rankings 2025, every council", "rankings", {"measure": "turnover_rate_fte", "census_year": 2025,
+                                                   "level": "council"}),
+    ("/rankings/series (West Midlands, 2017-2025)", "rankings/series", {"measure": "turnover_rate_fte"}),
+    ("/retention-curve (West Midlands)", "retention-curve", {}),
+    ("/retention-curve (Birmingham)", "retention-curve", {"council": "330"}),
+    ("/projections (14 councils and the region, 3 years)", "projections", {"years": 3}),
+    ("/projections (Birmingham, target vacancy rate 10%)", "projections", {"council": "330",
+                                                                          "target_vacancy_rate": 10}),
+    ("/charts/retention-curve.svg (West Midlands)", "charts/retention-curve.svg", {}),
+)  # fmt: skip
 
 
 def machine() -> str:

@@ -33,11 +33,19 @@ def test_no_parameter_or_field_calls_the_census_year_by_another_name():
 def test_the_census_year_is_asked_for_and_answered_as_census_year():
     documents = {app: json.loads(text) for app, text in openapi_documents().items()}
     analytics, placements = documents["analytics"], documents["placements"]
-    for path in ("/v1/analytics/retention", "/v1/analytics/movements", "/v1/analytics/benchmarks"):
+    for path in (
+        "/v1/analytics/retention",
+        "/v1/analytics/movements",
+        "/v1/analytics/benchmarks",
+        "/v1/analytics/rankings",
+    ):
         assert "census_year" in [p["name"] for p in analytics["paths"][path]["get"]["parameters"]]
     workforce = [p["name"] for p in analytics["paths"]["/v1/analytics/workforce"]["get"]["parameters"]]
     assert {"census_year", "from_census_year", "to_census_year"} <= set(workforce)
     assert "census_year" in [p["name"] for p in placements["paths"]["/v1/placements/movements"]["get"]["parameters"]]
-    for schema in ("WorkforceArea", "RetentionReport", "MovementReport", "BenchmarkReport", "ExtractRequest"):
+    series = [p["name"] for p in analytics["paths"]["/v1/analytics/rankings/series"]["get"]["parameters"]]
+    assert {"from_census_year", "to_census_year"} <= set(series)
+    for schema in ("WorkforceArea", "RetentionReport", "MovementReport", "BenchmarkReport", "ExtractRequest",
+                   "RankingReport", "RankPoint", "ProjectionYear"):  # fmt: skip
         assert "census_year" in analytics["components"]["schemas"][schema]["properties"], schema
     assert "census_year" in placements["components"]["schemas"]["MovementReport"]["properties"]

@@ -7,6 +7,7 @@ from pygal.style import Style
 from sqlmodel import Session
 
 from services.analytics import published, workforce, workforce_sql
+from services.analytics.schemas import ProjectionReport, RankSeries, RetentionCurveReport
 from services.common.auth import Principal, Role
 from services.common.errors import InvalidInput, NotFound
 from services.common.reference import ENGLAND
@@ -105,4 +106,112 @@ def render_turnover(years: list[int], names: dict[str, str], series: dict[str, d
     # dashed, so a region line under it (a region that is all of England's records) still shows
     dashed = {"stroke_style": {"dasharray": "8, 5", "width": 2.5}}
     chart.add("England (DfE)", [_percent(series["national"].get(year)) for year in years], **unprinted, **dashed)
+    return chart.render()
+
+
+def _chart(kind, title: str, x_title: str, y_title: str, **options):
+    """A chart in the house style: readable offline (no script fetched), legend below, nothing truncated."""
+    return kind(
+        style=STYLE, width=900, height=520, explicit_size=True, js=[], title=title, x_title=x_title, y_title=y_title,
+        legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1, truncate_label=-1, show_y_guides=True,
+        allow_interruptions=True, margin_right=40, **options,
+    )  # fmt: skip
+
+
+BAND_LINE = {"stroke_style": {"dasharray": "6, 4", "width": 1.5}, "show_dots": False}
+
+
+def render_rank(series: RankSeries) -> bytes:
+    """The area's rank in each census year, 1 at the top; its computed figure's rank beside, where there is one."""
+    years = [point.census_year for point in series.points]
+    out_of = max((point.out_of for point in series.points), default=0)
+    chart = _chart(
+        pygal.Line,
+        f"{series.name}: rank among England's {series.level}s on {series.measure} (1 = lowest), "
+        f"{years[0]} to {years[-1]}",
+        f"Census year (12 months to 30 September); {series.direction}",
+        f"Rank (of up to {out_of})",
+        x_labels=[str(year) for year in years],
+        inverse_y_axis=True,
+        print_values=True,
+        dots_size=4,
+        value_formatter=lambda value: f"{value:.0f}",
+        no_data_text="No published ranks for these years",
+    )
+    chart.add(f"{series.name} (DfE published)", [point.rank for point in series.points], stroke_style={"width": 3})
+    computed = [point.computed.rank if point.computed else None for point in series.points]
+    if any(rank is not None for rank in computed):
+        chart.add(f"{series.name} (computed from records)", computed, formatter=lambda value: "", **BAND_LINE)
+    return chart.render()
+
+
+GRID_YEARS = 1 / 24  # a chart draws each curve every half month: the same picture, a bounded number of points
+
+
+def _on_grid(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A step function read every GRID_YEARS up to its last time: the value holds until the next time."""
+    if not points:
+        return []
+    drawn, index, last = [], 0, points[-1][0]
+    for tick in range(int(last / GRID_YEARS) + 1):
+        t = tick * GRID_YEARS
+        while index + 1 < len(points) and points[index + 1][0] <= t:
+            index += 1
+        drawn.append((t, points[index][1]))
+    drawn.append(points[-1])
+    return drawn
+
+
+def render_retention_curves(report: RetentionCurveReport) -> bytes:
+    """Each curve with its confidence band as dashed lines of the same colour, read every half month."""
+    chart = _chart(
+        pygal.XY,
+        f"Still in post t years after starting: {report.name}, permanent social workers who started from "
+        f"{report.data_from:%-d %B %Y}",
+        "Years since starting",
+        f"Share still in post (Kaplan-Meier, {report.confidence:.0%} band)",
+        range=(0, 1),
+        dots_size=0,
+        value_formatter=lambda value: f"{value:.0%}",
+        x_value_formatter=lambda value: f"{value:.1f}",
+        no_data_text="No starters in these records",
+    )
+    chart.config.style = Style(**{**STYLE.to_dict(), "colors": ("#1d70b8", "#1d70b8", "#1d70b8", "#f47738",
+                                                                "#f47738", "#f47738")})  # fmt: skip
+    for curve in report.curves:
+        name = "with the council" if curve.stay == "council" else "in the region"
+        chart.add(
+            f"Staying {name}",
+            _on_grid([(p.years, p.survival) for p in curve.points]),
+            stroke_style={"width": 3},
+            show_dots=False,
+        )
+        chart.add(f"{name}: lower", _on_grid([(p.years, p.lower) for p in curve.points]), **BAND_LINE)
+        chart.add(f"{name}: upper", _on_grid([(p.years, p.upper) for p in curve.points]), **BAND_LINE)
+    return chart.render()
+
+
+def render_projection(report: ProjectionReport, code: str, measure: str) -> bytes:
+    """The area's in-post headcount or FTE from the base year, projected, with its band as dashed lines."""
+    area = next(area for area in report.areas if area.code == code)
+    years = [report.base_census_year, *(year.census_year for year in area.years)]
+    now = float(getattr(area, f"inpost_{measure}"))
+
+    def line(suffix: str) -> list[float]:
+        return [now, *(float(getattr(year, f"inpost_{measure}{suffix}")) for year in area.years)]
+
+    unit = "FTE" if measure == "fte" else "headcount"
+    chart = _chart(
+        pygal.Line,
+        f"Social workers in post ({unit}): {area.name}, {years[0]} and projected to {years[-1]}",
+        f"Census year (30 September); from the flows of {', '.join(map(str, report.history_census_years))}",
+        f"In post ({unit})",
+        x_labels=[str(year) for year in years],
+        dots_size=3,
+        value_formatter=lambda value: f"{value:,.1f}",
+    )
+    chart.config.style = Style(**{**STYLE.to_dict(), "colors": ("#1d70b8", "#505a5f", "#505a5f")})
+    chart.add("Projected (central)", line(""), stroke_style={"width": 3})
+    chart.add("Lower (past years' flows)", line("_lower"), **BAND_LINE)
+    chart.add("Upper (past years' flows)", line("_upper"), **BAND_LINE)
     return chart.render()

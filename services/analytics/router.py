@@ -1,20 +1,63 @@
 """Analytics endpoints: thin; the logic lives in the domain modules."""
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from fastapi import Header, Query, Response
+from fastapi import Depends, Header, Query, Response
+from pydantic import BaseModel
+from sqlmodel import Session
 
-from services.analytics import benchmarks, charts, movements, retention, workforce
-from services.analytics.schemas import BenchmarkReport, MovementReport, RetentionReport, WorkforceReport
+from services.analytics import (
+    benchmarks,
+    charts,
+    movements,
+    projections,
+    rankings,
+    retention,
+    survival,
+    tables,
+    workforce,
+)
+from services.analytics.schemas import (
+    BenchmarkReport,
+    MovementReport,
+    ProjectionReport,
+    RankingReport,
+    RankSeries,
+    RetentionCurveReport,
+    RetentionReport,
+    WorkforceReport,
+)
 from services.common.app import service_router
-from services.common.auth import CurrentPrincipal
+from services.common.auth import CurrentPrincipal, Principal
 from services.common.census_calendar import census_year_of
 from services.common.db import SessionDep
 from services.common.errors import InvalidInput
+from services.common.reference import WEST_MIDLANDS
 from services.common.settings import get_settings
 
 router = service_router("analytics")
+
+# --- Tables as CSV: the same answer as text/csv to a client that accepts that and not JSON ------------------
+
+CSV, JSON = "text/csv", "application/json"
+CSV_TABLE = {200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "The answer, or its table as CSV"}}
+Accept = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def answer(report: BaseModel, accept: str | None, file_name: str, table: str, *inner: str):
+    """The report as JSON, or as a CSV file of its table (`tables.rows_of`) when asked for with Accept."""
+    if accept is None or CSV not in accept or JSON in accept:
+        return report
+    return Response(
+        tables.to_csv(tables.rows_of(report, table, *inner)),
+        media_type=f"{CSV}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}.csv"'},
+    )
+
+
 CensusYear = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 CouncilCode = Annotated[str | None, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
@@ -56,7 +99,7 @@ def as_of_date(as_of: date, *census_years_given: int | None) -> date:
     return as_of
 
 
-@router.get("/workforce", response_model=WorkforceReport, tags=["workforce"])
+@router.get("/workforce", response_model=WorkforceReport, responses=CSV_TABLE, tags=["workforce"])
 def workforce_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -65,6 +108,7 @@ def workforce_measures(
     to_census_year: CensusYear = None,
     council: CouncilCode = None,
     as_of: AsOf = None,
+    accept: Accept = None,
 ) -> WorkforceReport:
     """The DfE's measures for each council with records and for its region computed from them (naming the
     councils missing), beside the region and England as the DfE published them (`source`). A year with no
@@ -76,50 +120,69 @@ def workforce_measures(
         day = as_of_date(as_of, census_year, from_census_year, to_census_year)
         areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
         year = census_year_of(day)
-        return WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
+        report = WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
+        return answer(report, accept, f"workforce-{day.isoformat()}", "areas")
     years = census_years(census_year, from_census_year, to_census_year)
     areas = workforce.workforce_areas(session, principal, years, council)
     missing = workforce.years_without_records(areas, years)
-    return WorkforceReport(
+    report = WorkforceReport(
         from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
     )
+    return answer(report, accept, f"workforce-{years[0]}-{years[-1]}", "areas")
 
 
 RequiredCensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
 Council = Annotated[str, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 
-@router.get("/retention", response_model=RetentionReport, tags=["retention"])
+@router.get("/retention", response_model=RetentionReport, responses=CSV_TABLE, tags=["retention"])
 def retention_measures(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: CouncilCode = None
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    census_year: RequiredCensusYear,
+    council: CouncilCode = None,
+    accept: Accept = None,
 ) -> RetentionReport:
     """Retention, regional retention, stability, leaver destinations and time in service, per member
     council and for the region: what matching people across the region's councils shows."""
     workforce.require_records(session, principal, census_year, council)
     window = get_settings().movement_window_days
-    return retention.retention_report(session, principal, census_year, council, window)
+    report = retention.retention_report(session, principal, census_year, council, window)
+    return answer(report, accept, f"retention-{census_year}", "areas")
 
 
-@router.get("/movements", response_model=MovementReport, tags=["retention"])
+@router.get("/movements", response_model=MovementReport, responses=CSV_TABLE, tags=["retention"])
 def movement_matrix(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear
+    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, accept: Accept = None
 ) -> MovementReport:
     """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
     workforce.require_records(session, principal, census_year, None)
-    return movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
+    report = movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
+    return answer(report, accept, f"movements-{census_year}", "moves")
 
 
-@router.get("/benchmarks", response_model=BenchmarkReport, tags=["workforce"])
+@router.get("/benchmarks", response_model=BenchmarkReport, responses=CSV_TABLE, tags=["workforce"])
 def benchmark(
-    session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, council: Council
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    census_year: RequiredCensusYear,
+    council: Council,
+    accept: Accept = None,
 ) -> BenchmarkReport:
     """The council's computed measures beside the DfE's published figures for it, its region and
     England; a published symbol (x, z, u, c, low, empty) is a null with that reason."""
-    return benchmarks.benchmark_report(session, principal, census_year, council)
+    report = benchmarks.benchmark_report(session, principal, census_year, council)
+    return answer(report, accept, f"benchmarks-{council}-{census_year}", "measures")
 
 
 SVG, BYTES = "image/svg+xml", "application/octet-stream"
 SVG_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+def svg(picture: bytes, accept: str | None) -> Response:
+    """SVG, or the same bytes as application/octet-stream to a client that accepts that and not SVG."""
+    as_bytes = accept is not None and BYTES in accept and SVG not in accept
+    return Response(content=picture, media_type=BYTES if as_bytes else SVG)
 
 
 @router.get(
@@ -139,6 +202,151 @@ def turnover_chart(
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
     Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
     application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
-    svg = charts.turnover_chart(session, principal, council, from_census_year, to_census_year)
-    as_bytes = accept is not None and BYTES in accept and SVG not in accept
-    return Response(content=svg, media_type=BYTES if as_bytes else SVG)
+    return svg(charts.turnover_chart(session, principal, council, from_census_year, to_census_year), accept)
+
+
+RankedMeasure = Annotated[rankings.RankedMeasure, Query(description="A DfE rate; for each, lower is better")]
+RankingLevel = Annotated[rankings.RankingLevel, Query(description="rank England's regions or its councils")]
+
+
+@router.get("/rankings", response_model=RankingReport, responses=CSV_TABLE, tags=["benchmarks"])
+def rank_areas(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    measure: RankedMeasure,
+    census_year: RequiredCensusYear,
+    level: RankingLevel = "region",
+    accept: Accept = None,
+) -> RankingReport:
+    """Every English region (the nine) or council ranked on a DfE rate as published, 1 the lowest (best); ties
+    share the better rank and the next skips (1, 2, 2, 4); a suppressed value keeps its reason, unranked. The
+    academy's councils and region carry their own computed figure and where it would rank."""
+    report = rankings.ranking_report(session, principal, measure, census_year, level)
+    return answer(report, accept, f"rankings-{measure}-{level}-{census_year}", "rows")
+
+
+AreaCode = Annotated[
+    str,
+    Query(pattern=r"^([0-9]{3}|E12[0-9]{6})$", description="ONS code of a region, or DfE code of a council"),
+]
+
+
+@dataclass
+class RankSeriesQuery:
+    measure: RankedMeasure
+    code: AreaCode = WEST_MIDLANDS
+    from_census_year: CensusYear = None
+    to_census_year: CensusYear = None
+
+    def series(self, session: Session, principal: Principal) -> RankSeries:
+        return rankings.rank_series(
+            session, principal, self.measure, self.code, self.from_census_year, self.to_census_year
+        )
+
+
+@router.get("/rankings/series", response_model=RankSeries, responses=CSV_TABLE, tags=["benchmarks"])
+def rank_over_time(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    query: Annotated[RankSeriesQuery, Depends()],
+    accept: Accept = None,
+) -> RankSeries:
+    """One region's (by default the West Midlands') or council's published rank in each census year, with the
+    rank its computed figure would have. Without years, every year published."""
+    return answer(query.series(session, principal), accept, f"rank-{query.measure}-{query.code}", "points")
+
+
+@dataclass
+class CurveQuery:
+    council: CouncilCode = None
+    org_role: Annotated[int | None, Query(ge=1, le=6, description="only spells of this OrgRole (1 to 6)")] = None
+    started_census_year: Annotated[
+        int | None, Query(ge=2017, le=2100, description="only spells started in this census year")
+    ] = None
+
+    def curves(self, session: Session, principal: Principal) -> RetentionCurveReport:
+        window = get_settings().movement_window_days
+        return survival.retention_curves(
+            session, principal, self.council, self.org_role, self.started_census_year, window
+        )
+
+
+@router.get("/retention-curve", response_model=RetentionCurveReport, responses=CSV_TABLE, tags=["retention"])
+def retention_curve(
+    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()], accept: Accept = None
+) -> RetentionCurveReport:
+    """Kaplan-Meier curves of the share of permanent social workers still in post t years after starting on or
+    after 1 October 2016: with the council (or, none named, with whichever member council they started at) and
+    in the region. Each curve has its 95% exponential Greenwood band, those at risk, and its median."""
+    report = query.curves(session, principal)
+    return answer(report, accept, f"retention-curve-{report.code}", "curves", "points")
+
+
+@dataclass
+class ProjectionQuery:
+    council: CouncilCode = None
+    years: Annotated[int, Query(ge=1, le=10, description="census years to project")] = 3
+    history_years: Annotated[int, Query(ge=1, le=9, description="recent census years whose flows drive it")] = 3
+
+    def project(self, session: Session, principal: Principal, target_vacancy_rate: float | None) -> ProjectionReport:
+        target = None if target_vacancy_rate is None else Decimal(str(target_vacancy_rate))
+        window = get_settings().movement_window_days
+        return projections.projection_report(
+            session, principal, self.council, self.years, self.history_years, target, window
+        )
+
+
+TargetVacancyRate = Annotated[
+    float | None, Query(ge=0, le=99.9, description="a vacancy rate (FTE, %) to reach by the last year projected")
+]
+
+
+@router.get("/projections", response_model=ProjectionReport, responses=CSV_TABLE, tags=["workforce"])
+def project_workforce(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    query: Annotated[ProjectionQuery, Depends()],
+    target_vacancy_rate: TargetVacancyRate = None,
+    accept: Accept = None,
+) -> ProjectionReport:
+    """In-post headcount and FTE projected for each member council (or the one asked) and the region, from recent
+    leaver rates, moves between member councils and starters from outside, with a band from past years' flows;
+    and the starters needed to hold today's workforce or reach a target vacancy rate (docs/projections.md)."""
+    report = query.project(session, principal, target_vacancy_rate)
+    return answer(report, accept, f"projections-{query.council or 'west-midlands'}", "areas", "years")
+
+
+SVG_CHART = {200: {"content": {SVG: SVG_FILE, BYTES: SVG_FILE}, "description": "An SVG chart"}}
+
+
+@router.get("/charts/rank.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])
+def rank_chart(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    query: Annotated[RankSeriesQuery, Depends()],
+    accept: Accept = None,
+) -> Response:
+    """The rank over the census years (1 at the top), as /rankings/series gives it, as SVG."""
+    return svg(charts.render_rank(query.series(session, principal)), accept)
+
+
+@router.get("/charts/retention-curve.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])
+def retention_curve_chart(
+    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()], accept: Accept = None
+) -> Response:
+    """The retention curves of /retention-curve with their bands, as SVG."""
+    return svg(charts.render_retention_curves(query.curves(session, principal)), accept)
+
+
+@router.get("/charts/projection.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])
+def projection_chart(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    query: Annotated[ProjectionQuery, Depends()],
+    measure: Annotated[Literal["fte", "headcount"], Query(description="in-post FTE or headcount")] = "fte",
+    accept: Accept = None,
+) -> Response:
+    """The council's (or, none named, the region's) projection of /projections with its band, as SVG."""
+    report = query.project(session, principal, None)
+    code = query.council or next(area.code for area in report.areas if area.level == "region")
+    return svg(charts.render_projection(report, code, measure), accept)

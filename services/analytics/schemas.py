@@ -1,5 +1,6 @@
 """Response models of the analytics API: areas with the DfE's measures under the DfE's column names."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -195,3 +196,156 @@ class BenchmarkReport(BaseModel):
     region_code: str
     region_name: str
     measures: list[BenchmarkRow]
+
+
+# --- Rankings against all of England ------------------------------------------------------------------------
+
+
+class ComputedRank(BaseModel):
+    """The academy's own figure for an area, computed from its records, and where it would stand among the
+    published values (ties share the better rank)."""
+
+    source: Source = "computed"
+    value: Decimal | None = None
+    rank: int | None = None
+    reason: str | None = Field(None, description="why there is no value")
+    councils: list[str] = Field(default_factory=list, description="the councils whose records it sums")
+    missing_councils: list[str] = Field(default_factory=list, description="of the area's councils, those with none")
+
+
+class RankingRow(BaseModel):
+    """One region or council as the DfE published it, with its rank (1 is the best); no value, no rank."""
+
+    code: str = Field(description="ONS code of a region; DfE code of a council (two when published together)")
+    name: str
+    level: Literal["region", "council"]
+    source: Source = "published"
+    value: Decimal | None = None
+    rank: int | None = None
+    reason: str | None = Field(None, description="why there is no value (a published symbol's meaning)")
+    computed: ComputedRank | None = Field(None, description="the academy's own figure, for its councils and region")
+
+
+class RankingReport(BaseModel):
+    measure: str
+    census_year: int
+    level: Literal["region", "council"]
+    better: Literal["lower"] = Field(description="which way the measure counts: the lowest value ranks 1")
+    direction: str
+    ties: str
+    ranked: int
+    unranked: int
+    rows: list[RankingRow] = Field(description="ranked best first, then the unranked by code")
+
+
+class RankPoint(BaseModel):
+    census_year: int
+    value: Decimal | None = None
+    rank: int | None = None
+    out_of: int = Field(description="how many areas were ranked that year")
+    reason: str | None = None
+    computed: ComputedRank | None = None
+
+
+class RankSeries(BaseModel):
+    measure: str
+    code: str
+    name: str
+    level: Literal["region", "council"]
+    better: Literal["lower"]
+    direction: str
+    from_census_year: int
+    to_census_year: int
+    points: list[RankPoint]
+
+
+# --- Retention curves -----------------------------------------------------------------------------------------
+
+
+class SurvivalPoint(BaseModel):
+    years: float = Field(description="time since starting, in years of 365.25 days")
+    survival: float = Field(description="Kaplan-Meier estimate of the share still in post")
+    lower: float = Field(description="lower end of the confidence band")
+    upper: float
+    at_risk: int = Field(description="subjects still observed at this time")
+    events: int = Field(description="of them, who left at this time")
+    censored: int = Field(description="of them, observed until this time only (still in post)")
+
+
+class RetentionCurve(BaseModel):
+    stay: Literal["council", "region"]
+    label: str
+    subjects: int
+    events: int
+    censored: int
+    median_years: float | None = Field(None, description="median time in post, where the estimate reaches 0.5")
+    median_reason: str | None = None
+    points: list[SurvivalPoint]
+
+
+class RetentionCurveReport(BaseModel):
+    code: str = Field(description="DfE code of the council, or ONS code of the region")
+    name: str
+    level: Literal["council", "region"]
+    source: Source = "computed"
+    councils: list[str]
+    org_role: int | None = Field(None, description="only spells of this OrgRole, when asked")
+    started_census_year: int | None = Field(None, description="only spells started in this census year, when asked")
+    data_from: date = Field(description="spells that started before this day are left out")
+    censored_at: dict[str, date] = Field(
+        description="per council, the latest 30 September with records: a spell open then is censored there "
+        "(for staying in the region, the latest of them)"
+    )
+    movement_window_days: int
+    confidence: float
+    band: str = Field(description="how the confidence band is computed")
+    curves: list[RetentionCurve]
+
+
+# --- Projections -----------------------------------------------------------------------------------------------
+
+
+class ProjectionYear(BaseModel):
+    """One projected census year; numbers to one decimal place. A needed figure below 0 means the flows in
+    alone would take the area above the stock asked for."""
+
+    census_year: int
+    inpost_headcount: Decimal
+    inpost_headcount_lower: Decimal
+    inpost_headcount_upper: Decimal
+    inpost_fte: Decimal
+    inpost_fte_lower: Decimal
+    inpost_fte_upper: Decimal
+    starters_needed_to_hold_headcount: Decimal = Field(description="starters (moves in included) to hold today's")
+    starters_from_outside_needed_to_hold_headcount: Decimal = Field(description="of them, from outside the region")
+    starters_needed_to_hold_fte: Decimal
+    starters_from_outside_needed_to_hold_fte: Decimal
+    target_inpost_fte: Decimal | None = Field(None, description="on the way to the target vacancy rate, when asked")
+    starters_needed_for_target_fte: Decimal | None = None
+    starters_from_outside_needed_for_target_fte: Decimal | None = None
+
+
+class ProjectionArea(BaseModel):
+    code: str
+    name: str
+    level: Literal["council", "region"]
+    source: Source = "computed"
+    councils: list[str]
+    missing_councils: list[str] = Field(default_factory=list, description="no records in the base census year")
+    base_census_year: int
+    inpost_headcount: int = Field(description="in post on 30 September of the base census year")
+    inpost_fte: Decimal
+    vacancy_fte: Decimal | None = None
+    leaver_rate_headcount: Decimal | None = Field(None, description="central leavers per 100 of the opening stock")
+    leaver_rate_fte: Decimal | None = None
+    years: list[ProjectionYear]
+
+
+class ProjectionReport(BaseModel):
+    base_census_year: int = Field(description="the latest ended census year with records: the projection's start")
+    history_census_years: list[int] = Field(description="the census years whose flows drive it")
+    years: int
+    target_vacancy_rate: Decimal | None = None
+    movement_window_days: int
+    method: str = Field(description="where the method and its assumptions are written down")
+    areas: list[ProjectionArea]

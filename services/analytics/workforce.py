@@ -22,6 +22,21 @@ def require_reader(principal: Principal) -> None:
         raise Forbidden("Your role has no access to analytics.")
 
 
+def member_councils(session: Session, principal: Principal, council: str | None) -> tuple[dict, list[str]]:
+    """The councils known and the academy's members, once `council` (when named) is a member this principal may
+    see on its own: a council's HR only its own; another answers 404, like a council that is not a member."""
+    require_reader(principal)
+    known = workforce_sql.councils(session)
+    members = sorted(code for code, row in known.items() if row.academy_member)
+    if council is not None and (
+        council not in members or (principal.role is Role.council_hr and council != principal.council)
+    ):
+        raise NotFound(f"No member council {council}.")
+    if not members:
+        raise NotFound("No member councils are known.")
+    return known, members
+
+
 def _area(code: str, name: str, level: Level, year: int, totals: Totals, rates_only: bool) -> WorkforceArea:
     computed = measures(totals, year)
     values, reasons = dict(computed.values), dict(computed.reasons)

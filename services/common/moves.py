@@ -33,6 +33,7 @@ _employment = table(
     "employment",
     column("id", Uuid), column("worker_id", Uuid), column("council", String), column("agency", Boolean),
     column("start_date", Date), column("end_date", Date), column("leaver_destination", Integer),
+    column("org_role", Integer),
 )  # fmt: skip
 _worker = table("worker", column("id", Uuid), column("swe_number", String))
 # Each council keeps its own record of a person; the person is the SWE number on it. No other column of a

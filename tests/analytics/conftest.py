@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.analytics.app import app as analytics_app
 from services.placements.app import app as placements_app
 from tests.placements.factory import xml_return
 
@@ -21,3 +22,20 @@ def load(app_client, auth):
         assert answer.status_code == 201, answer.text
 
     return _load
+
+
+@pytest.fixture
+def analytics_get(app_client, auth):
+    """`analytics_get(path)` is `get(params=None, headers=None, status=200)`: the JSON of a GET of
+    /v1/analytics/<path>, asserting its status (an academy admin's token unless headers are given)."""
+    client = app_client(analytics_app)
+
+    def _for(path):
+        def _get(params=None, headers=None, status=200):
+            answer = client.get(f"/v1/analytics/{path}", params=params or {}, headers=headers or auth())
+            assert answer.status_code == status, answer.text
+            return answer.json()
+
+        return _get
+
+    return _for
