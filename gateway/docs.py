@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from gateway.proxy import DomainError, Upstreams
+from services.common.settings import SERVICE_NAMES
 
 
 def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -50,7 +51,7 @@ def merge_openapi(base: dict[str, Any], services: dict[str, dict[str, Any]]) -> 
 
 async def platform_openapi(base: dict[str, Any], upstreams: Upstreams) -> dict[str, Any]:
     documents, missing = {}, []
-    for service in upstreams.clients:
+    for service in SERVICE_NAMES:  # the API's; the front end has pages, not an API of its own
         try:
             response = await upstreams.send(service, "GET", "/openapi.json")
             response.raise_for_status()
