@@ -19,7 +19,7 @@ from services.common.settings import get_settings
 from web import api
 from web.forms import CsrfRefused
 from web.forwarding import browser_address
-from web.pages import account, applications, career, cpd, opportunities, region, returners
+from web.pages import account, applications, career, cpd, opportunities, region, region_planning, returners
 from web.security import STATIC_PREFIXES, SecurityHeaders
 from web.session import Session, SessionCookie
 from web.templating import render
@@ -115,7 +115,7 @@ def create_web() -> FastAPI:
     install_error_pages(app)
     app.mount("/assets", StaticFiles(directory=STATIC / "govuk-frontend" / "assets", check_dir=False), name="assets")
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    for pages in (account, career, cpd, applications, opportunities, region, returners):
+    for pages in (account, career, cpd, applications, opportunities, region, region_planning, returners):
         app.include_router(pages.router)
 
     @app.get("/health", include_in_schema=False)

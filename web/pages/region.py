@@ -319,9 +319,14 @@ async def turnover_chart(
     """The API's SVG, fetched with the signed-in person's token and served with a policy of its own. The API
     checks the council and the years (a 422 or 404 is an error page, which an <img> shows as its alt text)."""
     asked = {"council": council, "from_census_year": from_census_year, "to_census_year": to_census_year}
-    params = {name: value for name, value in asked.items() if value}
+    return await api_chart(api, "turnover.svg", asked)
+
+
+async def api_chart(api: Api, name: str, asked: dict[str, str]) -> Response:
+    """The API's chart `name` for the parameters given (the empty ones left out), under CHART_POLICY."""
+    params = {parameter: value for parameter, value in asked.items() if value}
     svg = {"accept": "image/svg+xml"}
-    answer = await api.send("GET", ANALYTICS + "/charts/turnover.svg", params=params, headers=svg)
+    answer = await api.send("GET", f"{ANALYTICS}/charts/{name}", params=params, headers=svg)
     return Response(answer.content, media_type="image/svg+xml", headers={"content-security-policy": CHART_POLICY})
 
 
