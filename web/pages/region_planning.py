@@ -154,6 +154,7 @@ async def planning(
     if council and council not in dict(choices):
         errors.add("council", "Choose a council from the list")
     context: dict[str, Any] = {"measures": MEASURE_NAMES, "measure": measure, "council": council, "councils": choices}
+    context["region_name"] = "the region"
     if errors:
         year = year_in_progress() - 1
         context.update(census_year=year, years=year_choices(year))
@@ -169,7 +170,9 @@ async def planning(
         census_year=year,
         years=year_choices(year),
         ranking=ranking and (RANKING, ranking_rows(ranking)),
-        region_name=next((row["name"] for row in (ranking or {}).get("rows", []) if row.get("computed")), "the region"),
+        region_name=next(
+            (row["name"] for row in (ranking or {}).get("rows", []) if row.get("computed")), context["region_name"]
+        ),
         not_ranked=not_ranked,
         series=series and (RANK_OVER_TIME, series["points"]),
         curves=curves,
