@@ -221,3 +221,15 @@ def test_every_page_and_its_error_states_pass_axe(browser_page, platform: Platfo
     page.context.clear_cookies()  # the session gone: a form posted now has lost its token
     visit(page, gateway + "/cpd")
     assert "/sign-in" in page.url
+
+
+def test_academy_staff_see_the_planning_page_and_its_error_state_pass_axe(
+    browser_page, platform: Platform, setup: Setup
+):
+    page = browser_page
+    sign_in_by_keyboard(page, platform.gateway, platform.username, platform.password)
+    visit(page, platform.gateway + "/region/planning")
+    assert page.title().startswith("Rankings, retention curves and projections")
+    assert page.locator("img.app-chart").count() >= 1
+    visit(page, platform.gateway + "/region/planning?measure=happiness")  # the error summary and message
+    assert page.title().startswith("Error:")
