@@ -168,3 +168,9 @@ def test_an_address_edited_into_nonsense_is_a_page_not_found_page(visitor: Visit
     answer = visitor.get("/sign-in", params={"next": "/" + "x" * 600})  # longer than any page's address
     assert answer.status_code == 404 and answer.headers["content-type"].startswith("text/html")
     assert title_of(answer.text).startswith("Page not found")
+
+
+def test_pages_carry_no_crown_or_crest_which_belong_to_gov_uk(visitor: Visitor):
+    page = visitor.get("/").text
+    assert "govuk-footer__crown" not in page and "govuk-footer__copyright-logo" not in page
+    assert "govuk-header__logo" not in page
