@@ -20,7 +20,7 @@ from web import api
 from web.forms import CsrfRefused
 from web.forwarding import browser_address
 from web.pages import account, applications, career, cpd, opportunities, region, region_planning, returners
-from web.security import STATIC_PREFIXES, SecurityHeaders
+from web.security import HEADERS, STATIC_PREFIXES, SecurityHeaders
 from web.session import Session, SessionCookie
 from web.templating import render
 
@@ -92,6 +92,14 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
         return render(request, "errors/form_expired.html", 400)
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, _exc: Exception) -> Response:
+        """Our own fault: the GOV.UK page for it, not a bare "Internal Server Error" (uvicorn still logs it).
+        Answered outside every middleware, so with the security headers set here."""
+        page = render(request, "errors/unavailable.html", 500)
+        page.headers.update({**HEADERS, "cache-control": "no-store"})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, _exc: RequestValidationError) -> Response:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from web import formats
+from web.session import Session
 
 SERVICE_NAME = "FutureSocial careers"
 
@@ -28,9 +29,8 @@ environment.filters.update(formats.FILTERS)
 templates = Jinja2Templates(env=environment)
 
 
-def navigation(request: Request) -> list[dict[str, Any]]:
+def navigation(request: Request, session: Session) -> list[dict[str, Any]]:
     """The service navigation for who is signed in: a social worker's own pages, or academy staff's."""
-    session = request.state.session
     items: list[tuple[str, str]] = []
     if session.role == "social_worker":
         items = [("Your career", "/career"), ("CPD", "/cpd"), ("Applications", "/applications")]
@@ -43,7 +43,7 @@ def navigation(request: Request) -> list[dict[str, Any]]:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    session = request.state.session
+    session = getattr(request.state, "session", None) or Session()  # none on a failure before the session was read
     return templates.TemplateResponse(
         request,
         template,
@@ -51,7 +51,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "service_name": SERVICE_NAME,
             "session": session,
             "csrf_token": session.csrf,
-            "navigation": navigation(request),
+            "navigation": navigation(request, session),
             "flash": session.take_flash(),
             **context,
         },

@@ -119,3 +119,21 @@ def test_only_the_files_a_page_loads_are_unpacked_and_none_outside_the_folder(tm
     assert assets.installed(tmp_path / "govuk-frontend")
     with pytest.raises(assets.IntegrityError):
         assets.unpack(_tarball({"package/dist/govuk/assets/images/../../../../escape.txt": b"x"}), tmp_path / "x")
+
+
+def test_a_fault_of_our_own_is_the_govuk_problem_page_not_a_bare_error():
+    from fastapi.testclient import TestClient
+
+    from web.app import create_web
+
+    app = create_web()
+
+    @app.get("/broken")
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/broken")
+    assert answer.status_code == 500
+    assert "<title>Sorry, there is a problem with the service – FutureSocial careers</title>" in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
