@@ -52,20 +52,21 @@ def _problem(response: httpx.Response) -> ApiProblem:
     return ApiProblem(response.status_code, body if isinstance(body, dict) else {})
 
 
-async def request_token(client: httpx.AsyncClient, form: dict[str, str]) -> dict[str, Any]:
-    response = await client.post("/v1/auth/token", data=form)
-    if response.status_code != 200:
+def _body(response: httpx.Response) -> Any:
+    """A success's JSON (None when it has no body); a refusal as ApiProblem."""
+    if response.status_code >= 400:
         raise _problem(response)
-    return response.json()
+    return response.json() if response.content else None
+
+
+async def request_token(client: httpx.AsyncClient, form: dict[str, str]) -> dict[str, Any]:
+    return _body(await client.post("/v1/auth/token", data=form))
 
 
 async def post_public(client: httpx.AsyncClient, path: str, body: Any, request_id: str | None = None) -> Any:
     """A call anyone may make, signed in or not (the Return to Social Work enquiry): no Authorization header."""
     headers = {"x-request-id": request_id} if request_id else {}
-    response = await client.post(path, json=body, headers=headers)
-    if response.status_code >= 400:
-        raise _problem(response)
-    return response.json() if response.content else None
+    return _body(await client.post(path, json=body, headers=headers))
 
 
 def role_of(access_token: str) -> str | None:
@@ -107,9 +108,12 @@ class Api:
             raise _problem(response)
         return response
 
-    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {**self.headers, **kwargs.pop("headers", {}), "authorization": f"Bearer {self.session.access_token}"}
-        return await self.client.request(method, path, headers=headers, **kwargs)
+    async def _send(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """One try; `send` may make a second with the same arguments, so none is consumed here."""
+        sent = {**self.headers, **(headers or {}), "authorization": f"Bearer {self.session.access_token}"}
+        return await self.client.request(method, path, headers=sent, **kwargs)
 
     async def get(self, path: str, **params: Any) -> Any:
         query = {name: value for name, value in params.items() if value not in (None, "")}

@@ -65,9 +65,7 @@ class FormErrors:
             name = str(loc[0]) if loc else ""
             errors.add(fields.get(name, fallback), _sentence(error.get("message", "")))
         if not errors:
-            errors.add(
-                fallback, _sentence(problem.problem.get("detail") or problem.problem.get("title") or str(problem))
-            )
+            errors.add(fallback, _sentence(str(problem)))  # the problem's detail, or its title
         return errors
 
 

@@ -137,3 +137,34 @@ def test_a_fault_of_our_own_is_the_govuk_problem_page_not_a_bare_error():
     assert answer.status_code == 500
     assert "<title>Sorry, there is a problem with the service – FutureSocial careers</title>" in answer.text
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_a_call_retried_after_a_refresh_sends_the_same_headers_again():
+    import asyncio
+
+    import httpx
+
+    from web.api import Api
+
+    seen: list[tuple[str, str | None]] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/auth/token":
+            return httpx.Response(200, json={"access_token": "new", "refresh_token": "r2", "expires_in": 900})
+        seen.append((request.headers["authorization"], request.headers.get("accept")))
+        if request.headers["authorization"] == "Bearer old":
+            return httpx.Response(401, json={"title": "Unauthorized"})
+        return httpx.Response(200, content=b"<svg/>")
+
+    async def ask() -> None:
+        session = Session()
+        session.sign_in(
+            "sw", "social_worker", {"access_token": "old", "refresh_token": "r1", "expires_in": 900}, time.time()
+        )
+        async with httpx.AsyncClient(transport=httpx.MockTransport(gateway), base_url="http://gateway") as client:
+            await Api(client, session).send(
+                "GET", "/v1/analytics/charts/turnover.svg", headers={"accept": "image/svg+xml"}
+            )
+
+    asyncio.run(ask())
+    assert seen == [("Bearer old", "image/svg+xml"), ("Bearer new", "image/svg+xml")]

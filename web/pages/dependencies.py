@@ -29,16 +29,24 @@ def record_id(text: str) -> uuid.UUID:
         raise HTTPException(404) from None
 
 
-async def council_names(api: Api) -> dict[str, str]:
-    """Every council's name by its code (reference data: kept for an hour)."""
-    if "names" not in _councils:
-        found: dict[str, str] = {}
-        offset = 0
+async def _councils_held(api: Api) -> list[dict]:
+    """Every council in England as the API has them (reference data: asked once an hour)."""
+    if "all" not in _councils:
+        found: list[dict] = []
         while True:
-            page = await api.get("/v1/placements/councils", limit=500, offset=offset)
-            found.update({council["code"]: council["name"] for council in page["items"]})
-            offset += len(page["items"])
-            if not page["items"] or offset >= page.get("total", offset):
+            page = await api.get("/v1/placements/councils", limit=500, offset=len(found))
+            found += page["items"]
+            if not page["items"] or len(found) >= page.get("total", len(found)):
                 break
-        _councils["names"] = found
-    return _councils["names"]
+        _councils["all"] = found
+    return _councils["all"]
+
+
+async def council_names(api: Api) -> dict[str, str]:
+    """Every council's name by its code."""
+    return {council["code"]: council["name"] for council in await _councils_held(api)}
+
+
+async def member_councils(api: Api) -> dict[str, str]:
+    """The academy's member councils' names by code: those that post opportunities."""
+    return {council["code"]: council["name"] for council in await _councils_held(api) if council["academy_member"]}

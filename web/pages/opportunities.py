@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from web.api import Api, ApiProblem
 from web.forms import CheckedForm, FormErrors, value
-from web.pages.dependencies import SignedInApi
+from web.pages.dependencies import SignedInApi, member_councils
 from web.templating import render
 
 router = APIRouter()
@@ -19,12 +19,6 @@ PAGE_SIZE = 20
 NOTE_MAX = 1000  # InterestCreate.note
 # Any text: a value that is not one of the choices offered is ignored, never a refusal.
 Choice = str | None
-
-
-async def member_councils(api: Api) -> dict[str, str]:
-    """The academy's member councils by code: those that post opportunities (not every council in England)."""
-    page = await api.get("/v1/placements/councils", member=True, limit=500)
-    return {council["code"]: council["name"] for council in page["items"]}
 
 
 async def filter_choices(api: Api) -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
