@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from web.api import Api, ApiProblem
 from web.csv_tables import Column, Row
 from web.forms import FormErrors
-from web.pages.dependencies import SignedInApi, council_names
+from web.pages.dependencies import SignedInApi, member_councils
 from web.pages.region import ANALYTICS, HEADINGS, api_chart, year_asked, year_choices, year_in_progress
 from web.templating import render
 
@@ -147,10 +147,7 @@ async def planning(
     if measure not in MEASURES:
         errors.add("measure", "Choose a measure from the list")
     asked = year_asked(census_year, errors)
-    curves, no_curves = await section(api, "/retention-curve")
-    names = await council_names(api)
-    members = (curves or {}).get("councils", [])
-    choices = sorted(((code, names.get(code, code)) for code in members), key=lambda member: member[1])
+    choices = sorted((await member_councils(api)).items(), key=lambda member: member[1])
     if council and council not in dict(choices):
         errors.add("council", "Choose a council from the list")
     context: dict[str, Any] = {"measures": MEASURE_NAMES, "measure": measure, "council": council, "councils": choices}
@@ -161,8 +158,7 @@ async def planning(
         return render(request, "pages/region_planning.html", 400, errors=errors, **context)
     year, ranking, not_ranked = await rankings(api, measure, asked)
     series, _ = await section(api, "/rankings/series", measure=measure, to_census_year=year)
-    if council:
-        curves, no_curves = await section(api, "/retention-curve", council=council)
+    curves, no_curves = await section(api, "/retention-curve", council=council)  # none chosen: the region's
     projection, not_projected = await section(api, "/projections", council=council, years=PROJECTED_YEARS)
     level = "council" if council else "region"
     area = next((each for each in (projection or {}).get("areas", []) if each["level"] == level), None)
