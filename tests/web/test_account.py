@@ -174,3 +174,28 @@ def test_pages_carry_no_crown_or_crest_which_belong_to_gov_uk(visitor: Visitor):
     page = visitor.get("/").text
     assert "govuk-footer__crown" not in page and "govuk-footer__copyright-logo" not in page
     assert "govuk-header__logo" not in page
+
+
+def test_a_front_end_killed_mid_session_comes_back_and_the_person_is_still_signed_in(
+    visitor: Visitor, social_worker: SocialWorker, platform: Platform
+):
+    import os
+    import signal
+    import time
+
+    from tests.e2e.test_supervision import serving_pids
+
+    visitor.sign_in(social_worker.username, social_worker.password)
+    (pid,) = serving_pids(platform.ports["web"])
+    os.kill(pid, signal.SIGKILL)
+    while_down = visitor.get("/career")
+    # The API does not depend on the front end: it answers throughout.
+    assert httpx.get(f"{platform.gateway}/v1/careers/me", headers=social_worker.headers).status_code == 200
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and visitor.get("/career").status_code != 200:
+        time.sleep(0.2)
+    # Until it is back (the supervisor waits 0.5 s, then it starts): 503 with when to try again.
+    assert while_down.status_code == 503 and int(while_down.headers["retry-after"]) >= 1
+    again = visitor.get("/career")
+    assert again.status_code == 200 and social_worker.swe_number in text_of(again.text)  # no new sign-in needed
+    assert pid not in serving_pids(platform.ports["web"])
