@@ -18,22 +18,21 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from futuresocial.demo_workforce import QUAL_INST
-from services.careers import cpd, opportunities, progression, records
-from services.careers.employment import WorkerEmployment
+from services.careers.cpd import service as cpd
+from services.careers.cpd.schemas import CpdCreate
+from services.careers.evidence import service as evidence_portfolio
+from services.careers.evidence.schemas import EvidenceCreate
 from services.careers.models import Opportunity, ProgressionApplication
+from services.careers.opportunities import service as opportunities
+from services.careers.opportunities.schemas import InterestCreate, OpportunityCreate, OpportunityUpdate
+from services.careers.placements_client import WorkerEmployment
+from services.careers.progression import service as progression
+from services.careers.progression import transitions
+from services.careers.progression.schemas import ApplicationCreate
+from services.careers.records import service as records
+from services.careers.records.schemas import AsyeReviewCreate, CareerRecordCreate
 from services.careers.rules import Action as CareerAction
 from services.careers.rules import Spell
-from services.careers.schemas import (
-    ApplicationCreate,
-    AsyeReviewCreate,
-    CareerRecordCreate,
-    CpdCreate,
-    EvidenceCreate,
-    InterestCreate,
-    OpportunityCreate,
-    OpportunityUpdate,
-)
-from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.census_calendar import add_months
 from services.returners import applicants, employment, hosts, updating
@@ -135,11 +134,10 @@ def seed_career(session: Session, placements: httpx.Client, swe_number: str, tod
     first_council = _council_on(spells, started)
     me = Principal(subject="user:demo.worker", role=Role.social_worker, council=BIRMINGHAM, worker=swe_number)
 
-    record = records.create_record(session, _hr(first_council), worker, CareerRecordCreate(
+    records.create_record(session, _hr(first_council), worker, CareerRecordCreate(
         swe_number=swe_number, level="asye", effective_on=started, qualified_on=started - timedelta(days=120),
         asye_started_on=started,
     ))  # fmt: skip
-    audit(session, _hr(first_council), "create", "career_record", str(record.id))
     for month, outcome in ((3, "on_track"), (6, "on_track"), (9, "concerns"), (12, "passed")):
         reviewed_on = add_months(started, month)
         notes = "Recording has fallen behind; a plan agreed in supervision." if outcome == "concerns" else None
@@ -147,11 +145,10 @@ def seed_career(session: Session, placements: httpx.Client, swe_number: str, tod
         records.record_asye_review(session, reviewer, worker, AsyeReviewCreate(
             month=month, outcome=outcome, reviewed_on=reviewed_on, notes=notes,
         ))  # fmt: skip
-        audit(session, reviewer, "update", "career_record", str(record.id))
 
     def evidence(kind: str, title: str, dated_on: date) -> uuid.UUID:
         item = EvidenceCreate(kind=kind, title=title, dated_on=dated_on)
-        return cpd.create_evidence(session, swe_number, item, today).id
+        return evidence_portfolio.create_evidence(session, swe_number, item, today).id
 
     passed_on = add_months(started, 12)
     evidence("asye_certificate", "ASYE completion certificate", passed_on)
@@ -191,7 +188,6 @@ def _draft(
     session: Session, me: Principal, worker: WorkerEmployment, data: ApplicationCreate
 ) -> ProgressionApplication:
     draft = progression.create_draft(session, me, worker, data)
-    audit(session, me, "create", "progression_application", str(draft.id))
     return session.get(ProgressionApplication, draft.id)
 
 
@@ -203,8 +199,7 @@ def _act(
     action: CareerAction,
     **details,
 ) -> None:
-    progression.transition(session, principal, application, worker, action, **details)
-    audit(session, principal, "update", "progression_application", str(application.id))
+    transitions.transition(session, principal, application, worker, action, **details)
 
 
 def _through_the_panel(
@@ -249,8 +244,7 @@ def seed_opportunities(session: Session, today: date, swe_number: str | None) ->
         elif council == BIRMINGHAM and swe_number:
             me = Principal(subject="user:demo.worker", role=Role.social_worker, council=BIRMINGHAM, worker=swe_number)
             note = "I would like to talk about this post at my next supervision."
-            interest = opportunities.register_interest(session, me, made.id, InterestCreate(note=note), today)
-            audit(session, me, "create", "opportunity_interest", str(interest.id))
+            opportunities.register_interest(session, me, made.id, InterestCreate(note=note), today)
     session.flush()
     return True
 

@@ -9,7 +9,7 @@ from futuresocial.demo import demo_credentials
 from futuresocial.demo_journeys import seed_demo_journeys
 from futuresocial.demo_workforce import QUAL_INST
 from services.careers.app import app as careers_app
-from services.careers.employment import placements_client as careers_placements
+from services.careers.placements_client import placements_client as careers_placements
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
 from services.returners.placements_api import placements_client as returners_placements

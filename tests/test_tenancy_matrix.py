@@ -27,7 +27,7 @@ from gateway.credentials import create_user
 from services.analytics.app import app as analytics_app
 from services.analytics.extracts_router import placements_client as analytics_placements
 from services.careers.app import app as careers_app
-from services.careers.employment import placements_client as careers_placements
+from services.careers.placements_client import placements_client as careers_placements
 from services.common.auth import Role
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
@@ -398,6 +398,7 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/v1/careers/local-grades/{grade_id}"): {"name": "Renamed grade"},
     ("PATCH", "/v1/careers/opportunities/{opportunity_id}"): {"title": "Renamed opportunity"},
     ("PATCH", "/v1/careers/applications/{application_id}"): {"statement": "Changed."},
+    ("POST", "/v1/careers/applications/{application_id}/transitions"): {"action": "withdraw"},
     ("PATCH", "/v1/careers/me/cpd/{cpd_id}"): {"title": "Changed"},
     ("PATCH", "/v1/returners/cohorts/{cohort_id}"): {"capacity": 21},
     ("POST", "/v1/careers/workers/{swe_number}/asye-reviews"): {"month": 3, "outcome": "concerns"},

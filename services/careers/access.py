@@ -2,7 +2,7 @@
 employs now (rules.employer, from placements' spells), academy staff everyone. Anyone else's answers 404,
 like a missing one."""
 
-from services.careers.employment import WorkerEmployment
+from services.careers.placements_client import WorkerEmployment
 from services.common.auth import Principal, Role
 from services.common.errors import Forbidden, NotFound
 from services.common.swe import normalise_swe

@@ -384,12 +384,17 @@ class InvalidTransition(ValueError):
     pass
 
 
+def allowed_from(state: ApplicationState) -> list[Action]:
+    """The actions `state` allows, in the table's order."""
+    return [a for s, a in TRANSITIONS if s == state]
+
+
 def next_state(state: ApplicationState, action: Action) -> ApplicationState:
     """The state `action` leads to from `state`, or InvalidTransition naming what is allowed."""
     try:
         return TRANSITIONS[(state, action)]
     except KeyError:
-        allowed = sorted(a.value for s, a in TRANSITIONS if s == state)
+        allowed = sorted(a.value for a in allowed_from(state))
         raise InvalidTransition(
             f"An application that is {state.value} cannot be {_past(action)}"
             + (f"; it can be: {', '.join(allowed)}." if allowed else "; it is final.")

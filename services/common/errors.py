@@ -60,6 +60,11 @@ class InvalidInput(DomainError):
     status, slug = 422, "invalid-input"
 
 
+def invalid(loc: list[str | int], code: str, message: str) -> InvalidInput:
+    """A 422 about one field: `message` (lower case, no full stop) is the field's, and as a sentence the detail."""
+    return InvalidInput(message[0].upper() + message[1:] + ".", errors=[{"loc": loc, "code": code, "message": message}])
+
+
 class NotFound(DomainError):
     status, slug = 404, "not-found"
 

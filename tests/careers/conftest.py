@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from services.careers.app import app as careers_app
 from services.careers.clock import today
-from services.careers.employment import placements_client
+from services.careers.placements_client import placements_client
 from services.placements.app import app as placements_app
 from tests.conftest import bearer
 

@@ -4,7 +4,7 @@ HTTP, the local grade, ASYE reviews, recruitment, a worker who moves council, an
 from sqlmodel import select
 
 from services.careers.app import app as careers_app
-from services.careers.employment import placements_client
+from services.careers.placements_client import placements_client
 from services.common.models import AuditEvent
 from tests.careers.conftest import (
     BIRMINGHAM,

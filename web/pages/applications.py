@@ -106,14 +106,21 @@ async def attach_evidence(request: Request, api: SignedInApi, application_id: st
     return done(request, "Evidence saved", f"/applications/{application_id}")
 
 
+async def transition(api: Api, application_id: str, action: str, note: str | None) -> dict[str, Any]:
+    """Take a step of the application (the API's one transitions endpoint, the action in the body)."""
+    return await api.post(f"{APPLICATIONS}/{record_id(application_id)}/transitions", {"action": action, "note": note})
+
+
 @router.post("/applications/{application_id}/submit")
 async def submit(request: Request, api: SignedInApi, application_id: str, form: CheckedForm) -> Response:
     try:
-        await api.post(f"{APPLICATIONS}/{record_id(application_id)}/submit", {"note": value(form, "note")})
+        await transition(api, application_id, "submit", value(form, "note"))
     except ApiProblem as refused:
         if refused.status not in (409, 422):
             raise
-        errors = FormErrors.from_problem(refused, {"evidence_ids": "evidence", "note": "note"}, "evidence")
+        # The body's own checks name the action before the field (body, submit, note): this form sends a note only.
+        fields = {"evidence_ids": "evidence", "note": "note", "submit": "note"}
+        errors = FormErrors.from_problem(refused, fields, "evidence")
         for field_id, message in errors.by_field.items():  # the API names the kinds missing by their codes
             errors.by_field[field_id] = EVIDENCE_CODE.sub(lambda found: EVIDENCE_KINDS[found[0]], message)
         return await application_page(
@@ -130,7 +137,7 @@ async def withdraw_form(request: Request, api: SignedInApi, application_id: str)
 
 @router.post("/applications/{application_id}/withdraw")
 async def withdraw(request: Request, api: SignedInApi, application_id: str, form: CheckedForm) -> Response:
-    await api.post(f"{APPLICATIONS}/{record_id(application_id)}/withdraw", {"note": value(form, "note")})
+    await transition(api, application_id, "withdraw", value(form, "note"))
     return done(request, "Application withdrawn", f"/applications/{application_id}")
 
 

@@ -1,14 +1,15 @@
-"""A worker's CPD log with the SWE registration-year check, and their evidence portfolio."""
+"""A worker's CPD log with the SWE registration-year check."""
 
 import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from services.careers.framework import invalid, known_pcf_codes
-from services.careers.models import ApplicationEvidence, CpdRecord, EvidenceItem
+from services.careers.cpd.schemas import CpdCreate, CpdLog, CpdPublic, CpdUpdate, RegistrationYearCheck
+from services.careers.framework.service import known_pcf_codes
+from services.careers.models import CpdRecord
+from services.careers.rows import get_or_404
 from services.careers.rules import (
     CpdFact,
     check_registration_year,
@@ -16,22 +17,14 @@ from services.careers.rules import (
     registration_year_ending,
     registration_year_of,
 )
-from services.careers.schemas import (
-    CpdCreate,
-    CpdLog,
-    CpdPublic,
-    CpdUpdate,
-    EvidenceCreate,
-    EvidencePublic,
-    RegistrationYearCheck,
-)
+from services.common.audit import audit
+from services.common.auth import Principal
 from services.common.census_calendar import add_months
-from services.common.errors import Conflict, NotFound
+from services.common.errors import NotFound, invalid
 from services.common.models import utcnow
 from services.common.pagination import PageParams, make_page, paginate
 
-CPD_NOT_FOUND = "No CPD record with this id was found."
-EVIDENCE_NOT_FOUND = "No evidence with this id was found."
+NOT_FOUND = "No CPD record with this id was found."
 
 
 def _facts(session: Session, swe_number: str, since: date, until: date) -> list[CpdFact]:
@@ -77,6 +70,15 @@ def cpd_log(session: Session, swe_number: str, page: PageParams, today: date, ye
     )
 
 
+def read_worker_cpd_log(
+    session: Session, principal: Principal, swe_number: str, page: PageParams, today: date, year: int | None = None
+) -> CpdLog:
+    """Another person's reading of a worker's CPD log, audited."""
+    log = cpd_log(session, swe_number, page, today, year)
+    audit(session, principal, "read", "cpd_record", [str(item.id) for item in log.items])
+    return log
+
+
 def _check_fields(session: Session, activity_on: date | None, pcf_domains: list[str] | None, today: date) -> None:
     if activity_on is not None and activity_on > today:
         raise invalid(["body", "activity_on"], "date_in_future", "a CPD activity cannot be dated after today")
@@ -101,9 +103,9 @@ def create_cpd(session: Session, swe_number: str, data: CpdCreate, today: date) 
 
 
 def _own_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID) -> CpdRecord:
-    record = session.get(CpdRecord, cpd_id)
-    if record is None or record.swe_number != swe_number:
-        raise NotFound(CPD_NOT_FOUND)
+    record = get_or_404(session, CpdRecord, cpd_id, NOT_FOUND)
+    if record.swe_number != swe_number:
+        raise NotFound(NOT_FOUND)
     return record
 
 
@@ -119,9 +121,7 @@ def update_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID, data: CpdUp
         changes["pcf_domains"] = list(dict.fromkeys(changes["pcf_domains"] or []))
     if "kind" in changes:
         changes["kind"] = changes["kind"].value
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record.updated_at = utcnow()
+    record.sqlmodel_update(changes, update={"updated_at": utcnow()})
     session.add(record)
     session.flush()
     return CpdPublic.model_validate(record)
@@ -130,61 +130,3 @@ def update_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID, data: CpdUp
 def delete_cpd(session: Session, swe_number: str, cpd_id: uuid.UUID) -> None:
     session.delete(_own_cpd(session, swe_number, cpd_id))
     session.flush()
-
-
-# --- Evidence ----------------------------------------------------------------------------------
-
-
-def list_evidence(session: Session, swe_number: str, page: PageParams) -> tuple[list[EvidencePublic], int]:
-    query = (
-        select(EvidenceItem)
-        .where(EvidenceItem.swe_number == swe_number)
-        .order_by(col(EvidenceItem.dated_on).desc(), EvidenceItem.id)
-    )
-    rows, total = paginate(session, query, page)
-    return [EvidencePublic.model_validate(row) for row in rows], total
-
-
-def evidence_kinds_held(session: Session, swe_number: str) -> frozenset[str]:
-    return frozenset(session.exec(select(EvidenceItem.kind).where(EvidenceItem.swe_number == swe_number).distinct()))
-
-
-def create_evidence(session: Session, swe_number: str, data: EvidenceCreate, today: date) -> EvidencePublic:
-    if data.dated_on > today:
-        raise invalid(["body", "dated_on"], "date_in_future", "evidence cannot be dated after today")
-    item = EvidenceItem(
-        swe_number=swe_number, **data.model_dump(mode="json", exclude={"dated_on"}), dated_on=data.dated_on
-    )
-    session.add(item)
-    session.flush()
-    return EvidencePublic.model_validate(item)
-
-
-def delete_evidence(session: Session, swe_number: str, evidence_id: uuid.UUID) -> None:
-    """Evidence attached to an application stays while the application keeps it."""
-    item = session.get(EvidenceItem, evidence_id)
-    if item is None or item.swe_number != swe_number:
-        raise NotFound(EVIDENCE_NOT_FOUND)
-    attached = select(ApplicationEvidence.id).where(ApplicationEvidence.evidence_id == evidence_id)
-    if session.exec(attached).first():
-        raise Conflict("This evidence is attached to a progression application and cannot be deleted.")
-    session.delete(item)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict("This evidence is attached to a progression application and cannot be deleted.")
-
-
-def owned_evidence(session: Session, swe_number: str, ids: list[uuid.UUID], loc: list[str | int]) -> list[EvidenceItem]:
-    """The worker's own evidence items with these ids; any other id is invalid input."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    rows = session.exec(
-        select(EvidenceItem).where(col(EvidenceItem.id).in_(wanted), EvidenceItem.swe_number == swe_number)
-    ).all()
-    found = {row.id for row in rows}
-    unknown = [str(i) for i in wanted if i not in found]
-    if unknown:
-        raise invalid(loc, "unknown_evidence", f"no evidence of yours has the id {', '.join(unknown)}")
-    return sorted(rows, key=lambda row: wanted.index(row.id))

@@ -1,35 +1,16 @@
-"""A social worker's career record: their level history (the level in force today is their level),
-ASYE reviews, experience from placements, and what their next step needs."""
+"""A social worker's career record: their level history (the level in force today is their level), ASYE
+reviews and experience from placements. Reads by anyone but the worker and every change are audited here."""
 
 import uuid
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from services.careers.cpd import evidence_kinds_held, hours_last_12_months
-from services.careers.employment import WorkerEmployment
-from services.careers.framework import FrameworkIndex, as_rule, invalid, load_framework, local_grade_for
-from services.careers.models import (
-    AsyeReview,
-    CareerLevel,
-    CareerRecord,
-    LevelChange,
-    ProgressionApplication,
-)
-from services.careers.rules import (
-    ASYE_REVIEW_MONTHS,
-    OPEN,
-    HowReached,
-    LevelChangeFact,
-    WorkerFacts,
-    asye_review_due,
-    check_requirement,
-    current_change,
-    next_rank,
-    outcomes_for,
-    review_order_problem,
-)
-from services.careers.schemas import (
+from services.careers.framework.index import FrameworkIndex, load_framework
+from services.careers.framework.local_grades import local_grade_for
+from services.careers.models import AsyeReview, CareerLevel, CareerRecord, LevelChange
+from services.careers.placements_client import WorkerEmployment
+from services.careers.records.schemas import (
     AsyeProgress,
     AsyeReviewCreate,
     AsyeReviewStatus,
@@ -39,15 +20,23 @@ from services.careers.schemas import (
     ExperiencePublic,
     LevelChangeCreate,
     LevelChangePublic,
-    NextStep,
-    NextStepOption,
-    RequirementCheckPublic,
 )
+from services.careers.rules import (
+    ASYE_REVIEW_MONTHS,
+    HowReached,
+    LevelChangeFact,
+    asye_review_due,
+    current_change,
+    outcomes_for,
+    review_order_problem,
+)
+from services.common.audit import audit
 from services.common.auth import Principal, Role
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, NotFound, invalid
 from services.common.models import utcnow
 
 NO_RECORD = "There is no career record for this worker yet: their council's HR starts it with their level."
+ENTITY = "career_record"
 
 
 def find_record(session: Session, swe_number: str) -> CareerRecord | None:
@@ -82,8 +71,10 @@ def current_level_of(session: Session, record: CareerRecord, today: date) -> Lev
     return level_in_force(level_history(session, record.id), today)
 
 
-def _recorder_council(principal: Principal, worker: WorkerEmployment) -> str | None:
-    return principal.council if principal.role is Role.council_hr else worker.council
+def next_level_rank(session: Session, index: FrameworkIndex, record: CareerRecord, on: date) -> int | None:
+    """The rank of the level above the one the worker holds on `on` (None at the top)."""
+    current = current_level_of(session, record, on)
+    return index.rank_after(current.level_id if current else None)
 
 
 def add_level(
@@ -104,7 +95,7 @@ def add_level(
         effective_on=effective_on,
         reason=reason,
         application_id=application_id,
-        council=_recorder_council(principal, worker),
+        council=principal.council if principal.role is Role.council_hr else worker.council,
         recorded_by=principal.subject,
     )
     session.add(change)
@@ -188,6 +179,19 @@ def record_view(session: Session, worker: WorkerEmployment, record: CareerRecord
     )
 
 
+def read_record(session: Session, principal: Principal, worker: WorkerEmployment) -> CareerRecordPublic:
+    view = record_view(session, worker)
+    audit(session, principal, "read", ENTITY, str(view.id))
+    return view
+
+
+def _audited_view(
+    session: Session, principal: Principal, action: str, worker: WorkerEmployment, record: CareerRecord
+) -> CareerRecordPublic:
+    audit(session, principal, action, ENTITY, str(record.id))
+    return record_view(session, worker, record)
+
+
 # --- Starting and changing a record (council HR, academy staff) -------------------------------
 
 
@@ -201,40 +205,29 @@ def create_record(
 ) -> CareerRecordPublic:
     if find_record(session, worker.swe_number) is not None:
         raise Conflict(f"{worker.swe_number} already has a career record; record level changes on it.")
-    today = worker.today
     for name in ("effective_on", "qualified_on", "asye_started_on"):
-        _not_after_today(getattr(data, name), today, ["body", name])
-    index = load_framework(session)
-    level = index.level(data.level, ["body", "level"])
-    pathway = index.pathway(level, data.pathway, ["body", "pathway"])
+        _not_after_today(getattr(data, name), worker.today, ["body", name])
+    level, pathway = load_framework(session).target(data.level, data.pathway)
     record = CareerRecord(
         swe_number=worker.swe_number, qualified_on=data.qualified_on, asye_started_on=data.asye_started_on
     )
     session.add(record)
     session.flush()
-    add_level(
-        session,
-        principal,
-        worker,
-        record,
-        level,
-        pathway.id if pathway else None,
-        data.effective_on,
-        "initial",
-    )
-    return record_view(session, worker, record)
+    add_level(session, principal, worker, record, level, pathway.id if pathway else None, data.effective_on, "initial")
+    return _audited_view(session, principal, "create", worker, record)
 
 
-def update_record(session: Session, worker: WorkerEmployment, data: CareerRecordUpdate) -> CareerRecordPublic:
+def update_record(
+    session: Session, principal: Principal, worker: WorkerEmployment, data: CareerRecordUpdate
+) -> CareerRecordPublic:
     record = get_record(session, worker.swe_number)
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
         _not_after_today(value, worker.today, ["body", name])
-        setattr(record, name, value)
-    record.updated_at = utcnow()
+    record.sqlmodel_update(changes, update={"updated_at": utcnow()})
     session.add(record)
     session.flush()
-    return record_view(session, worker, record)
+    return _audited_view(session, principal, "update", worker, record)
 
 
 def record_level_change(
@@ -244,8 +237,7 @@ def record_level_change(
     correction. Panel levels are reached through a progression application, never here."""
     record = get_record(session, worker.swe_number)
     index = load_framework(session)
-    level = index.level(data.level, ["body", "level"])
-    pathway = index.pathway(level, data.pathway, ["body", "pathway"])
+    level, pathway = index.target(data.level, data.pathway)
     if data.reason.value == "recruitment":
         requirement = index.requirement(level, pathway)
         if requirement is None or requirement.how_reached != HowReached.recruitment:
@@ -257,16 +249,9 @@ def record_level_change(
                 + (": through a progression application" if how == HowReached.panel else ""),
             )
     add_level(
-        session,
-        principal,
-        worker,
-        record,
-        level,
-        pathway.id if pathway else None,
-        data.effective_on,
-        data.reason.value,
+        session, principal, worker, record, level, pathway.id if pathway else None, data.effective_on, data.reason.value
     )
-    return record_view(session, worker, record)
+    return _audited_view(session, principal, "update", worker, record)
 
 
 def record_asye_review(
@@ -302,74 +287,16 @@ def record_asye_review(
     session.flush()
     if data.outcome.value == "passed":
         _progress_automatically(session, principal, worker, record, data.reviewed_on)
-    return record_view(session, worker, record)
+    return _audited_view(session, principal, "update", worker, record)
 
 
 def _progress_automatically(
     session: Session, principal: Principal, worker: WorkerEmployment, record: CareerRecord, on: date
 ) -> None:
     index = load_framework(session)
-    current = current_level_of(session, record, on)
-    rank = index.level_by_id[current.level_id].rank if current else None
-    following = next_rank([level.rank for level in index.levels], rank)
+    following = next_level_rank(session, index, record, on)
     for level in index.levels:
         requirement = index.requirement(level, None)
         if level.rank == following and requirement and requirement.how_reached == HowReached.automatic:
             add_level(session, principal, worker, record, level, None, on, "asye_passed")
             return
-
-
-# --- Next step ---------------------------------------------------------------------------------
-
-
-def next_step(session: Session, worker: WorkerEmployment) -> NextStep:
-    """The next level (each of its pathways) and, for each requirement, met or not and what is missing."""
-    record = get_record(session, worker.swe_number)
-    today = worker.today
-    index = load_framework(session)
-    current = current_level_of(session, record, today)
-    rank = index.level_by_id[current.level_id].rank if current else None
-    following = next_rank([level.rank for level in index.levels], rank)
-    cpd_hours = hours_last_12_months(session, worker.swe_number, today)
-    facts = WorkerFacts(
-        pq_years=worker.experience.years,
-        cpd_hours_12_months=cpd_hours,
-        evidence_kinds=evidence_kinds_held(session, worker.swe_number),
-    )
-    open_applications = {
-        (application.target_level_id, application.target_pathway_id): application.id
-        for application in session.exec(
-            select(ProgressionApplication).where(
-                ProgressionApplication.record_id == record.id,
-                col(ProgressionApplication.state).in_([state.value for state in OPEN]),
-            )
-        )
-    }
-    options = []
-    for level in (level for level in index.levels if level.rank == following):
-        for pathway in index.pathways_of(level) or [None]:
-            requirement = index.requirement(level, pathway)
-            checks = check_requirement(as_rule(requirement), facts) if requirement else []
-            open_id = open_applications.get((level.id, pathway.id if pathway else None))
-            options.append(
-                NextStepOption(
-                    level=index.level_ref(level.id),
-                    pathway=index.pathway_ref(pathway.id if pathway else None),
-                    how_reached=requirement.how_reached if requirement else None,
-                    requirements=[RequirementCheckPublic.model_validate(c, from_attributes=True) for c in checks],
-                    all_met=all(check.met for check in checks),
-                    missing=[check.missing for check in checks if check.missing],
-                    can_apply=bool(requirement)
-                    and requirement.how_reached == HowReached.panel
-                    and not open_applications,
-                    open_application_id=open_id,
-                )
-            )
-    return NextStep(
-        swe_number=worker.swe_number,
-        level=index.level_ref(current.level_id) if current else None,
-        pathway=index.pathway_ref(current.pathway_id) if current else None,
-        experience=experience_public(worker),
-        cpd_hours_last_12_months=cpd_hours,
-        options=options,
-    )

@@ -1,65 +1,53 @@
-"""Progression applications: a worker's draft, submitted with evidence, endorsed or returned by their
-council, decided by the panel; every transition is stored, and approval changes the worker's level.
+"""Progression applications: who sees which, how they read, and the worker's drafts.
 
-The transitions themselves are data (rules.TRANSITIONS); this module checks who may take them, what
-each needs, and applies them. A declined application is final: the worker resubmits by opening a new
-draft for the same level, which links back to the declined one (`resubmission_of`).
-"""
+The transitions are data (rules.TRANSITIONS) taken in progression/transitions.py. A declined application is
+final: the worker resubmits by opening a new draft for the same level, which links back to the declined one
+(`resubmission_of`)."""
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from services.careers.access import is_own, own_swe
-from services.careers.cpd import owned_evidence
-from services.careers.employment import WorkerEmployment
-from services.careers.framework import FrameworkIndex, invalid, load_framework
+from services.careers.evidence.schemas import EvidencePublic
+from services.careers.evidence.service import owned_evidence
+from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.models import (
     ApplicationEvent,
     ApplicationEvidence,
+    CareerLevel,
+    CareerPathway,
     CareerRecord,
     EvidenceItem,
     ProgressionApplication,
 )
-from services.careers.records import add_level, current_level_of, get_record
-from services.careers.rules import (
-    ACTORS,
-    EDITABLE,
-    OPEN,
-    TRANSITIONS,
-    Action,
-    Actor,
-    ApplicationState,
-    HowReached,
-    InvalidTransition,
-    missing_evidence,
-    next_rank,
-    next_state,
-)
-from services.careers.schemas import (
+from services.careers.placements_client import WorkerEmployment
+from services.careers.progression.schemas import (
     ApplicationCreate,
     ApplicationEventPublic,
     ApplicationPublic,
     ApplicationSummary,
     ApplicationUpdate,
-    EvidencePublic,
 )
+from services.careers.records.service import get_record, next_level_rank
+from services.careers.rules import ACTORS, EDITABLE, OPEN, Action, Actor, ApplicationState, HowReached, allowed_from
+from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.db import release_reads
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import utcnow
 from services.common.pagination import PageParams, paginate
 
 NOT_FOUND = "No progression application with this id was found."
+ENTITY = "progression_application"
+EVIDENCE_IDS = ["body", "evidence_ids"]
 
 
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _evidence(session: Session, application_id: uuid.UUID) -> list[EvidenceItem]:
+def attached_evidence(session: Session, application_id: uuid.UUID) -> list[EvidenceItem]:
     return list(
         session.exec(
             select(EvidenceItem)
@@ -80,7 +68,7 @@ def _events(session: Session, application_id: uuid.UUID) -> list[ApplicationEven
     )
 
 
-def _may_act_as(
+def may_act_as(
     principal: Principal, actor: Actor, application: ProgressionApplication, worker: WorkerEmployment
 ) -> bool:
     if actor is Actor.worker:
@@ -94,11 +82,8 @@ def _may_act_as(
 def allowed_actions(
     principal: Principal, application: ProgressionApplication, worker: WorkerEmployment
 ) -> list[Action]:
-    state = ApplicationState(application.state)
-    possible = [action for (from_state, action) in TRANSITIONS if from_state == state]
-    if not possible:
-        return []
-    return [action for action in possible if _may_act_as(principal, ACTORS[action], application, worker)]
+    possible = allowed_from(ApplicationState(application.state))
+    return [action for action in possible if may_act_as(principal, ACTORS[action], application, worker)]
 
 
 def application_public(
@@ -110,17 +95,13 @@ def application_public(
 ) -> ApplicationPublic:
     index = index or load_framework(session)
     return ApplicationPublic(
-        id=application.id,
-        swe_number=application.swe_number,
-        level=index.level_ref(application.target_level_id),
-        pathway=index.pathway_ref(application.target_pathway_id),
-        state=ApplicationState(application.state),
+        **_summary(index, application).model_dump(exclude={"council", "updated_at"}),
         statement=application.statement,
         council=application.council,
         effective_on=application.effective_on,
         feedback=application.feedback,
         resubmission_of=application.resubmission_of,
-        evidence=[EvidencePublic.model_validate(item) for item in _evidence(session, application.id)],
+        evidence=[EvidencePublic.model_validate(item) for item in attached_evidence(session, application.id)],
         events=[ApplicationEventPublic.model_validate(event) for event in _events(session, application.id)],
         allowed_actions=allowed_actions(principal, application, worker),
         version=application.version,
@@ -160,20 +141,24 @@ def visible_application(
     return application, worker
 
 
-def _summaries(session: Session, rows: list[ProgressionApplication]) -> list[ApplicationSummary]:
-    index = load_framework(session)
-    return [
-        ApplicationSummary(
-            id=row.id,
-            swe_number=row.swe_number,
-            level=index.level_ref(row.target_level_id),
-            pathway=index.pathway_ref(row.target_pathway_id),
-            state=ApplicationState(row.state),
-            council=row.council,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
+def read_application(
+    session: Session, principal: Principal, application_id: uuid.UUID, worker_for: Callable[[str], WorkerEmployment]
+) -> ApplicationPublic:
+    application, worker = visible_application(session, principal, application_id, worker_for)
+    audit(session, principal, "read", ENTITY, str(application.id))
+    return application_public(session, principal, application, worker)
+
+
+def _summary(index: FrameworkIndex, row: ProgressionApplication) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=row.id,
+        swe_number=row.swe_number,
+        level=index.level_ref(row.target_level_id),
+        pathway=index.pathway_ref(row.target_pathway_id),
+        state=ApplicationState(row.state),
+        council=row.council,
+        updated_at=row.updated_at,
+    )
 
 
 def list_applications(
@@ -202,7 +187,8 @@ def list_applications(
         query = query.where(ProgressionApplication.swe_number == swe_number)
     query = query.order_by(col(ProgressionApplication.updated_at).desc(), ProgressionApplication.id)
     rows, total = paginate(session, query, page)
-    return _summaries(session, rows), total
+    index = load_framework(session)
+    return [_summary(index, row) for row in rows], total
 
 
 def list_worker_applications(
@@ -214,13 +200,14 @@ def list_worker_applications(
         .order_by(col(ProgressionApplication.created_at).desc(), ProgressionApplication.id)
     )
     rows, total = paginate(session, query, page)
-    return _summaries(session, rows), total
+    index = load_framework(session)
+    return [_summary(index, row) for row in rows], total
 
 
-# --- Drafts ------------------------------------------------------------------------------------
+# --- Writing: events, evidence, drafts ---------------------------------------------------------
 
 
-def _add_event(
+def add_event(
     session: Session,
     principal: Principal,
     application: ProgressionApplication,
@@ -247,7 +234,7 @@ def _add_event(
     )
 
 
-def _attach(session: Session, application: ProgressionApplication, evidence: list[EvidenceItem]) -> None:
+def attach(session: Session, application: ProgressionApplication, evidence: list[EvidenceItem]) -> None:
     for link in session.exec(select(ApplicationEvidence).where(ApplicationEvidence.application_id == application.id)):
         session.delete(link)
     session.flush()
@@ -255,18 +242,10 @@ def _attach(session: Session, application: ProgressionApplication, evidence: lis
 
 
 def _check_target(
-    session: Session,
-    index: FrameworkIndex,
-    record: CareerRecord,
-    today: date,
-    level_code: str,
-    pathway_code: str | None,
-):
-    level = index.level(level_code, ["body", "level"])
-    pathway = index.pathway(level, pathway_code, ["body", "pathway"])
-    current = current_level_of(session, record, today)
-    rank = index.level_by_id[current.level_id].rank if current else None
-    following = next_rank([lv.rank for lv in index.levels], rank)
+    session: Session, index: FrameworkIndex, record: CareerRecord, data: ApplicationCreate, worker: WorkerEmployment
+) -> tuple[CareerLevel, CareerPathway | None]:
+    level, pathway = index.target(data.level, data.pathway)
+    following = next_level_rank(session, index, record, worker.today)
     if level.rank != following:
         names = ", ".join(lv.code for lv in index.levels if lv.rank == following) or "none: you are at the top"
         raise invalid(["body", "level"], "not_next_level", f"you can apply only for the next level ({names})")
@@ -286,7 +265,7 @@ def create_draft(
 ) -> ApplicationPublic:
     record = get_record(session, worker.swe_number)
     index = load_framework(session)
-    level, pathway = _check_target(session, index, record, worker.today, data.level, data.pathway)
+    level, pathway = _check_target(session, index, record, data, worker)
     already_open = session.exec(
         select(ProgressionApplication.id).where(
             ProgressionApplication.record_id == record.id,
@@ -311,7 +290,7 @@ def create_draft(
         )
         .order_by(col(ProgressionApplication.updated_at).desc())
     ).first()
-    evidence = owned_evidence(session, worker.swe_number, data.evidence_ids, ["body", "evidence_ids"])
+    evidence = owned_evidence(session, worker.swe_number, data.evidence_ids, EVIDENCE_IDS)
     application = ProgressionApplication(
         record_id=record.id,
         swe_number=worker.swe_number,
@@ -323,19 +302,21 @@ def create_draft(
     )
     session.add(application)
     session.flush()
-    _attach(session, application, evidence)
-    _add_event(session, principal, application, "create", None, ApplicationState.draft, None)
+    attach(session, application, evidence)
+    add_event(session, principal, application, "create", None, ApplicationState.draft, None)
     session.flush()
+    audit(session, principal, "create", ENTITY, str(application.id))
     return application_public(session, principal, application, worker, index)
 
 
 def update_draft(
     session: Session,
     principal: Principal,
-    application: ProgressionApplication,
-    worker: WorkerEmployment,
+    application_id: uuid.UUID,
+    worker_for: Callable[[str], WorkerEmployment],
     data: ApplicationUpdate,
 ) -> ApplicationPublic:
+    application, worker = visible_application(session, principal, application_id, worker_for, for_update=True)
     if not is_own(principal, application.swe_number):
         raise Forbidden("Only the worker changes their application.")
     if ApplicationState(application.state) not in EDITABLE:
@@ -343,115 +324,8 @@ def update_draft(
     changes = data.model_dump(exclude_unset=True)
     if "evidence_ids" in changes:
         ids = changes.pop("evidence_ids") or []
-        _attach(
-            session,
-            application,
-            owned_evidence(session, application.swe_number, ids, ["body", "evidence_ids"]),
-        )
-    if "statement" in changes:
-        application.statement = changes["statement"]
-    application.updated_at = utcnow()
+        attach(session, application, owned_evidence(session, application.swe_number, ids, EVIDENCE_IDS))
+    application.sqlmodel_update(changes, update={"updated_at": utcnow()})
     session.add(application)
     session.flush()
     return application_public(session, principal, application, worker)
-
-
-# --- Transitions -------------------------------------------------------------------------------
-
-
-def transition(
-    session: Session,
-    principal: Principal,
-    application: ProgressionApplication,
-    worker: WorkerEmployment,
-    action: Action,
-    *,
-    note: str | None = None,
-    feedback: str | None = None,
-    effective_on: date | None = None,
-    evidence_ids: list[uuid.UUID] | None = None,
-) -> ApplicationPublic:
-    """Take `action`: who may (403), whether the state allows it (409), then what the action needs (422)."""
-    actor = ACTORS[action]
-    if not _may_act_as(principal, actor, application, worker):
-        who = {
-            Actor.worker: "Only the worker the application is for",
-            Actor.council: "Only HR of the council the worker is in post at",
-            Actor.panel: "Only the panel (HR of the worker's council, or academy staff)",
-        }[actor]
-        raise Forbidden(f"{who} may do this.")
-    from_state = ApplicationState(application.state)
-    try:
-        to_state = next_state(from_state, action)
-    except InvalidTransition as exc:
-        raise Conflict(str(exc), state=from_state.value)
-    index = load_framework(session)
-    changes: dict = {"state": to_state.value}
-
-    if action is Action.submit:
-        if evidence_ids is not None:
-            _attach(
-                session,
-                application,
-                owned_evidence(session, application.swe_number, evidence_ids, ["body", "evidence_ids"]),
-            )
-            session.flush()
-        level = index.level_by_id[application.target_level_id]
-        pathway = index.pathway_by_id.get(application.target_pathway_id) if application.target_pathway_id else None
-        requirement = index.requirement(level, pathway)
-        kinds = {item.kind for item in _evidence(session, application.id)}
-        lacking = missing_evidence(requirement.evidence_kinds if requirement else [], kinds)
-        if not kinds or lacking:
-            raise invalid(
-                ["body", "evidence_ids"],
-                "evidence_missing",
-                "attach evidence of each kind the level needs"
-                + (f"; missing: {', '.join(lacking)}" if lacking else ""),
-            )
-        if worker.council is None:
-            raise Conflict("No council has you in post today, so no council can endorse this application.")
-        changes["council"] = worker.council
-        changes["feedback"] = None
-    elif action in (Action.return_, Action.decline):
-        if not feedback:
-            raise invalid(["body", "feedback"], "missing", "say why: feedback is required")
-        changes["feedback"] = feedback
-    elif action is Action.approve:
-        if effective_on is None:
-            raise invalid(["body", "effective_on"], "missing", "the approval needs an effective date")
-        changes["effective_on"] = effective_on
-    if principal.role is Role.council_hr and actor is not Actor.worker:
-        changes["council"] = principal.council
-
-    # Only one of two concurrent transitions from the same version wins; the other is a 409.
-    changes["version"] = application.version + 1
-    changes["updated_at"] = utcnow()
-    result = session.exec(
-        update(ProgressionApplication)
-        .where(
-            col(ProgressionApplication.id) == application.id,
-            col(ProgressionApplication.version) == application.version,
-        )
-        .values(**changes)
-    )
-    if result.rowcount != 1:
-        raise Conflict("The application changed meanwhile; read it again.")
-    session.refresh(application)
-    _add_event(session, principal, application, action.value, from_state, to_state, note or feedback)
-    if action is Action.approve:
-        record = session.get(CareerRecord, application.record_id)
-        assert record is not None and effective_on is not None
-        level = index.level_by_id[application.target_level_id]
-        add_level(
-            session,
-            principal,
-            worker,
-            record,
-            level,
-            application.target_pathway_id,
-            effective_on,
-            "progression",
-            application.id,
-        )
-    session.flush()
-    return application_public(session, principal, application, worker, index)

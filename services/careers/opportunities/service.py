@@ -5,14 +5,13 @@ import uuid
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.careers.access import own_swe
-from services.careers.framework import FrameworkIndex, council_to_write, invalid, load_framework
+from services.careers.framework.index import FrameworkIndex, load_framework
+from services.careers.framework.local_grades import council_to_write
 from services.careers.models import CareerRecord, Opportunity, OpportunityInterest
-from services.careers.records import level_history, level_in_force
-from services.careers.schemas import (
+from services.careers.opportunities.schemas import (
     InterestCreate,
     InterestPublic,
     OpportunityCreate,
@@ -20,8 +19,11 @@ from services.careers.schemas import (
     OpportunityPublic,
     OpportunityUpdate,
 )
+from services.careers.records.service import level_history, level_in_force
+from services.careers.rows import flush_or_conflict, get_or_404
+from services.common.audit import audit
 from services.common.auth import Principal, Role
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import Council, utcnow
 from services.common.pagination import PageParams, paginate
 
@@ -103,10 +105,9 @@ def list_opportunities(
     index = load_framework(session)
     query = select(Opportunity)
     if level is not None:
-        chosen = index.level(level, ["query", "level"])
+        chosen, path = index.target(level, pathway, "query", pathway_required=False)
         query = query.where(Opportunity.level_id == chosen.id)
-        if pathway is not None:
-            path = index.pathway(chosen, pathway, ["query", "pathway"])
+        if path is not None:
             query = query.where(Opportunity.pathway_id == path.id)
     elif pathway is not None:
         ids = [p.id for p in index.pathways if p.code == pathway]
@@ -121,22 +122,20 @@ def list_opportunities(
     return _public(session, principal, index, rows, today), total
 
 
-def _get(session: Session, opportunity_id: uuid.UUID) -> Opportunity:
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None:
-        raise NotFound(NOT_FOUND)
-    return opportunity
-
-
 def get_opportunity(
     session: Session, principal: Principal, opportunity_id: uuid.UUID, today: date
 ) -> OpportunityPublic:
-    return _public(session, principal, load_framework(session), [_get(session, opportunity_id)], today)[0]
+    return _public(
+        session,
+        principal,
+        load_framework(session),
+        [get_or_404(session, Opportunity, opportunity_id, NOT_FOUND)],
+        today,
+    )[0]
 
 
 def _target(index: FrameworkIndex, level_code: str, pathway_code: str | None):
-    level = index.level(level_code, ["body", "level"])
-    pathway = index.pathway(level, pathway_code, ["body", "pathway"], required=False)
+    level, pathway = index.target(level_code, pathway_code, pathway_required=False)
     return level.id, pathway.id if pathway else None
 
 
@@ -168,7 +167,7 @@ def _owned(session: Session, principal: Principal, opportunity_id: uuid.UUID) ->
     is checked before the lookup, so that a social worker's 403 is the same whether the id exists or not."""
     if principal.role not in (Role.council_hr, Role.academy_admin):
         raise Forbidden("Only the council that posted an opportunity may do this.")
-    opportunity = _get(session, opportunity_id)
+    opportunity = get_or_404(session, Opportunity, opportunity_id, NOT_FOUND)
     if not _is_owner(principal, opportunity):
         raise NotFound(NOT_FOUND)
     return opportunity
@@ -182,15 +181,13 @@ def update_opportunity(
     changes = data.model_dump(exclude_unset=True)
     if "level" in changes or "pathway" in changes:
         current_level = index.level_by_id[opportunity.level_id].code
-        current_pathway = index.pathway_by_id[opportunity.pathway_id].code if opportunity.pathway_id else None
+        current_pathway = index.pathway_code(opportunity.pathway_id)
         opportunity.level_id, opportunity.pathway_id = _target(
             index, changes.pop("level", current_level), changes.pop("pathway", current_pathway)
         )
     if "kind" in changes:
         changes["kind"] = changes["kind"].value
-    for name, value in changes.items():
-        setattr(opportunity, name, value)
-    opportunity.updated_at = utcnow()
+    opportunity.sqlmodel_update(changes, update={"updated_at": utcnow()})
     session.add(opportunity)
     session.flush()
     return _public(session, principal, index, [opportunity], today)[0]
@@ -203,7 +200,7 @@ def register_interest(
     session: Session, principal: Principal, opportunity_id: uuid.UUID, data: InterestCreate, today: date
 ) -> InterestPublic:
     swe_number = own_swe(principal)
-    opportunity = _get(session, opportunity_id)
+    opportunity = get_or_404(session, Opportunity, opportunity_id, NOT_FOUND)
     if opportunity.closing_on < today:
         raise Conflict(f"This opportunity closed on {opportunity.closing_on}.")
     conflict = "You have already registered interest in this opportunity."
@@ -214,10 +211,8 @@ def register_interest(
         raise Conflict(conflict)
     interest = OpportunityInterest(opportunity_id=opportunity.id, swe_number=swe_number, note=data.note)
     session.add(interest)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(conflict)
+    flush_or_conflict(session, conflict)
+    audit(session, principal, "create", "opportunity_interest", str(interest.id))
     return _interest_public(session, load_framework(session), [interest], today)[0]
 
 
@@ -270,4 +265,5 @@ def list_interest(
         .order_by(OpportunityInterest.registered_at, OpportunityInterest.id)
     )
     rows, total = paginate(session, query, page)
+    audit(session, principal, "read", "opportunity_interest", [str(row.id) for row in rows])
     return _interest_public(session, load_framework(session), rows, today), total

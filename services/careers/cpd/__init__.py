@@ -1,0 +1,1 @@
+"""A worker's CPD log and the SWE registration-year check."""

@@ -1,0 +1,2 @@
+"""The career framework (levels, pathways, requirements, PCF domains, KSS standards) and each council's local
+grades."""

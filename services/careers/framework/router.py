@@ -1,0 +1,220 @@
+"""The framework's endpoints (academy staff edit it) and the councils' local grades."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from services.careers.dependencies import CONFLICT, Admin, Staff
+from services.careers.fields import CODE_PATTERN, CouncilCode
+from services.careers.framework import local_grades, service
+from services.careers.framework.schemas import (
+    Framework,
+    KssStandardCreate,
+    KssStandardPublic,
+    KssStandardUpdate,
+    LevelCreate,
+    LevelPublic,
+    LevelUpdate,
+    LocalGradeCreate,
+    LocalGradePublic,
+    LocalGradeUpdate,
+    PathwayCreate,
+    PathwayPublic,
+    PathwayUpdate,
+    PcfDomainCreate,
+    PcfDomainPublic,
+    PcfDomainUpdate,
+    RequirementCreate,
+    RequirementPublic,
+    RequirementUpdate,
+)
+from services.common.app import service_router
+from services.common.db import SessionDep
+from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.pagination import Page, PageDep, make_page
+
+router = service_router("careers")
+
+
+@router.get("/framework", response_model=Framework, tags=["framework"], summary="The whole career framework")
+def read_framework(session: SessionDep) -> Framework:
+    return service.read_framework(session)
+
+
+@router.post(
+    "/levels",
+    status_code=201,
+    response_model=LevelPublic,
+    tags=["framework"],
+    summary="Add a level",
+    responses=CONFLICT,
+)
+def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> LevelPublic:
+    return service.create_level(session, body)
+
+
+@router.patch("/levels/{level_id}", response_model=LevelPublic, tags=["framework"], summary="Change a level")
+def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
+    return service.update_level(session, level_id, body)
+
+
+@router.post(
+    "/levels/{level_id}/pathways",
+    status_code=201,
+    response_model=PathwayPublic,
+    tags=["framework"],
+    summary="Add a pathway to a level",
+    responses=CONFLICT,
+)
+def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep, principal: Admin) -> PathwayPublic:
+    return service.create_pathway(session, level_id, body)
+
+
+@router.patch("/pathways/{pathway_id}", response_model=PathwayPublic, tags=["framework"], summary="Change a pathway")
+def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
+    return service.update_pathway(session, pathway_id, body)
+
+
+@router.post(
+    "/requirements",
+    status_code=201,
+    response_model=RequirementPublic,
+    tags=["framework"],
+    summary="Set what a level (or one of its pathways) needs",
+    responses=CONFLICT,
+)
+def create_requirement(body: RequirementCreate, session: SessionDep, principal: Admin) -> RequirementPublic:
+    return service.create_requirement(session, body)
+
+
+@router.patch(
+    "/requirements/{requirement_id}",
+    response_model=RequirementPublic,
+    tags=["framework"],
+    summary="Change what a level needs",
+)
+def update_requirement(
+    requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep, principal: Admin
+) -> RequirementPublic:
+    return service.update_requirement(session, requirement_id, body)
+
+
+@router.delete("/requirements/{requirement_id}", status_code=204, tags=["framework"], summary="Remove a requirement")
+def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal: Admin) -> Response:
+    service.delete_requirement(session, requirement_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/pcf-domains",
+    status_code=201,
+    response_model=PcfDomainPublic,
+    tags=["framework"],
+    summary="Add a PCF domain",
+    responses=CONFLICT,
+)
+def create_pcf_domain(body: PcfDomainCreate, session: SessionDep, principal: Admin) -> PcfDomainPublic:
+    return service.create_pcf_domain(session, body)
+
+
+@router.patch(
+    "/pcf-domains/{domain_id}",
+    response_model=PcfDomainPublic,
+    tags=["framework"],
+    summary="Change a PCF domain",
+)
+def update_pcf_domain(
+    domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep, principal: Admin
+) -> PcfDomainPublic:
+    return service.update_pcf_domain(session, domain_id, body)
+
+
+@router.post(
+    "/kss-standards",
+    status_code=201,
+    response_model=KssStandardPublic,
+    tags=["framework"],
+    summary="Add a KSS standard",
+    responses=CONFLICT,
+)
+def create_kss_standard(body: KssStandardCreate, session: SessionDep, principal: Admin) -> KssStandardPublic:
+    return service.create_kss_standard(session, body)
+
+
+@router.patch(
+    "/kss-standards/{standard_id}",
+    response_model=KssStandardPublic,
+    tags=["framework"],
+    summary="Change a KSS standard",
+)
+def update_kss_standard(
+    standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep, principal: Admin
+) -> KssStandardPublic:
+    return service.update_kss_standard(session, standard_id, body)
+
+
+# --- Local grades ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/local-grades",
+    response_model=Page[LocalGradePublic],
+    tags=["local grades"],
+    summary="Councils' local grades and the levels they map to",
+)
+def list_local_grades(
+    session: SessionDep,
+    page: PageDep,
+    council: Annotated[CouncilCode | None, Query(description="This council's grades")] = None,
+    level: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="Grades mapped to this level")
+    ] = None,
+) -> Page[LocalGradePublic]:
+    grades, total = local_grades.list_local_grades(session, page, council, level)
+    return make_page(grades, total, page)
+
+
+@router.post(
+    "/local-grades",
+    status_code=201,
+    response_model=LocalGradePublic,
+    tags=["local grades"],
+    summary="Map one of your council's grades to a level",
+    responses=CONFLICT,
+)
+def create_local_grade(
+    body: LocalGradeCreate,
+    request: Request,
+    session: SessionDep,
+    principal: Staff,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return idempotent(
+        session,
+        principal,
+        key,
+        fingerprint("POST", request.url.path, body),
+        lambda: (201, local_grades.create_local_grade(session, principal, body).model_dump(mode="json")),
+        headers=lambda created: {"Location": "/v1/careers/local-grades/{id}".format(**created)},
+    )
+
+
+@router.patch(
+    "/local-grades/{grade_id}",
+    response_model=LocalGradePublic,
+    tags=["local grades"],
+    summary="Change a local grade",
+    responses=CONFLICT,
+)
+def update_local_grade(
+    grade_id: uuid.UUID, body: LocalGradeUpdate, session: SessionDep, principal: Staff
+) -> LocalGradePublic:
+    return local_grades.update_local_grade(session, principal, grade_id, body)
+
+
+@router.delete("/local-grades/{grade_id}", status_code=204, tags=["local grades"], summary="Remove a local grade")
+def delete_local_grade(grade_id: uuid.UUID, session: SessionDep, principal: Staff) -> Response:
+    local_grades.delete_local_grade(session, principal, grade_id)
+    return Response(status_code=204)

@@ -1,0 +1,203 @@
+"""Reading the whole framework (everyone with the careers scope) and editing it (academy staff)."""
+
+import uuid
+
+from sqlmodel import Session, col, select
+
+from services.careers.framework.index import FrameworkIndex, load_framework
+from services.careers.framework.schemas import (
+    Framework,
+    KssStandardCreate,
+    KssStandardPublic,
+    KssStandardUpdate,
+    LevelCreate,
+    LevelPublic,
+    LevelUpdate,
+    PathwayCreate,
+    PathwayPublic,
+    PathwayUpdate,
+    PcfDomainCreate,
+    PcfDomainPublic,
+    PcfDomainUpdate,
+    RequirementCreate,
+    RequirementPublic,
+    RequirementUpdate,
+)
+from services.careers.models import CareerLevel, CareerPathway, KssStandard, LevelRequirement, PcfDomain
+from services.careers.rows import flush_or_conflict, get_or_404
+from services.careers.rules import EvidenceKind
+from services.common.errors import Conflict
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def _level_public(index: FrameworkIndex, level: CareerLevel) -> LevelPublic:
+    requirements = sorted(
+        (r for r in index.requirements if r.level_id == level.id),
+        key=lambda r: index.pathway_code(r.pathway_id) or "",
+    )
+    return LevelPublic(
+        id=level.id,
+        code=level.code,
+        name=level.name,
+        rank=level.rank,
+        typical_local_grade=level.typical_local_grade,
+        description=level.description,
+        pathways=[PathwayPublic.model_validate(p) for p in index.pathways_of(level)],
+        requirements=[index.requirement_public(r) for r in requirements],
+    )
+
+
+def _kss_public(index: FrameworkIndex, standard: KssStandard) -> KssStandardPublic:
+    level = index.level_by_id.get(standard.level_id) if standard.level_id else None
+    return KssStandardPublic(
+        id=standard.id,
+        code=standard.code,
+        name=standard.name,
+        level=level.code if level else None,
+        description=standard.description,
+    )
+
+
+def read_framework(session: Session) -> Framework:
+    index = load_framework(session)
+    domains = session.exec(select(PcfDomain).order_by(PcfDomain.position, PcfDomain.code))
+    standards = session.exec(select(KssStandard).order_by(KssStandard.code))
+    return Framework(
+        levels=[_level_public(index, level) for level in index.levels],
+        pcf_domains=[PcfDomainPublic.model_validate(domain) for domain in domains],
+        kss_standards=[_kss_public(index, standard) for standard in standards],
+        evidence_kinds=list(EvidenceKind),
+    )
+
+
+# --- Editing (academy staff) -------------------------------------------------------------------
+
+
+def _insert_new(session: Session, row, code_taken, conflict: str):
+    """Add `row` unless `code_taken` (a query for an id) finds one: 409 with `conflict` either way."""
+    if session.exec(code_taken).first():
+        raise Conflict(conflict)
+    session.add(row)
+    flush_or_conflict(session, conflict)
+    return row
+
+
+def _update(session: Session, row, changes: dict):
+    row.sqlmodel_update(changes)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def create_level(session: Session, data: LevelCreate) -> LevelPublic:
+    level = _insert_new(
+        session,
+        CareerLevel.model_validate(data.model_dump()),
+        select(CareerLevel.id).where(CareerLevel.code == data.code),
+        f"There is already a level {data.code!r}.",
+    )
+    return _level_public(load_framework(session), level)
+
+
+def update_level(session: Session, level_id: uuid.UUID, data: LevelUpdate) -> LevelPublic:
+    level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
+    _update(session, level, data.model_dump(exclude_unset=True))
+    return _level_public(load_framework(session), level)
+
+
+def create_pathway(session: Session, level_id: uuid.UUID, data: PathwayCreate) -> PathwayPublic:
+    level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
+    pathway = _insert_new(
+        session,
+        CareerPathway(level_id=level.id, **data.model_dump()),
+        select(CareerPathway.id).where(CareerPathway.level_id == level.id, CareerPathway.code == data.code),
+        f"The {level.code} level already has a pathway {data.code!r}.",
+    )
+    return PathwayPublic.model_validate(pathway)
+
+
+def update_pathway(session: Session, pathway_id: uuid.UUID, data: PathwayUpdate) -> PathwayPublic:
+    pathway = get_or_404(session, CareerPathway, pathway_id, "No pathway with this id was found.")
+    return PathwayPublic.model_validate(_update(session, pathway, data.model_dump(exclude_unset=True)))
+
+
+def create_requirement(session: Session, data: RequirementCreate) -> RequirementPublic:
+    index = load_framework(session)
+    level = index.level(data.level, ["body", "level"])
+    pathway = index.pathway(level, data.pathway, ["body", "pathway"], required=False)
+    pathway_id = pathway.id if pathway else None
+    conflict = f"The {level.code} level{f' ({pathway.code})' if pathway else ''} already has a requirement."
+    if any(r.level_id == level.id and r.pathway_id == pathway_id for r in index.requirements):
+        raise Conflict(conflict)
+    row = LevelRequirement(
+        level_id=level.id,
+        pathway_id=pathway_id,
+        min_pq_years=data.min_pq_years,
+        min_cpd_hours=data.min_cpd_hours,
+        evidence_kinds=[kind.value for kind in dict.fromkeys(data.evidence_kinds)],
+        how_reached=data.how_reached.value,
+    )
+    session.add(row)
+    flush_or_conflict(session, conflict)
+    index.requirements.append(row)
+    return index.requirement_public(row)
+
+
+def update_requirement(session: Session, requirement_id: uuid.UUID, data: RequirementUpdate) -> RequirementPublic:
+    row = get_or_404(session, LevelRequirement, requirement_id, "No requirement with this id was found.")
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    if "evidence_kinds" in changes:
+        changes["evidence_kinds"] = list(dict.fromkeys(changes["evidence_kinds"]))
+    _update(session, row, changes)
+    session.refresh(row)
+    return load_framework(session).requirement_public(row)
+
+
+def delete_requirement(session: Session, requirement_id: uuid.UUID) -> None:
+    session.delete(get_or_404(session, LevelRequirement, requirement_id, "No requirement with this id was found."))
+    session.flush()
+
+
+def create_pcf_domain(session: Session, data: PcfDomainCreate) -> PcfDomainPublic:
+    domain = _insert_new(
+        session,
+        PcfDomain.model_validate(data.model_dump()),
+        select(PcfDomain.id).where(PcfDomain.code == data.code),
+        f"There is already a PCF domain {data.code!r}.",
+    )
+    return PcfDomainPublic.model_validate(domain)
+
+
+def update_pcf_domain(session: Session, domain_id: uuid.UUID, data: PcfDomainUpdate) -> PcfDomainPublic:
+    domain = get_or_404(session, PcfDomain, domain_id, "No PCF domain with this id was found.")
+    return PcfDomainPublic.model_validate(_update(session, domain, data.model_dump(exclude_unset=True)))
+
+
+def create_kss_standard(session: Session, data: KssStandardCreate) -> KssStandardPublic:
+    index = load_framework(session)
+    level = index.level(data.level, ["body", "level"]) if data.level else None
+    standard = _insert_new(
+        session,
+        KssStandard(code=data.code, name=data.name, level_id=level.id if level else None, description=data.description),
+        select(KssStandard.id).where(KssStandard.code == data.code),
+        f"There is already a KSS standard {data.code!r}.",
+    )
+    return _kss_public(index, standard)
+
+
+def update_kss_standard(session: Session, standard_id: uuid.UUID, data: KssStandardUpdate) -> KssStandardPublic:
+    standard = get_or_404(session, KssStandard, standard_id, "No KSS standard with this id was found.")
+    index = load_framework(session)
+    changes = data.model_dump(exclude_unset=True)
+    if "level" in changes:
+        code = changes.pop("level")
+        standard.level_id = index.level(code, ["body", "level"]).id if code else None
+    _update(session, standard, changes)
+    return _kss_public(index, standard)
+
+
+def known_pcf_codes(session: Session, codes: list[str]) -> set[str]:
+    if not codes:
+        return set()
+    return set(session.exec(select(PcfDomain.code).where(col(PcfDomain.code).in_(codes))))

@@ -1,0 +1,158 @@
+"""Regional opportunities: councils post them, the region's social workers browse them and register interest."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Body, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from services.careers.clock import Today
+from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker
+from services.careers.fields import CODE_PATTERN, CouncilCode
+from services.careers.opportunities import service
+from services.careers.opportunities.schemas import (
+    InterestCreate,
+    InterestPublic,
+    OpportunityCreate,
+    OpportunityKind,
+    OpportunityPublic,
+    OpportunityUpdate,
+)
+from services.common.app import service_router
+from services.common.auth import CurrentPrincipal
+from services.common.db import SessionDep
+from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.pagination import Page, PageDep, make_page
+
+router = service_router("careers")
+
+
+@router.get(
+    "/opportunities",
+    response_model=Page[OpportunityPublic],
+    tags=["opportunities"],
+    summary="Browse the region's opportunities, closing soonest first",
+)
+def list_opportunities(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    page: PageDep,
+    today: Today,
+    level: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="For this level (code)")
+    ] = None,
+    pathway: Annotated[
+        str | None, Query(max_length=40, pattern=CODE_PATTERN, description="On this pathway (code)")
+    ] = None,
+    council: Annotated[CouncilCode | None, Query(description="Posted by this council")] = None,
+    kind: Annotated[OpportunityKind | None, Query(description="Development post, secondment or vacancy")] = None,
+    open_only: Annotated[bool, Query(description="Only those whose closing date has not passed")] = True,
+) -> Page[OpportunityPublic]:
+    items, total = service.list_opportunities(
+        session,
+        principal,
+        page,
+        today,
+        level=level,
+        pathway=pathway,
+        council=council,
+        kind=kind,
+        open_only=open_only,
+    )
+    return make_page(items, total, page)
+
+
+@router.post(
+    "/opportunities",
+    status_code=201,
+    response_model=OpportunityPublic,
+    tags=["opportunities"],
+    summary="Post an opportunity for your council",
+    responses=IDEMPOTENCY,
+)
+def create_opportunity(
+    body: OpportunityCreate,
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    today: Today,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return idempotent(
+        session,
+        principal,
+        key,
+        fingerprint("POST", request.url.path, body),
+        lambda: (201, service.create_opportunity(session, principal, body, today).model_dump(mode="json")),
+        headers=lambda created: {"Location": "/v1/careers/opportunities/{id}".format(**created)},
+    )
+
+
+@router.get(
+    "/opportunities/{opportunity_id}",
+    response_model=OpportunityPublic,
+    tags=["opportunities"],
+    summary="One opportunity",
+)
+def read_opportunity(
+    opportunity_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, today: Today
+) -> OpportunityPublic:
+    return service.get_opportunity(session, principal, opportunity_id, today)
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}",
+    response_model=OpportunityPublic,
+    tags=["opportunities"],
+    summary="Change your council's opportunity",
+)
+def update_opportunity(
+    opportunity_id: uuid.UUID, body: OpportunityUpdate, principal: Staff, session: SessionDep, today: Today
+) -> OpportunityPublic:
+    return service.update_opportunity(session, principal, opportunity_id, body, today)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/interest",
+    status_code=201,
+    response_model=InterestPublic,
+    tags=["opportunities"],
+    responses=CONFLICT,
+    summary="Register my interest",
+)
+def register_interest(
+    opportunity_id: uuid.UUID,
+    body: Annotated[InterestCreate, Body(default_factory=InterestCreate)],
+    principal: Worker,
+    session: SessionDep,
+    today: Today,
+) -> InterestPublic:
+    return service.register_interest(session, principal, opportunity_id, body, today)
+
+
+@router.delete(
+    "/opportunities/{opportunity_id}/interest",
+    status_code=204,
+    tags=["opportunities"],
+    summary="Withdraw my interest",
+)
+def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: SessionDep) -> Response:
+    service.withdraw_interest(session, principal, opportunity_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/registrations",
+    response_model=Page[InterestPublic],
+    tags=["opportunities"],
+    summary="Who registered interest in your council's opportunity",
+)
+def list_registrations(
+    opportunity_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    page: PageDep,
+    today: Today,
+) -> Page[InterestPublic]:
+    items, total = service.list_interest(session, principal, opportunity_id, page, today)
+    return make_page(items, total, page)

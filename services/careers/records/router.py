@@ -1,0 +1,140 @@
+"""Career records: the worker's own screens, and the workers council HR (their employer) and academy
+staff read and manage."""
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from services.careers.access import check_can_manage
+from services.careers.clock import Today
+from services.careers.dependencies import CONFLICT, UNAVAILABLE, ManagedWorker, Me, ReadableWorker, Staff
+from services.careers.placements_client import PlacementsClient, WorkerEmployment
+from services.careers.records import service
+from services.careers.records.next_step import next_step
+from services.careers.records.schemas import (
+    AsyeReviewCreate,
+    CareerRecordCreate,
+    CareerRecordPublic,
+    CareerRecordUpdate,
+    LevelChangeCreate,
+    NextStep,
+)
+from services.common.app import service_router
+from services.common.auth import CurrentPrincipal
+from services.common.db import SessionDep
+from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+
+router = service_router("careers")
+
+
+@router.get(
+    "/me",
+    response_model=CareerRecordPublic,
+    tags=["my career"],
+    responses=UNAVAILABLE,
+    summary="My career: level, local grade, experience, ASYE progress and history",
+)
+def my_record(me: Me, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
+    return service.read_record(session, principal, me)
+
+
+@router.get(
+    "/me/next-step",
+    response_model=NextStep,
+    tags=["my career"],
+    responses=UNAVAILABLE,
+    summary="What my next level needs: each requirement met or not, and what is missing",
+)
+def my_next_step(me: Me, session: SessionDep) -> NextStep:
+    return next_step(session, me)
+
+
+@router.post(
+    "/workers",
+    status_code=201,
+    response_model=CareerRecordPublic,
+    tags=["workers"],
+    responses={**CONFLICT, **UNAVAILABLE},
+    summary="Start a worker's career record at the level they hold",
+)
+def create_record(
+    body: CareerRecordCreate,
+    request: Request,
+    principal: Staff,
+    client: PlacementsClient,
+    today: Today,
+    session: SessionDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    worker = WorkerEmployment(client, body.swe_number, today)
+    check_can_manage(principal, worker)
+    return idempotent(
+        session,
+        principal,
+        key,
+        fingerprint("POST", request.url.path, body),
+        lambda: (201, service.create_record(session, principal, worker, body).model_dump(mode="json")),
+        headers=lambda created: {"Location": "/v1/careers/workers/{swe_number}".format(**created)},
+    )
+
+
+@router.get(
+    "/workers/{swe_number}",
+    response_model=CareerRecordPublic,
+    tags=["workers"],
+    responses=UNAVAILABLE,
+    summary="A worker's career record",
+)
+def worker_record(worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
+    return service.read_record(session, principal, worker)
+
+
+@router.patch(
+    "/workers/{swe_number}",
+    response_model=CareerRecordPublic,
+    tags=["workers"],
+    responses=UNAVAILABLE,
+    summary="Change a worker's qualification and ASYE start dates",
+)
+def update_worker_record(
+    body: CareerRecordUpdate, worker: ManagedWorker, session: SessionDep, principal: Staff
+) -> CareerRecordPublic:
+    return service.update_record(session, principal, worker, body)
+
+
+@router.post(
+    "/workers/{swe_number}/levels",
+    status_code=201,
+    response_model=CareerRecordPublic,
+    tags=["workers"],
+    responses=UNAVAILABLE,
+    summary="Record a level reached by recruitment, or a correction",
+)
+def record_level(
+    body: LevelChangeCreate, worker: ManagedWorker, session: SessionDep, principal: Staff
+) -> CareerRecordPublic:
+    return service.record_level_change(session, principal, worker, body)
+
+
+@router.post(
+    "/workers/{swe_number}/asye-reviews",
+    status_code=201,
+    response_model=CareerRecordPublic,
+    tags=["workers"],
+    responses={**CONFLICT, **UNAVAILABLE},
+    summary="Record an ASYE review (a passed 12-month review moves the worker up)",
+)
+def record_asye_review(
+    body: AsyeReviewCreate, worker: ManagedWorker, session: SessionDep, principal: Staff
+) -> CareerRecordPublic:
+    return service.record_asye_review(session, principal, worker, body)
+
+
+@router.get(
+    "/workers/{swe_number}/next-step",
+    response_model=NextStep,
+    tags=["workers"],
+    responses=UNAVAILABLE,
+    summary="What a worker's next level needs",
+)
+def worker_next_step(worker: ReadableWorker, session: SessionDep) -> NextStep:
+    return next_step(session, worker)
