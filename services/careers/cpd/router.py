@@ -27,7 +27,6 @@ RegistrationYear = Annotated[
 
 @router.get(
     "/me/cpd",
-    response_model=CpdLog,
     tags=["my CPD"],
     summary="My CPD for a registration year, with the SWE check: days left and what is missing",
 )
@@ -63,12 +62,12 @@ def create_my_cpd(
     )
 
 
-@router.get("/me/cpd/{cpd_id}", response_model=CpdPublic, tags=["my CPD"], summary="One of my CPD records")
+@router.get("/me/cpd/{cpd_id}", tags=["my CPD"], summary="One of my CPD records")
 def my_cpd_record(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> CpdPublic:
     return service.get_cpd(session, own_swe(principal), cpd_id)
 
 
-@router.patch("/me/cpd/{cpd_id}", response_model=CpdPublic, tags=["my CPD"], summary="Change a CPD record")
+@router.patch("/me/cpd/{cpd_id}", tags=["my CPD"], summary="Change a CPD record")
 def update_my_cpd(
     cpd_id: uuid.UUID, body: CpdUpdate, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> CpdPublic:
@@ -83,7 +82,6 @@ def delete_my_cpd(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
 
 @router.get(
     "/workers/{swe_number}/cpd",
-    response_model=CpdLog,
     tags=["workers"],
     responses=UNAVAILABLE,
     summary="A worker's CPD for a registration year, with the SWE check",

@@ -17,18 +17,14 @@ from services.common.pagination import Page, PageDep, make_page
 router = service_router("careers")
 
 
-@router.get("/me/evidence", response_model=Page[EvidencePublic], tags=["my evidence"], summary="My evidence portfolio")
+@router.get("/me/evidence", tags=["my evidence"], summary="My evidence portfolio")
 def my_evidence(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[EvidencePublic]:
     items, total = service.list_evidence(session, own_swe(principal), page)
     return make_page(items, total, page)
 
 
 @router.post(
-    "/me/evidence",
-    status_code=201,
-    response_model=EvidencePublic,
-    tags=["my evidence"],
-    summary="Add evidence (its metadata: where the document is)",
+    "/me/evidence", status_code=201, tags=["my evidence"], summary="Add evidence (its metadata: where the document is)"
 )
 def create_my_evidence(
     body: EvidenceCreate, principal: CurrentPrincipal, session: SessionDep, today: Today
@@ -49,11 +45,7 @@ def delete_my_evidence(evidence_id: uuid.UUID, principal: CurrentPrincipal, sess
 
 
 @router.get(
-    "/workers/{swe_number}/evidence",
-    response_model=Page[EvidencePublic],
-    tags=["workers"],
-    responses=UNAVAILABLE,
-    summary="A worker's evidence portfolio",
+    "/workers/{swe_number}/evidence", tags=["workers"], responses=UNAVAILABLE, summary="A worker's evidence portfolio"
 )
 def worker_evidence(
     worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal, page: PageDep

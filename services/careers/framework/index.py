@@ -1,13 +1,14 @@
 """The framework in memory: small tables, read once per request, and what careers asks of them."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from services.careers.framework.schemas import LevelRef, PathwayRef, RequirementPublic
 from services.careers.models import CareerLevel, CareerPathway, LevelRequirement
-from services.careers.rules import EvidenceKind, Requirement, next_rank
+from services.careers.rules import EvidenceKind, HowReached, Requirement, next_rank
 from services.common.errors import invalid
 
 
@@ -63,6 +64,22 @@ class FrameworkIndex:
         if pathway is not None and (level.id, pathway.id) in by_key:
             return by_key[(level.id, pathway.id)]
         return by_key.get((level.id, None))
+
+    def check_reached(
+        self,
+        level: CareerLevel,
+        pathway: CareerPathway | None,
+        way: HowReached,
+        loc: list[str | int],
+        code: str,
+        explain: Callable[[str | None], str],
+    ) -> None:
+        """422 (`code`) unless the level, on this pathway, is reached `way`: "advanced (manager) is reached"
+        and `explain` of how it is reached (None: the framework says nothing)."""
+        requirement = self.requirement(level, pathway)
+        if requirement is None or requirement.how_reached != way:
+            named = f"{level.code}{f' ({pathway.code})' if pathway else ''}"
+            raise invalid(loc, code, f"{named} is reached {explain(requirement.how_reached if requirement else None)}")
 
     def rank_after(self, level_id: uuid.UUID | None) -> int | None:
         """The rank of the next level up from the level with this id (from none: the lowest); None at the top."""

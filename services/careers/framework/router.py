@@ -38,24 +38,17 @@ from services.common.pagination import Page, PageDep, make_page
 router = service_router("careers")
 
 
-@router.get("/framework", response_model=Framework, tags=["framework"], summary="The whole career framework")
+@router.get("/framework", tags=["framework"], summary="The whole career framework")
 def read_framework(session: SessionDep) -> Framework:
     return service.read_framework(session)
 
 
-@router.post(
-    "/levels",
-    status_code=201,
-    response_model=LevelPublic,
-    tags=["framework"],
-    summary="Add a level",
-    responses=CONFLICT,
-)
+@router.post("/levels", status_code=201, tags=["framework"], summary="Add a level", responses=CONFLICT)
 def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.create_level(session, body)
 
 
-@router.patch("/levels/{level_id}", response_model=LevelPublic, tags=["framework"], summary="Change a level")
+@router.patch("/levels/{level_id}", tags=["framework"], summary="Change a level")
 def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.update_level(session, level_id, body)
 
@@ -63,7 +56,6 @@ def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, pr
 @router.post(
     "/levels/{level_id}/pathways",
     status_code=201,
-    response_model=PathwayPublic,
     tags=["framework"],
     summary="Add a pathway to a level",
     responses=CONFLICT,
@@ -72,7 +64,7 @@ def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep
     return service.create_pathway(session, level_id, body)
 
 
-@router.patch("/pathways/{pathway_id}", response_model=PathwayPublic, tags=["framework"], summary="Change a pathway")
+@router.patch("/pathways/{pathway_id}", tags=["framework"], summary="Change a pathway")
 def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
     return service.update_pathway(session, pathway_id, body)
 
@@ -80,7 +72,6 @@ def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionD
 @router.post(
     "/requirements",
     status_code=201,
-    response_model=RequirementPublic,
     tags=["framework"],
     summary="Set what a level (or one of its pathways) needs",
     responses=CONFLICT,
@@ -89,12 +80,7 @@ def create_requirement(body: RequirementCreate, session: SessionDep, principal: 
     return service.create_requirement(session, body)
 
 
-@router.patch(
-    "/requirements/{requirement_id}",
-    response_model=RequirementPublic,
-    tags=["framework"],
-    summary="Change what a level needs",
-)
+@router.patch("/requirements/{requirement_id}", tags=["framework"], summary="Change what a level needs")
 def update_requirement(
     requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep, principal: Admin
 ) -> RequirementPublic:
@@ -107,48 +93,24 @@ def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal
     return Response(status_code=204)
 
 
-@router.post(
-    "/pcf-domains",
-    status_code=201,
-    response_model=PcfDomainPublic,
-    tags=["framework"],
-    summary="Add a PCF domain",
-    responses=CONFLICT,
-)
+@router.post("/pcf-domains", status_code=201, tags=["framework"], summary="Add a PCF domain", responses=CONFLICT)
 def create_pcf_domain(body: PcfDomainCreate, session: SessionDep, principal: Admin) -> PcfDomainPublic:
     return service.create_pcf_domain(session, body)
 
 
-@router.patch(
-    "/pcf-domains/{domain_id}",
-    response_model=PcfDomainPublic,
-    tags=["framework"],
-    summary="Change a PCF domain",
-)
+@router.patch("/pcf-domains/{domain_id}", tags=["framework"], summary="Change a PCF domain")
 def update_pcf_domain(
     domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep, principal: Admin
 ) -> PcfDomainPublic:
     return service.update_pcf_domain(session, domain_id, body)
 
 
-@router.post(
-    "/kss-standards",
-    status_code=201,
-    response_model=KssStandardPublic,
-    tags=["framework"],
-    summary="Add a KSS standard",
-    responses=CONFLICT,
-)
+@router.post("/kss-standards", status_code=201, tags=["framework"], summary="Add a KSS standard", responses=CONFLICT)
 def create_kss_standard(body: KssStandardCreate, session: SessionDep, principal: Admin) -> KssStandardPublic:
     return service.create_kss_standard(session, body)
 
 
-@router.patch(
-    "/kss-standards/{standard_id}",
-    response_model=KssStandardPublic,
-    tags=["framework"],
-    summary="Change a KSS standard",
-)
+@router.patch("/kss-standards/{standard_id}", tags=["framework"], summary="Change a KSS standard")
 def update_kss_standard(
     standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep, principal: Admin
 ) -> KssStandardPublic:
@@ -158,12 +120,7 @@ def update_kss_standard(
 # --- Local grades ------------------------------------------------------------------------------
 
 
-@router.get(
-    "/local-grades",
-    response_model=Page[LocalGradePublic],
-    tags=["local grades"],
-    summary="Councils' local grades and the levels they map to",
-)
+@router.get("/local-grades", tags=["local grades"], summary="Councils' local grades and the levels they map to")
 def list_local_grades(
     session: SessionDep,
     page: PageDep,
@@ -201,13 +158,7 @@ def create_local_grade(
     )
 
 
-@router.patch(
-    "/local-grades/{grade_id}",
-    response_model=LocalGradePublic,
-    tags=["local grades"],
-    summary="Change a local grade",
-    responses=CONFLICT,
-)
+@router.patch("/local-grades/{grade_id}", tags=["local grades"], summary="Change a local grade", responses=CONFLICT)
 def update_local_grade(
     grade_id: uuid.UUID, body: LocalGradeUpdate, session: SessionDep, principal: Staff
 ) -> LocalGradePublic:

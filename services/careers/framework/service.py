@@ -4,25 +4,8 @@ import uuid
 
 from sqlmodel import Session, col, select
 
+from services.careers.framework import schemas
 from services.careers.framework.index import FrameworkIndex, load_framework
-from services.careers.framework.schemas import (
-    Framework,
-    KssStandardCreate,
-    KssStandardPublic,
-    KssStandardUpdate,
-    LevelCreate,
-    LevelPublic,
-    LevelUpdate,
-    PathwayCreate,
-    PathwayPublic,
-    PathwayUpdate,
-    PcfDomainCreate,
-    PcfDomainPublic,
-    PcfDomainUpdate,
-    RequirementCreate,
-    RequirementPublic,
-    RequirementUpdate,
-)
 from services.careers.models import CareerLevel, CareerPathway, KssStandard, LevelRequirement, PcfDomain
 from services.careers.rows import flush_or_conflict, get_or_404
 from services.careers.rules import EvidenceKind
@@ -31,26 +14,26 @@ from services.common.errors import Conflict
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _level_public(index: FrameworkIndex, level: CareerLevel) -> LevelPublic:
+def _level_public(index: FrameworkIndex, level: CareerLevel) -> schemas.LevelPublic:
     requirements = sorted(
         (r for r in index.requirements if r.level_id == level.id),
         key=lambda r: index.pathway_code(r.pathway_id) or "",
     )
-    return LevelPublic(
+    return schemas.LevelPublic(
         id=level.id,
         code=level.code,
         name=level.name,
         rank=level.rank,
         typical_local_grade=level.typical_local_grade,
         description=level.description,
-        pathways=[PathwayPublic.model_validate(p) for p in index.pathways_of(level)],
+        pathways=[schemas.PathwayPublic.model_validate(p) for p in index.pathways_of(level)],
         requirements=[index.requirement_public(r) for r in requirements],
     )
 
 
-def _kss_public(index: FrameworkIndex, standard: KssStandard) -> KssStandardPublic:
+def _kss_public(index: FrameworkIndex, standard: KssStandard) -> schemas.KssStandardPublic:
     level = index.level_by_id.get(standard.level_id) if standard.level_id else None
-    return KssStandardPublic(
+    return schemas.KssStandardPublic(
         id=standard.id,
         code=standard.code,
         name=standard.name,
@@ -59,13 +42,13 @@ def _kss_public(index: FrameworkIndex, standard: KssStandard) -> KssStandardPubl
     )
 
 
-def read_framework(session: Session) -> Framework:
+def read_framework(session: Session) -> schemas.Framework:
     index = load_framework(session)
     domains = session.exec(select(PcfDomain).order_by(PcfDomain.position, PcfDomain.code))
     standards = session.exec(select(KssStandard).order_by(KssStandard.code))
-    return Framework(
+    return schemas.Framework(
         levels=[_level_public(index, level) for level in index.levels],
-        pcf_domains=[PcfDomainPublic.model_validate(domain) for domain in domains],
+        pcf_domains=[schemas.PcfDomainPublic.model_validate(domain) for domain in domains],
         kss_standards=[_kss_public(index, standard) for standard in standards],
         evidence_kinds=list(EvidenceKind),
     )
@@ -90,7 +73,7 @@ def _update(session: Session, row, changes: dict):
     return row
 
 
-def create_level(session: Session, data: LevelCreate) -> LevelPublic:
+def create_level(session: Session, data: schemas.LevelCreate) -> schemas.LevelPublic:
     level = _insert_new(
         session,
         CareerLevel.model_validate(data.model_dump()),
@@ -100,13 +83,13 @@ def create_level(session: Session, data: LevelCreate) -> LevelPublic:
     return _level_public(load_framework(session), level)
 
 
-def update_level(session: Session, level_id: uuid.UUID, data: LevelUpdate) -> LevelPublic:
+def update_level(session: Session, level_id: uuid.UUID, data: schemas.LevelUpdate) -> schemas.LevelPublic:
     level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
     _update(session, level, data.model_dump(exclude_unset=True))
     return _level_public(load_framework(session), level)
 
 
-def create_pathway(session: Session, level_id: uuid.UUID, data: PathwayCreate) -> PathwayPublic:
+def create_pathway(session: Session, level_id: uuid.UUID, data: schemas.PathwayCreate) -> schemas.PathwayPublic:
     level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
     pathway = _insert_new(
         session,
@@ -114,15 +97,15 @@ def create_pathway(session: Session, level_id: uuid.UUID, data: PathwayCreate) -
         select(CareerPathway.id).where(CareerPathway.level_id == level.id, CareerPathway.code == data.code),
         f"The {level.code} level already has a pathway {data.code!r}.",
     )
-    return PathwayPublic.model_validate(pathway)
+    return schemas.PathwayPublic.model_validate(pathway)
 
 
-def update_pathway(session: Session, pathway_id: uuid.UUID, data: PathwayUpdate) -> PathwayPublic:
+def update_pathway(session: Session, pathway_id: uuid.UUID, data: schemas.PathwayUpdate) -> schemas.PathwayPublic:
     pathway = get_or_404(session, CareerPathway, pathway_id, "No pathway with this id was found.")
-    return PathwayPublic.model_validate(_update(session, pathway, data.model_dump(exclude_unset=True)))
+    return schemas.PathwayPublic.model_validate(_update(session, pathway, data.model_dump(exclude_unset=True)))
 
 
-def create_requirement(session: Session, data: RequirementCreate) -> RequirementPublic:
+def create_requirement(session: Session, data: schemas.RequirementCreate) -> schemas.RequirementPublic:
     index = load_framework(session)
     level = index.level(data.level, ["body", "level"])
     pathway = index.pathway(level, data.pathway, ["body", "pathway"], required=False)
@@ -144,7 +127,9 @@ def create_requirement(session: Session, data: RequirementCreate) -> Requirement
     return index.requirement_public(row)
 
 
-def update_requirement(session: Session, requirement_id: uuid.UUID, data: RequirementUpdate) -> RequirementPublic:
+def update_requirement(
+    session: Session, requirement_id: uuid.UUID, data: schemas.RequirementUpdate
+) -> schemas.RequirementPublic:
     row = get_or_404(session, LevelRequirement, requirement_id, "No requirement with this id was found.")
     changes = data.model_dump(exclude_unset=True, mode="json")
     if "evidence_kinds" in changes:
@@ -159,22 +144,22 @@ def delete_requirement(session: Session, requirement_id: uuid.UUID) -> None:
     session.flush()
 
 
-def create_pcf_domain(session: Session, data: PcfDomainCreate) -> PcfDomainPublic:
+def create_pcf_domain(session: Session, data: schemas.PcfDomainCreate) -> schemas.PcfDomainPublic:
     domain = _insert_new(
         session,
         PcfDomain.model_validate(data.model_dump()),
         select(PcfDomain.id).where(PcfDomain.code == data.code),
         f"There is already a PCF domain {data.code!r}.",
     )
-    return PcfDomainPublic.model_validate(domain)
+    return schemas.PcfDomainPublic.model_validate(domain)
 
 
-def update_pcf_domain(session: Session, domain_id: uuid.UUID, data: PcfDomainUpdate) -> PcfDomainPublic:
+def update_pcf_domain(session: Session, domain_id: uuid.UUID, data: schemas.PcfDomainUpdate) -> schemas.PcfDomainPublic:
     domain = get_or_404(session, PcfDomain, domain_id, "No PCF domain with this id was found.")
-    return PcfDomainPublic.model_validate(_update(session, domain, data.model_dump(exclude_unset=True)))
+    return schemas.PcfDomainPublic.model_validate(_update(session, domain, data.model_dump(exclude_unset=True)))
 
 
-def create_kss_standard(session: Session, data: KssStandardCreate) -> KssStandardPublic:
+def create_kss_standard(session: Session, data: schemas.KssStandardCreate) -> schemas.KssStandardPublic:
     index = load_framework(session)
     level = index.level(data.level, ["body", "level"]) if data.level else None
     standard = _insert_new(
@@ -186,7 +171,9 @@ def create_kss_standard(session: Session, data: KssStandardCreate) -> KssStandar
     return _kss_public(index, standard)
 
 
-def update_kss_standard(session: Session, standard_id: uuid.UUID, data: KssStandardUpdate) -> KssStandardPublic:
+def update_kss_standard(
+    session: Session, standard_id: uuid.UUID, data: schemas.KssStandardUpdate
+) -> schemas.KssStandardPublic:
     standard = get_or_404(session, KssStandard, standard_id, "No KSS standard with this id was found.")
     index = load_framework(session)
     changes = data.model_dump(exclude_unset=True)

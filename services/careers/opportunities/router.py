@@ -28,10 +28,7 @@ router = service_router("careers")
 
 
 @router.get(
-    "/opportunities",
-    response_model=Page[OpportunityPublic],
-    tags=["opportunities"],
-    summary="Browse the region's opportunities, closing soonest first",
+    "/opportunities", tags=["opportunities"], summary="Browse the region's opportunities, closing soonest first"
 )
 def list_opportunities(
     principal: CurrentPrincipal,
@@ -88,24 +85,14 @@ def create_opportunity(
     )
 
 
-@router.get(
-    "/opportunities/{opportunity_id}",
-    response_model=OpportunityPublic,
-    tags=["opportunities"],
-    summary="One opportunity",
-)
+@router.get("/opportunities/{opportunity_id}", tags=["opportunities"], summary="One opportunity")
 def read_opportunity(
     opportunity_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> OpportunityPublic:
     return service.get_opportunity(session, principal, opportunity_id, today)
 
 
-@router.patch(
-    "/opportunities/{opportunity_id}",
-    response_model=OpportunityPublic,
-    tags=["opportunities"],
-    summary="Change your council's opportunity",
-)
+@router.patch("/opportunities/{opportunity_id}", tags=["opportunities"], summary="Change your council's opportunity")
 def update_opportunity(
     opportunity_id: uuid.UUID, body: OpportunityUpdate, principal: Staff, session: SessionDep, today: Today
 ) -> OpportunityPublic:
@@ -115,7 +102,6 @@ def update_opportunity(
 @router.post(
     "/opportunities/{opportunity_id}/interest",
     status_code=201,
-    response_model=InterestPublic,
     tags=["opportunities"],
     responses=CONFLICT,
     summary="Register my interest",
@@ -131,10 +117,7 @@ def register_interest(
 
 
 @router.delete(
-    "/opportunities/{opportunity_id}/interest",
-    status_code=204,
-    tags=["opportunities"],
-    summary="Withdraw my interest",
+    "/opportunities/{opportunity_id}/interest", status_code=204, tags=["opportunities"], summary="Withdraw my interest"
 )
 def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: SessionDep) -> Response:
     service.withdraw_interest(session, principal, opportunity_id)
@@ -143,7 +126,6 @@ def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: Ses
 
 @router.get(
     "/opportunities/{opportunity_id}/registrations",
-    response_model=Page[InterestPublic],
     tags=["opportunities"],
     summary="Who registered interest in your council's opportunity",
 )

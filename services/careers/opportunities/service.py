@@ -11,14 +11,7 @@ from services.careers.access import own_swe
 from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.framework.local_grades import council_to_write
 from services.careers.models import CareerRecord, Opportunity, OpportunityInterest
-from services.careers.opportunities.schemas import (
-    InterestCreate,
-    InterestPublic,
-    OpportunityCreate,
-    OpportunityKind,
-    OpportunityPublic,
-    OpportunityUpdate,
-)
+from services.careers.opportunities import schemas
 from services.careers.records.service import level_history, level_in_force
 from services.careers.rows import flush_or_conflict, get_or_404
 from services.common.audit import audit
@@ -42,7 +35,7 @@ def _public(
     index: FrameworkIndex,
     rows: list[Opportunity],
     today: date,
-) -> list[OpportunityPublic]:
+) -> list[schemas.OpportunityPublic]:
     ids = [row.id for row in rows]
     councils = sorted({row.council for row in rows})
     names: dict[str, str] = {}
@@ -70,11 +63,11 @@ def _public(
             ).all()
         )
     return [
-        OpportunityPublic(
+        schemas.OpportunityPublic(
             id=row.id,
             council=row.council,
             council_name=names.get(row.council, row.council),
-            kind=OpportunityKind(row.kind),
+            kind=schemas.OpportunityKind(row.kind),
             title=row.title,
             level=index.level_ref(row.level_id),
             pathway=index.pathway_ref(row.pathway_id),
@@ -98,9 +91,9 @@ def list_opportunities(
     level: str | None = None,
     pathway: str | None = None,
     council: str | None = None,
-    kind: OpportunityKind | None = None,
+    kind: schemas.OpportunityKind | None = None,
     open_only: bool = True,
-) -> tuple[list[OpportunityPublic], int]:
+) -> tuple[list[schemas.OpportunityPublic], int]:
     """Opportunities across the region, closing soonest first."""
     index = load_framework(session)
     query = select(Opportunity)
@@ -124,7 +117,7 @@ def list_opportunities(
 
 def get_opportunity(
     session: Session, principal: Principal, opportunity_id: uuid.UUID, today: date
-) -> OpportunityPublic:
+) -> schemas.OpportunityPublic:
     return _public(
         session,
         principal,
@@ -140,8 +133,8 @@ def _target(index: FrameworkIndex, level_code: str, pathway_code: str | None):
 
 
 def create_opportunity(
-    session: Session, principal: Principal, data: OpportunityCreate, today: date
-) -> OpportunityPublic:
+    session: Session, principal: Principal, data: schemas.OpportunityCreate, today: date
+) -> schemas.OpportunityPublic:
     council = council_to_write(session, principal, data.council)
     if data.closing_on < today:
         raise invalid(["body", "closing_on"], "closed", "the closing date has passed")
@@ -174,8 +167,8 @@ def _owned(session: Session, principal: Principal, opportunity_id: uuid.UUID) ->
 
 
 def update_opportunity(
-    session: Session, principal: Principal, opportunity_id: uuid.UUID, data: OpportunityUpdate, today: date
-) -> OpportunityPublic:
+    session: Session, principal: Principal, opportunity_id: uuid.UUID, data: schemas.OpportunityUpdate, today: date
+) -> schemas.OpportunityPublic:
     opportunity = _owned(session, principal, opportunity_id)
     index = load_framework(session)
     changes = data.model_dump(exclude_unset=True)
@@ -197,8 +190,8 @@ def update_opportunity(
 
 
 def register_interest(
-    session: Session, principal: Principal, opportunity_id: uuid.UUID, data: InterestCreate, today: date
-) -> InterestPublic:
+    session: Session, principal: Principal, opportunity_id: uuid.UUID, data: schemas.InterestCreate, today: date
+) -> schemas.InterestPublic:
     swe_number = own_swe(principal)
     opportunity = get_or_404(session, Opportunity, opportunity_id, NOT_FOUND)
     if opportunity.closing_on < today:
@@ -231,7 +224,7 @@ def withdraw_interest(session: Session, principal: Principal, opportunity_id: uu
 
 def _interest_public(
     session: Session, index: FrameworkIndex, rows: list[OpportunityInterest], today: date
-) -> list[InterestPublic]:
+) -> list[schemas.InterestPublic]:
     numbers = {row.swe_number for row in rows}
     records = (
         session.exec(select(CareerRecord).where(col(CareerRecord.swe_number).in_(numbers))).all() if numbers else []
@@ -242,7 +235,7 @@ def _interest_public(
         if current:
             levels[record.swe_number] = index.level_ref(current.level_id)
     return [
-        InterestPublic(
+        schemas.InterestPublic(
             id=row.id,
             opportunity_id=row.opportunity_id,
             swe_number=row.swe_number,
@@ -256,7 +249,7 @@ def _interest_public(
 
 def list_interest(
     session: Session, principal: Principal, opportunity_id: uuid.UUID, page: PageParams, today: date
-) -> tuple[list[InterestPublic], int]:
+) -> tuple[list[schemas.InterestPublic], int]:
     """Who registered for one of the principal's council's opportunities (academy staff: any)."""
     opportunity = _owned(session, principal, opportunity_id)
     query = (

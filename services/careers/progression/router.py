@@ -32,12 +32,7 @@ router = service_router("careers")
 TRANSITION_RESPONSES = {**CONFLICT, **UNAVAILABLE}
 
 
-@router.get(
-    "/me/applications",
-    response_model=Page[ApplicationSummary],
-    tags=["my career"],
-    summary="My progression applications, newest first",
-)
+@router.get("/me/applications", tags=["my career"], summary="My progression applications, newest first")
 def my_applications(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = service.list_worker_applications(session, own_swe(principal), page)
     return make_page(items, total, page)
@@ -46,7 +41,6 @@ def my_applications(principal: CurrentPrincipal, session: SessionDep, page: Page
 @router.post(
     "/me/applications",
     status_code=201,
-    response_model=ApplicationPublic,
     tags=["my career"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Start a progression application (a draft) for my next level",
@@ -59,7 +53,6 @@ def create_my_application(
 
 @router.get(
     "/workers/{swe_number}/applications",
-    response_model=Page[ApplicationSummary],
     tags=["workers"],
     responses=UNAVAILABLE,
     summary="A worker's progression applications, newest first",
@@ -71,7 +64,6 @@ def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageD
 
 @router.get(
     "/applications",
-    response_model=Page[ApplicationSummary],
     tags=["applications"],
     summary="Applications: your own, your council's queue, or (academy staff) all",
 )
@@ -89,7 +81,6 @@ def list_applications(
 
 @router.get(
     "/applications/{application_id}",
-    response_model=ApplicationPublic,
     tags=["applications"],
     responses=UNAVAILABLE,
     summary="An application with its evidence and every transition",
@@ -102,7 +93,6 @@ def read_application(
 
 @router.patch(
     "/applications/{application_id}",
-    response_model=ApplicationPublic,
     tags=["applications"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Change the statement or evidence of a draft or returned application",
@@ -131,7 +121,6 @@ def _take(
 
 @router.post(
     "/applications/{application_id}/transitions",
-    response_model=ApplicationPublic,
     tags=["applications"],
     responses=TRANSITION_RESPONSES,
     summary="Take a step: submit, withdraw, endorse, return, approve or decline (the body's action)",

@@ -249,14 +249,14 @@ def _check_target(
     if level.rank != following:
         names = ", ".join(lv.code for lv in index.levels if lv.rank == following) or "none: you are at the top"
         raise invalid(["body", "level"], "not_next_level", f"you can apply only for the next level ({names})")
-    requirement = index.requirement(level, pathway)
-    if requirement is None or requirement.how_reached != HowReached.panel:
-        how = requirement.how_reached if requirement else "not by application"
-        raise invalid(
-            ["body", "level"],
-            "not_reached_by_panel",
-            f"{level.code}{f' ({pathway.code})' if pathway else ''} is reached {how}, not by a progression application",
-        )
+    index.check_reached(
+        level,
+        pathway,
+        HowReached.panel,
+        ["body", "level"],
+        "not_reached_by_panel",
+        lambda how: f"{how or 'not by application'}, not by a progression application",
+    )
     return level, pathway
 
 

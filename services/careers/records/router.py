@@ -28,7 +28,6 @@ router = service_router("careers")
 
 @router.get(
     "/me",
-    response_model=CareerRecordPublic,
     tags=["my career"],
     responses=UNAVAILABLE,
     summary="My career: level, local grade, experience, ASYE progress and history",
@@ -39,7 +38,6 @@ def my_record(me: Me, session: SessionDep, principal: CurrentPrincipal) -> Caree
 
 @router.get(
     "/me/next-step",
-    response_model=NextStep,
     tags=["my career"],
     responses=UNAVAILABLE,
     summary="What my next level needs: each requirement met or not, and what is missing",
@@ -77,20 +75,13 @@ def create_record(
     )
 
 
-@router.get(
-    "/workers/{swe_number}",
-    response_model=CareerRecordPublic,
-    tags=["workers"],
-    responses=UNAVAILABLE,
-    summary="A worker's career record",
-)
+@router.get("/workers/{swe_number}", tags=["workers"], responses=UNAVAILABLE, summary="A worker's career record")
 def worker_record(worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     return service.read_record(session, principal, worker)
 
 
 @router.patch(
     "/workers/{swe_number}",
-    response_model=CareerRecordPublic,
     tags=["workers"],
     responses=UNAVAILABLE,
     summary="Change a worker's qualification and ASYE start dates",
@@ -104,7 +95,6 @@ def update_worker_record(
 @router.post(
     "/workers/{swe_number}/levels",
     status_code=201,
-    response_model=CareerRecordPublic,
     tags=["workers"],
     responses=UNAVAILABLE,
     summary="Record a level reached by recruitment, or a correction",
@@ -118,7 +108,6 @@ def record_level(
 @router.post(
     "/workers/{swe_number}/asye-reviews",
     status_code=201,
-    response_model=CareerRecordPublic,
     tags=["workers"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Record an ASYE review (a passed 12-month review moves the worker up)",
@@ -131,7 +120,6 @@ def record_asye_review(
 
 @router.get(
     "/workers/{swe_number}/next-step",
-    response_model=NextStep,
     tags=["workers"],
     responses=UNAVAILABLE,
     summary="What a worker's next level needs",

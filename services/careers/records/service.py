@@ -239,15 +239,16 @@ def record_level_change(
     index = load_framework(session)
     level, pathway = index.target(data.level, data.pathway)
     if data.reason.value == "recruitment":
-        requirement = index.requirement(level, pathway)
-        if requirement is None or requirement.how_reached != HowReached.recruitment:
-            how = requirement.how_reached if requirement else "not by recruitment"
-            raise invalid(
-                ["body", "reason"],
-                "not_reached_by_recruitment",
-                f"{level.code}{f' ({pathway.code})' if pathway else ''} is reached {how}"
-                + (": through a progression application" if how == HowReached.panel else ""),
-            )
+        index.check_reached(
+            level,
+            pathway,
+            HowReached.recruitment,
+            ["body", "reason"],
+            "not_reached_by_recruitment",
+            lambda how: (
+                (how or "not by recruitment") + (": through a progression application" if how == "panel" else "")
+            ),
+        )
     add_level(
         session, principal, worker, record, level, pathway.id if pathway else None, data.effective_on, data.reason.value
     )
