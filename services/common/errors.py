@@ -1,6 +1,7 @@
 """RFC 9457 problem details: the domain errors services raise and the handlers that render them."""
 
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -60,9 +61,20 @@ class InvalidInput(DomainError):
     status, slug = 422, "invalid-input"
 
 
-def invalid(loc: list[str | int], code: str, message: str) -> InvalidInput:
-    """A 422 about one field: `message` (lower case, no full stop) is the field's, and as a sentence the detail."""
-    return InvalidInput(message[0].upper() + message[1:] + ".", errors=[{"loc": loc, "code": code, "message": message}])
+Location = list[str | int]
+
+
+def invalid(loc: Location, code: str, message: str, *, detail: str | None = None) -> InvalidInput:
+    """A 422 for one field: `loc` as pydantic gives it (["body", "end_date"]), a stable `code`, and a message;
+    the problem's detail is the message as a sentence unless one is given."""
+    return invalid_fields(detail or message[0].upper() + message[1:] + ".", [(loc, code, message)])
+
+
+def invalid_fields(detail: str, problems: Iterable[tuple[Location, str, str]]) -> InvalidInput:
+    """A 422 listing every field's problem at once, each (loc, code, message)."""
+    return InvalidInput(
+        detail, errors=[{"loc": loc, "code": code, "message": message} for loc, code, message in problems]
+    )
 
 
 class NotFound(DomainError):
