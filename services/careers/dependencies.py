@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 
 from services.careers.access import check_can_manage, check_can_read, own_swe
-from services.careers.clock import Today
 from services.careers.placements_client import PlacementsClient, WorkerEmployment
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
+from services.common.clock import Today
 from services.common.errors import PROBLEM_MEDIA_TYPE, Problem, invalid
 from services.common.swe import normalise_swe
 

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from services.common.census_calendar import add_months
+from services.common.dates import add_months
+from services.common.transitions import InvalidTransition as InvalidTransition
+from services.common.transitions import Transitions
 
 # --- CPD and the SWE registration year --------------------------------------------------------
 
@@ -376,31 +378,21 @@ ACTORS: dict[Action, Actor] = {
 
 # States in which the worker may still change the application (statement, evidence).
 EDITABLE = frozenset({S.draft, S.returned})
-FINAL = frozenset(state for state in S if not any(s == state for s, _ in TRANSITIONS))
-OPEN = frozenset(S) - FINAL
 
 
-class InvalidTransition(ValueError):
-    pass
-
-
-def allowed_from(state: ApplicationState) -> list[Action]:
-    """The actions `state` allows, in the table's order."""
-    return [a for s, a in TRANSITIONS if s == state]
-
-
-def next_state(state: ApplicationState, action: Action) -> ApplicationState:
-    """The state `action` leads to from `state`, or InvalidTransition naming what is allowed."""
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        allowed = sorted(a.value for a in allowed_from(state))
-        raise InvalidTransition(
-            f"An application that is {state.value} cannot be {_past(action)}"
-            + (f"; it can be: {', '.join(allowed)}." if allowed else "; it is final.")
-        ) from None
+def _refused(state: ApplicationState, action: Action, allowed: list[Action]) -> str:
+    return f"An application that is {state.value} cannot be {_past(action)}" + (
+        f"; it can be: {', '.join(sorted(a.value for a in allowed))}." if allowed else "; it is final."
+    )
 
 
 def _past(action: Action) -> str:
     return {"submit": "submitted", "withdraw": "withdrawn", "endorse": "endorsed", "return": "returned",
             "approve": "approved", "decline": "declined"}[action.value]  # fmt: skip
+
+
+APPLICATION = Transitions(TRANSITIONS, _refused)
+FINAL = APPLICATION.final(S)
+OPEN = frozenset(S) - FINAL
+# The state an action leads to, or InvalidTransition (its `allowed`, and a message naming them).
+next_state = APPLICATION.next

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.careers.app import app as careers_app
-from services.careers.clock import today
 from services.careers.placements_client import placements_client
+from services.common.clock import today
 from services.placements.app import app as placements_app
 from tests.conftest import bearer
 

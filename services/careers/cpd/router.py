@@ -7,14 +7,14 @@ from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.careers.access import own_swe
-from services.careers.clock import Today
 from services.careers.cpd import service
 from services.careers.cpd.schemas import CpdCreate, CpdLog, CpdPublic, CpdUpdate
 from services.careers.dependencies import IDEMPOTENCY, UNAVAILABLE, ReadableWorker, Worker
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import PageDep
 
 router = service_router("careers")
@@ -52,14 +52,11 @@ def create_my_cpd(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     swe_number = own_swe(principal)
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (201, service.create_cpd(session, swe_number, body, today).model_dump(mode="json")),
-        headers=lambda created: {"Location": "/v1/careers/me/cpd/{id}".format(**created)},
-    )
+
+    def create() -> CpdPublic:
+        return service.create_cpd(session, swe_number, body, today)
+
+    return create_once(session, principal, key, request, body, create, "/v1/careers/me/cpd/{id}")
 
 
 @router.get("/me/cpd/{cpd_id}", tags=["my CPD"], summary="One of my CPD records")

@@ -19,7 +19,7 @@ from services.careers.rules import (
 )
 from services.common.audit import audit
 from services.common.auth import Principal
-from services.common.census_calendar import add_months
+from services.common.dates import add_months
 from services.common.errors import NotFound, invalid
 from services.common.models import utcnow
 from services.common.pagination import PageParams, make_page, paginate

@@ -5,12 +5,12 @@ import uuid
 from fastapi import Response
 
 from services.careers.access import own_swe
-from services.careers.clock import Today
 from services.careers.dependencies import CONFLICT, UNAVAILABLE, ReadableWorker
 from services.careers.evidence import service
 from services.careers.evidence.schemas import EvidenceCreate, EvidencePublic
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 

@@ -32,7 +32,7 @@ from services.careers.framework.schemas import (
 )
 from services.common.app import service_router
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
 router = service_router("careers")
@@ -148,14 +148,10 @@ def create_local_grade(
     principal: Staff,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (201, local_grades.create_local_grade(session, principal, body).model_dump(mode="json")),
-        headers=lambda created: {"Location": "/v1/careers/local-grades/{id}".format(**created)},
-    )
+    def create() -> LocalGradePublic:
+        return local_grades.create_local_grade(session, principal, body)
+
+    return create_once(session, principal, key, request, body, create, "/v1/careers/local-grades/{id}")
 
 
 @router.patch("/local-grades/{grade_id}", tags=["local grades"], summary="Change a local grade", responses=CONFLICT)

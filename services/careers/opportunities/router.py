@@ -6,7 +6,6 @@ from typing import Annotated
 from fastapi import Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.clock import Today
 from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.opportunities import service
@@ -20,8 +19,9 @@ from services.careers.opportunities.schemas import (
 )
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
 router = service_router("careers")
@@ -75,14 +75,10 @@ def create_opportunity(
     today: Today,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (201, service.create_opportunity(session, principal, body, today).model_dump(mode="json")),
-        headers=lambda created: {"Location": "/v1/careers/opportunities/{id}".format(**created)},
-    )
+    def create() -> OpportunityPublic:
+        return service.create_opportunity(session, principal, body, today)
+
+    return create_once(session, principal, key, request, body, create, "/v1/careers/opportunities/{id}")
 
 
 @router.get("/opportunities/{opportunity_id}", tags=["opportunities"], summary="One opportunity")

@@ -31,7 +31,7 @@ from services.careers.progression.schemas import (
     ApplicationUpdate,
 )
 from services.careers.records.service import get_record, next_level_rank
-from services.careers.rules import ACTORS, EDITABLE, OPEN, Action, Actor, ApplicationState, HowReached, allowed_from
+from services.careers.rules import ACTORS, APPLICATION, EDITABLE, OPEN, Action, Actor, ApplicationState, HowReached
 from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.db import release_reads
@@ -82,7 +82,7 @@ def may_act_as(
 def allowed_actions(
     principal: Principal, application: ProgressionApplication, worker: WorkerEmployment
 ) -> list[Action]:
-    possible = allowed_from(ApplicationState(application.state))
+    possible = APPLICATION.allowed(ApplicationState(application.state))
     return [action for action in possible if may_act_as(principal, ACTORS[action], application, worker)]
 
 

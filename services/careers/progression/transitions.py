@@ -36,7 +36,6 @@ from services.careers.rules import (
     Actor,
     ApplicationState,
     InvalidTransition,
-    allowed_from,
     missing_evidence,
     next_state,
 )
@@ -87,7 +86,7 @@ def following_state(application: ProgressionApplication, action: Action) -> Appl
     try:
         return next_state(from_state, action)
     except InvalidTransition as exc:
-        raise Conflict(str(exc), state=from_state.value, allowed=[a.value for a in allowed_from(from_state)])
+        raise Conflict(str(exc), state=from_state.value, allowed=[a.value for a in exc.allowed])
 
 
 def check_evidence(index: FrameworkIndex, application: ProgressionApplication, evidence: list[EvidenceItem]) -> None:

@@ -5,7 +5,6 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from services.careers.access import check_can_manage
-from services.careers.clock import Today
 from services.careers.dependencies import CONFLICT, UNAVAILABLE, ManagedWorker, Me, ReadableWorker, Staff
 from services.careers.placements_client import PlacementsClient, WorkerEmployment
 from services.careers.records import service
@@ -20,8 +19,9 @@ from services.careers.records.schemas import (
 )
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once
 
 router = service_router("careers")
 
@@ -65,14 +65,11 @@ def create_record(
 ) -> JSONResponse:
     worker = WorkerEmployment(client, body.swe_number, today)
     check_can_manage(principal, worker)
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (201, service.create_record(session, principal, worker, body).model_dump(mode="json")),
-        headers=lambda created: {"Location": "/v1/careers/workers/{swe_number}".format(**created)},
-    )
+
+    def create() -> CareerRecordPublic:
+        return service.create_record(session, principal, worker, body)
+
+    return create_once(session, principal, key, request, body, create, "/v1/careers/workers/{swe_number}")
 
 
 @router.get("/workers/{swe_number}", tags=["workers"], responses=UNAVAILABLE, summary="A worker's career record")
