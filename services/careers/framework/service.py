@@ -2,12 +2,13 @@
 
 import uuid
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from services.careers.framework import schemas
 from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.models import CareerLevel, CareerPathway, KssStandard, LevelRequirement, PcfDomain
-from services.careers.rows import flush_or_conflict, get_or_404
+from services.careers.rows import Row, flush_or_conflict, get_or_404
 from services.careers.rules import EvidenceKind
 from services.common.errors import Conflict
 
@@ -57,52 +58,59 @@ def read_framework(session: Session) -> schemas.Framework:
 # --- Editing (academy staff) -------------------------------------------------------------------
 
 
-def _insert_new(session: Session, row, code_taken, conflict: str):
-    """Add `row` unless `code_taken` (a query for an id) finds one: 409 with `conflict` either way."""
-    if session.exec(code_taken).first():
+def _create_coded(session: Session, model: type[Row], data: BaseModel, what: str, **columns) -> Row:
+    """A row of `model` from `data` (and `columns`), unless a row already has its code: 409, "There is already
+    {what} 'code'."."""
+    conflict = f"There is already {what} {data.code!r}."
+    if session.exec(select(model.id).where(model.code == data.code)).first():
         raise Conflict(conflict)
+    row = model.model_validate(data.model_dump(include=set(model.model_fields)), update=columns)
     session.add(row)
     flush_or_conflict(session, conflict)
     return row
 
 
-def _update(session: Session, row, changes: dict):
+def _update(session: Session, row: Row, changes: dict) -> Row:
     row.sqlmodel_update(changes)
     session.add(row)
     session.flush()
     return row
 
 
-def create_level(session: Session, data: schemas.LevelCreate) -> schemas.LevelPublic:
-    level = _insert_new(
+def _changed(session: Session, model: type[Row], row_id: uuid.UUID, what: str, data: BaseModel) -> Row:
+    """The row of `model` with this id (404 naming `what`), with the fields `data` sets changed."""
+    return _update(
         session,
-        CareerLevel.model_validate(data.model_dump()),
-        select(CareerLevel.id).where(CareerLevel.code == data.code),
-        f"There is already a level {data.code!r}.",
+        get_or_404(session, model, row_id, f"No {what} with this id was found."),
+        data.model_dump(exclude_unset=True),
     )
+
+
+def create_level(session: Session, data: schemas.LevelCreate) -> schemas.LevelPublic:
+    level = _create_coded(session, CareerLevel, data, "a level")
     return _level_public(load_framework(session), level)
 
 
 def update_level(session: Session, level_id: uuid.UUID, data: schemas.LevelUpdate) -> schemas.LevelPublic:
-    level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
-    _update(session, level, data.model_dump(exclude_unset=True))
+    level = _changed(session, CareerLevel, level_id, "level", data)
     return _level_public(load_framework(session), level)
 
 
 def create_pathway(session: Session, level_id: uuid.UUID, data: schemas.PathwayCreate) -> schemas.PathwayPublic:
     level = get_or_404(session, CareerLevel, level_id, "No level with this id was found.")
-    pathway = _insert_new(
-        session,
-        CareerPathway(level_id=level.id, **data.model_dump()),
-        select(CareerPathway.id).where(CareerPathway.level_id == level.id, CareerPathway.code == data.code),
-        f"The {level.code} level already has a pathway {data.code!r}.",
-    )
+    conflict = f"The {level.code} level already has a pathway {data.code!r}."
+    if session.exec(
+        select(CareerPathway.id).where(CareerPathway.level_id == level.id, CareerPathway.code == data.code)
+    ).first():
+        raise Conflict(conflict)
+    pathway = CareerPathway(level_id=level.id, **data.model_dump())
+    session.add(pathway)
+    flush_or_conflict(session, conflict)
     return schemas.PathwayPublic.model_validate(pathway)
 
 
 def update_pathway(session: Session, pathway_id: uuid.UUID, data: schemas.PathwayUpdate) -> schemas.PathwayPublic:
-    pathway = get_or_404(session, CareerPathway, pathway_id, "No pathway with this id was found.")
-    return schemas.PathwayPublic.model_validate(_update(session, pathway, data.model_dump(exclude_unset=True)))
+    return schemas.PathwayPublic.model_validate(_changed(session, CareerPathway, pathway_id, "pathway", data))
 
 
 def create_requirement(session: Session, data: schemas.RequirementCreate) -> schemas.RequirementPublic:
@@ -145,29 +153,17 @@ def delete_requirement(session: Session, requirement_id: uuid.UUID) -> None:
 
 
 def create_pcf_domain(session: Session, data: schemas.PcfDomainCreate) -> schemas.PcfDomainPublic:
-    domain = _insert_new(
-        session,
-        PcfDomain.model_validate(data.model_dump()),
-        select(PcfDomain.id).where(PcfDomain.code == data.code),
-        f"There is already a PCF domain {data.code!r}.",
-    )
-    return schemas.PcfDomainPublic.model_validate(domain)
+    return schemas.PcfDomainPublic.model_validate(_create_coded(session, PcfDomain, data, "a PCF domain"))
 
 
 def update_pcf_domain(session: Session, domain_id: uuid.UUID, data: schemas.PcfDomainUpdate) -> schemas.PcfDomainPublic:
-    domain = get_or_404(session, PcfDomain, domain_id, "No PCF domain with this id was found.")
-    return schemas.PcfDomainPublic.model_validate(_update(session, domain, data.model_dump(exclude_unset=True)))
+    return schemas.PcfDomainPublic.model_validate(_changed(session, PcfDomain, domain_id, "PCF domain", data))
 
 
 def create_kss_standard(session: Session, data: schemas.KssStandardCreate) -> schemas.KssStandardPublic:
     index = load_framework(session)
     level = index.level(data.level, ["body", "level"]) if data.level else None
-    standard = _insert_new(
-        session,
-        KssStandard(code=data.code, name=data.name, level_id=level.id if level else None, description=data.description),
-        select(KssStandard.id).where(KssStandard.code == data.code),
-        f"There is already a KSS standard {data.code!r}.",
-    )
+    standard = _create_coded(session, KssStandard, data, "a KSS standard", level_id=level.id if level else None)
     return _kss_public(index, standard)
 
 
