@@ -3,9 +3,11 @@
 deprecated."""
 
 import pytest
+from sqlmodel import select
 
 from services.careers.app import app as careers_app
 from services.careers.rules import TRANSITIONS, Action
+from services.common.models import AuditEvent
 from tests.careers.conftest import BIRMINGHAM, CAREERS, COVENTRY, academy_admin, council_hr, social_worker
 from tests.careers.test_progression import SWE, add_evidence, draft, worker  # noqa: F401 (a fixture)
 
@@ -99,3 +101,13 @@ def test_the_old_paths_are_the_tables_actions_and_deprecated():
         assert operation["deprecated"] is True
         assert operation["operationId"] == f"careers_{action.value}_application"
     assert "deprecated" not in operations["/v1/careers/applications/{application_id}/transitions"]["post"]
+
+
+def test_each_transition_is_audited_with_the_request_it_came_in(careers, worker, session):  # noqa: F811
+    application = draft(careers, evidence_ids=add_evidence(careers))
+    headers = {**social_worker(SWE), "X-Request-ID": "req-submit-1"}
+    assert step(careers, application, headers, "submit").status_code == 200
+    updates = session.exec(
+        select(AuditEvent).where(AuditEvent.entity == "progression_application", AuditEvent.action == "update")
+    ).all()
+    assert [(event.entity_id, event.request_id) for event in updates] == [(application["id"], "req-submit-1")]
