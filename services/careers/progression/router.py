@@ -21,7 +21,7 @@ from services.careers.progression.schemas import (
     ApplicationTransition,
     ApplicationUpdate,
 )
-from services.careers.rules import Action, ApplicationState
+from services.careers.rules import TRANSITIONS, Action, ApplicationState
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal
 from services.common.db import SessionDep
@@ -154,7 +154,9 @@ def _old_path(action: Action, step: type[BaseModel]):
     return endpoint
 
 
-for _action, _step in TRANSITION_BODIES.items():
+# The old paths: one for each action of the table (rules.TRANSITIONS), deprecated, each taking its old body.
+for _action in dict.fromkeys(action for _, action in TRANSITIONS):
+    _step = TRANSITION_BODIES[_action]
     router.add_api_route(
         f"/applications/{{application_id}}/{_action.value}",
         _old_path(_action, _step),

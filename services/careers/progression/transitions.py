@@ -35,7 +35,6 @@ from services.careers.rules import (
     Action,
     Actor,
     ApplicationState,
-    InvalidTransition,
     missing_evidence,
     next_state,
 )
@@ -43,6 +42,7 @@ from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, invalid
 from services.common.models import utcnow
+from services.common.transitions import InvalidTransition
 
 WHO_MAY = {
     Actor.worker: "Only the worker the application is for",
@@ -74,7 +74,9 @@ class Step:
 # --- Deciding ----------------------------------------------------------------------------------
 
 
-def check_actor(principal: Principal, application: ProgressionApplication, worker: WorkerEmployment, action: Action):
+def check_actor(
+    principal: Principal, application: ProgressionApplication, worker: WorkerEmployment, action: Action
+) -> None:
     actor = ACTORS[action]
     if not may_act_as(principal, actor, application, worker):
         raise Forbidden(f"{WHO_MAY[actor]} may do this.")
