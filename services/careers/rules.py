@@ -382,7 +382,7 @@ EDITABLE = frozenset({S.draft, S.returned})
 
 def _refused(state: ApplicationState, action: Action, allowed: list[Action]) -> str:
     return f"An application that is {state.value} cannot be {_past(action)}" + (
-        f"; it can be: {', '.join(sorted(a.value for a in allowed))}." if allowed else "; it is final."
+        f"; it can be: {', '.join(a.value for a in allowed)}." if allowed else "; it is final."
     )
 
 
