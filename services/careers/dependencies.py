@@ -4,14 +4,23 @@ request's transaction begins), the roles that may call, and the answers document
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import APIRouter, Depends, Path
 
 from services.careers.access import check_can_manage, check_can_read, own_swe
 from services.careers.placements_client import PlacementsClient, WorkerEmployment
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.clock import Today
 from services.common.errors import PROBLEM_MEDIA_TYPE, Problem, invalid
 from services.common.swe import normalise_swe
+
+
+def careers_router(tag: str) -> APIRouter:
+    """A router of careers endpoints that share one tag, the heading the API's documents list them under."""
+    router = service_router("careers")
+    router.tags.append(tag)
+    return router
+
 
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Staff = Annotated[Principal, Depends(require_roles(Role.council_hr, Role.academy_admin))]

@@ -9,15 +9,16 @@ from fastapi.responses import JSONResponse
 from services.careers.access import own_swe
 from services.careers.cpd import service
 from services.careers.cpd.schemas import CpdCreate, CpdLog, CpdPublic, CpdUpdate
-from services.careers.dependencies import IDEMPOTENCY, UNAVAILABLE, ReadableWorker, Worker
-from services.common.app import service_router
+from services.careers.dependencies import IDEMPOTENCY, UNAVAILABLE, ReadableWorker, Worker, careers_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import PageDep
 
-router = service_router("careers")
+mine = careers_router("my CPD")
+workers = careers_router("workers")
+routers = [mine, workers]
 
 RegistrationYear = Annotated[
     int | None,
@@ -25,9 +26,8 @@ RegistrationYear = Annotated[
 ]
 
 
-@router.get(
+@mine.get(
     "/me/cpd",
-    tags=["my CPD"],
     summary="My CPD for a registration year, with the SWE check: days left and what is missing",
 )
 def my_cpd(
@@ -40,9 +40,7 @@ def my_cpd(
     return service.cpd_log(session, own_swe(principal), page, today, year)
 
 
-@router.post(
-    "/me/cpd", status_code=201, response_model=CpdPublic, tags=["my CPD"], summary="Log CPD", responses=IDEMPOTENCY
-)
+@mine.post("/me/cpd", status_code=201, response_model=CpdPublic, summary="Log CPD", responses=IDEMPOTENCY)
 def create_my_cpd(
     body: CpdCreate,
     request: Request,
@@ -59,27 +57,26 @@ def create_my_cpd(
     return create_once(session, principal, key, request, body, create, "/v1/careers/me/cpd/{id}")
 
 
-@router.get("/me/cpd/{cpd_id}", tags=["my CPD"], summary="One of my CPD records")
+@mine.get("/me/cpd/{cpd_id}", summary="One of my CPD records")
 def my_cpd_record(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> CpdPublic:
     return service.get_cpd(session, own_swe(principal), cpd_id)
 
 
-@router.patch("/me/cpd/{cpd_id}", tags=["my CPD"], summary="Change a CPD record")
+@mine.patch("/me/cpd/{cpd_id}", summary="Change a CPD record")
 def update_my_cpd(
     cpd_id: uuid.UUID, body: CpdUpdate, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> CpdPublic:
     return service.update_cpd(session, own_swe(principal), cpd_id, body, today)
 
 
-@router.delete("/me/cpd/{cpd_id}", status_code=204, tags=["my CPD"], summary="Delete a CPD record")
+@mine.delete("/me/cpd/{cpd_id}", status_code=204, summary="Delete a CPD record")
 def delete_my_cpd(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> Response:
     service.delete_cpd(session, own_swe(principal), cpd_id)
     return Response(status_code=204)
 
 
-@router.get(
+@workers.get(
     "/workers/{swe_number}/cpd",
-    tags=["workers"],
     responses=UNAVAILABLE,
     summary="A worker's CPD for a registration year, with the SWE check",
 )

@@ -5,37 +5,35 @@ import uuid
 from fastapi import Response
 
 from services.careers.access import own_swe
-from services.careers.dependencies import CONFLICT, UNAVAILABLE, ReadableWorker
+from services.careers.dependencies import CONFLICT, UNAVAILABLE, ReadableWorker, careers_router
 from services.careers.evidence import service
 from services.careers.evidence.schemas import EvidenceCreate, EvidencePublic
-from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
-router = service_router("careers")
+mine = careers_router("my evidence")
+workers = careers_router("workers")
+routers = [mine, workers]
 
 
-@router.get("/me/evidence", tags=["my evidence"], summary="My evidence portfolio")
+@mine.get("/me/evidence", summary="My evidence portfolio")
 def my_evidence(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[EvidencePublic]:
     items, total = service.list_evidence(session, own_swe(principal), page)
     return make_page(items, total, page)
 
 
-@router.post(
-    "/me/evidence", status_code=201, tags=["my evidence"], summary="Add evidence (its metadata: where the document is)"
-)
+@mine.post("/me/evidence", status_code=201, summary="Add evidence (its metadata: where the document is)")
 def create_my_evidence(
     body: EvidenceCreate, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> EvidencePublic:
     return service.create_evidence(session, own_swe(principal), body, today)
 
 
-@router.delete(
+@mine.delete(
     "/me/evidence/{evidence_id}",
     status_code=204,
-    tags=["my evidence"],
     responses=CONFLICT,
     summary="Remove evidence not attached to an application",
 )
@@ -44,9 +42,7 @@ def delete_my_evidence(evidence_id: uuid.UUID, principal: CurrentPrincipal, sess
     return Response(status_code=204)
 
 
-@router.get(
-    "/workers/{swe_number}/evidence", tags=["workers"], responses=UNAVAILABLE, summary="A worker's evidence portfolio"
-)
+@workers.get("/workers/{swe_number}/evidence", responses=UNAVAILABLE, summary="A worker's evidence portfolio")
 def worker_evidence(
     worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal, page: PageDep
 ) -> Page[EvidencePublic]:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, Admin, Staff
+from services.careers.dependencies import CONFLICT, Admin, Staff, careers_router
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.framework import local_grades, service
 from services.careers.framework.schemas import (
@@ -30,25 +30,26 @@ from services.careers.framework.schemas import (
     RequirementPublic,
     RequirementUpdate,
 )
-from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-router = service_router("careers")
+router = careers_router("framework")
+grades = careers_router("local grades")
+routers = [router, grades]
 
 
-@router.get("/framework", tags=["framework"], summary="The whole career framework")
+@router.get("/framework", summary="The whole career framework")
 def read_framework(session: SessionDep) -> Framework:
     return service.read_framework(session)
 
 
-@router.post("/levels", status_code=201, tags=["framework"], summary="Add a level", responses=CONFLICT)
+@router.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
 def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.create_level(session, body)
 
 
-@router.patch("/levels/{level_id}", tags=["framework"], summary="Change a level")
+@router.patch("/levels/{level_id}", summary="Change a level")
 def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.update_level(session, level_id, body)
 
@@ -56,7 +57,6 @@ def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, pr
 @router.post(
     "/levels/{level_id}/pathways",
     status_code=201,
-    tags=["framework"],
     summary="Add a pathway to a level",
     responses=CONFLICT,
 )
@@ -64,7 +64,7 @@ def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep
     return service.create_pathway(session, level_id, body)
 
 
-@router.patch("/pathways/{pathway_id}", tags=["framework"], summary="Change a pathway")
+@router.patch("/pathways/{pathway_id}", summary="Change a pathway")
 def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
     return service.update_pathway(session, pathway_id, body)
 
@@ -72,7 +72,6 @@ def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionD
 @router.post(
     "/requirements",
     status_code=201,
-    tags=["framework"],
     summary="Set what a level (or one of its pathways) needs",
     responses=CONFLICT,
 )
@@ -80,37 +79,37 @@ def create_requirement(body: RequirementCreate, session: SessionDep, principal: 
     return service.create_requirement(session, body)
 
 
-@router.patch("/requirements/{requirement_id}", tags=["framework"], summary="Change what a level needs")
+@router.patch("/requirements/{requirement_id}", summary="Change what a level needs")
 def update_requirement(
     requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep, principal: Admin
 ) -> RequirementPublic:
     return service.update_requirement(session, requirement_id, body)
 
 
-@router.delete("/requirements/{requirement_id}", status_code=204, tags=["framework"], summary="Remove a requirement")
+@router.delete("/requirements/{requirement_id}", status_code=204, summary="Remove a requirement")
 def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal: Admin) -> Response:
     service.delete_requirement(session, requirement_id)
     return Response(status_code=204)
 
 
-@router.post("/pcf-domains", status_code=201, tags=["framework"], summary="Add a PCF domain", responses=CONFLICT)
+@router.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
 def create_pcf_domain(body: PcfDomainCreate, session: SessionDep, principal: Admin) -> PcfDomainPublic:
     return service.create_pcf_domain(session, body)
 
 
-@router.patch("/pcf-domains/{domain_id}", tags=["framework"], summary="Change a PCF domain")
+@router.patch("/pcf-domains/{domain_id}", summary="Change a PCF domain")
 def update_pcf_domain(
     domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep, principal: Admin
 ) -> PcfDomainPublic:
     return service.update_pcf_domain(session, domain_id, body)
 
 
-@router.post("/kss-standards", status_code=201, tags=["framework"], summary="Add a KSS standard", responses=CONFLICT)
+@router.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
 def create_kss_standard(body: KssStandardCreate, session: SessionDep, principal: Admin) -> KssStandardPublic:
     return service.create_kss_standard(session, body)
 
 
-@router.patch("/kss-standards/{standard_id}", tags=["framework"], summary="Change a KSS standard")
+@router.patch("/kss-standards/{standard_id}", summary="Change a KSS standard")
 def update_kss_standard(
     standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep, principal: Admin
 ) -> KssStandardPublic:
@@ -120,7 +119,7 @@ def update_kss_standard(
 # --- Local grades ------------------------------------------------------------------------------
 
 
-@router.get("/local-grades", tags=["local grades"], summary="Councils' local grades and the levels they map to")
+@grades.get("/local-grades", summary="Councils' local grades and the levels they map to")
 def list_local_grades(
     session: SessionDep,
     page: PageDep,
@@ -133,11 +132,10 @@ def list_local_grades(
     return make_page(grades, total, page)
 
 
-@router.post(
+@grades.post(
     "/local-grades",
     status_code=201,
     response_model=LocalGradePublic,
-    tags=["local grades"],
     summary="Map one of your council's grades to a level",
     responses=CONFLICT,
 )
@@ -154,14 +152,14 @@ def create_local_grade(
     return create_once(session, principal, key, request, body, create, "/v1/careers/local-grades/{id}")
 
 
-@router.patch("/local-grades/{grade_id}", tags=["local grades"], summary="Change a local grade", responses=CONFLICT)
+@grades.patch("/local-grades/{grade_id}", summary="Change a local grade", responses=CONFLICT)
 def update_local_grade(
     grade_id: uuid.UUID, body: LocalGradeUpdate, session: SessionDep, principal: Staff
 ) -> LocalGradePublic:
     return local_grades.update_local_grade(session, principal, grade_id, body)
 
 
-@router.delete("/local-grades/{grade_id}", status_code=204, tags=["local grades"], summary="Remove a local grade")
+@grades.delete("/local-grades/{grade_id}", status_code=204, summary="Remove a local grade")
 def delete_local_grade(grade_id: uuid.UUID, session: SessionDep, principal: Staff) -> Response:
     local_grades.delete_local_grade(session, principal, grade_id)
     return Response(status_code=204)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker
+from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker, careers_router
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.opportunities import service
 from services.careers.opportunities.schemas import (
@@ -17,19 +17,17 @@ from services.careers.opportunities.schemas import (
     OpportunityPublic,
     OpportunityUpdate,
 )
-from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-router = service_router("careers")
+router = careers_router("opportunities")
+routers = [router]
 
 
-@router.get(
-    "/opportunities", tags=["opportunities"], summary="Browse the region's opportunities, closing soonest first"
-)
+@router.get("/opportunities", summary="Browse the region's opportunities, closing soonest first")
 def list_opportunities(
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -63,7 +61,6 @@ def list_opportunities(
     "/opportunities",
     status_code=201,
     response_model=OpportunityPublic,
-    tags=["opportunities"],
     summary="Post an opportunity for your council",
     responses=IDEMPOTENCY,
 )
@@ -81,14 +78,14 @@ def create_opportunity(
     return create_once(session, principal, key, request, body, create, "/v1/careers/opportunities/{id}")
 
 
-@router.get("/opportunities/{opportunity_id}", tags=["opportunities"], summary="One opportunity")
+@router.get("/opportunities/{opportunity_id}", summary="One opportunity")
 def read_opportunity(
     opportunity_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> OpportunityPublic:
     return service.get_opportunity(session, principal, opportunity_id, today)
 
 
-@router.patch("/opportunities/{opportunity_id}", tags=["opportunities"], summary="Change your council's opportunity")
+@router.patch("/opportunities/{opportunity_id}", summary="Change your council's opportunity")
 def update_opportunity(
     opportunity_id: uuid.UUID, body: OpportunityUpdate, principal: Staff, session: SessionDep, today: Today
 ) -> OpportunityPublic:
@@ -98,7 +95,6 @@ def update_opportunity(
 @router.post(
     "/opportunities/{opportunity_id}/interest",
     status_code=201,
-    tags=["opportunities"],
     responses=CONFLICT,
     summary="Register my interest",
 )
@@ -112,9 +108,7 @@ def register_interest(
     return service.register_interest(session, principal, opportunity_id, body, today)
 
 
-@router.delete(
-    "/opportunities/{opportunity_id}/interest", status_code=204, tags=["opportunities"], summary="Withdraw my interest"
-)
+@router.delete("/opportunities/{opportunity_id}/interest", status_code=204, summary="Withdraw my interest")
 def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: SessionDep) -> Response:
     service.withdraw_interest(session, principal, opportunity_id)
     return Response(status_code=204)
@@ -122,7 +116,6 @@ def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: Ses
 
 @router.get(
     "/opportunities/{opportunity_id}/registrations",
-    tags=["opportunities"],
     summary="Who registered interest in your council's opportunity",
 )
 def list_registrations(

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from services.careers.access import own_swe
-from services.careers.dependencies import CONFLICT, UNAVAILABLE, Me, ReadableWorker, WorkerLookup
+from services.careers.dependencies import CONFLICT, UNAVAILABLE, Me, ReadableWorker, WorkerLookup, careers_router
 from services.careers.fields import CouncilCode, SweNumber
 from services.careers.progression import service, transitions
 from services.careers.progression.schemas import (
@@ -22,26 +22,27 @@ from services.careers.progression.schemas import (
     ApplicationUpdate,
 )
 from services.careers.rules import TRANSITIONS, Action, ApplicationState
-from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
-router = service_router("careers")
+mine = careers_router("my career")
+workers = careers_router("workers")
+router = careers_router("applications")
+routers = [mine, workers, router]
 
 TRANSITION_RESPONSES = {**CONFLICT, **UNAVAILABLE}
 
 
-@router.get("/me/applications", tags=["my career"], summary="My progression applications, newest first")
+@mine.get("/me/applications", summary="My progression applications, newest first")
 def my_applications(principal: CurrentPrincipal, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = service.list_worker_applications(session, own_swe(principal), page)
     return make_page(items, total, page)
 
 
-@router.post(
+@mine.post(
     "/me/applications",
     status_code=201,
-    tags=["my career"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Start a progression application (a draft) for my next level",
 )
@@ -51,9 +52,8 @@ def create_my_application(
     return service.create_draft(session, principal, me, body)
 
 
-@router.get(
+@workers.get(
     "/workers/{swe_number}/applications",
-    tags=["workers"],
     responses=UNAVAILABLE,
     summary="A worker's progression applications, newest first",
 )
@@ -64,7 +64,6 @@ def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageD
 
 @router.get(
     "/applications",
-    tags=["applications"],
     summary="Applications: your own, your council's queue, or (academy staff) all",
 )
 def list_applications(
@@ -81,7 +80,6 @@ def list_applications(
 
 @router.get(
     "/applications/{application_id}",
-    tags=["applications"],
     responses=UNAVAILABLE,
     summary="An application with its evidence and every transition",
 )
@@ -93,7 +91,6 @@ def read_application(
 
 @router.patch(
     "/applications/{application_id}",
-    tags=["applications"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Change the statement or evidence of a draft or returned application",
 )
@@ -121,7 +118,6 @@ def _take(
 
 @router.post(
     "/applications/{application_id}/transitions",
-    tags=["applications"],
     responses=TRANSITION_RESPONSES,
     summary="Take a step: submit, withdraw, endorse, return, approve or decline (the body's action)",
 )
@@ -163,7 +159,6 @@ for _action in dict.fromkeys(action for _, action in TRANSITIONS):
         methods=["POST"],
         name=f"{_action.value}_application",
         response_model=ApplicationPublic,
-        tags=["applications"],
         responses=TRANSITION_RESPONSES,
         summary=_step.__doc__,
         deprecated=True,

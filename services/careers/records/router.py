@@ -5,7 +5,15 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from services.careers.access import check_can_manage
-from services.careers.dependencies import CONFLICT, UNAVAILABLE, ManagedWorker, Me, ReadableWorker, Staff
+from services.careers.dependencies import (
+    CONFLICT,
+    UNAVAILABLE,
+    ManagedWorker,
+    Me,
+    ReadableWorker,
+    Staff,
+    careers_router,
+)
 from services.careers.placements_client import PlacementsClient, WorkerEmployment
 from services.careers.records import service
 from services.careers.records.next_step import next_step
@@ -17,18 +25,18 @@ from services.careers.records.schemas import (
     LevelChangeCreate,
     NextStep,
 )
-from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 
-router = service_router("careers")
+mine = careers_router("my career")
+workers = careers_router("workers")
+routers = [mine, workers]
 
 
-@router.get(
+@mine.get(
     "/me",
-    tags=["my career"],
     responses=UNAVAILABLE,
     summary="My career: level, local grade, experience, ASYE progress and history",
 )
@@ -36,9 +44,8 @@ def my_record(me: Me, session: SessionDep, principal: CurrentPrincipal) -> Caree
     return service.read_record(session, principal, me)
 
 
-@router.get(
+@mine.get(
     "/me/next-step",
-    tags=["my career"],
     responses=UNAVAILABLE,
     summary="What my next level needs: each requirement met or not, and what is missing",
 )
@@ -46,11 +53,10 @@ def my_next_step(me: Me, session: SessionDep) -> NextStep:
     return next_step(session, me)
 
 
-@router.post(
+@workers.post(
     "/workers",
     status_code=201,
     response_model=CareerRecordPublic,
-    tags=["workers"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Start a worker's career record at the level they hold",
 )
@@ -72,14 +78,13 @@ def create_record(
     return create_once(session, principal, key, request, body, create, "/v1/careers/workers/{swe_number}")
 
 
-@router.get("/workers/{swe_number}", tags=["workers"], responses=UNAVAILABLE, summary="A worker's career record")
+@workers.get("/workers/{swe_number}", responses=UNAVAILABLE, summary="A worker's career record")
 def worker_record(worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     return service.read_record(session, principal, worker)
 
 
-@router.patch(
+@workers.patch(
     "/workers/{swe_number}",
-    tags=["workers"],
     responses=UNAVAILABLE,
     summary="Change a worker's qualification and ASYE start dates",
 )
@@ -89,10 +94,9 @@ def update_worker_record(
     return service.update_record(session, principal, worker, body)
 
 
-@router.post(
+@workers.post(
     "/workers/{swe_number}/levels",
     status_code=201,
-    tags=["workers"],
     responses=UNAVAILABLE,
     summary="Record a level reached by recruitment, or a correction",
 )
@@ -102,10 +106,9 @@ def record_level(
     return service.record_level_change(session, principal, worker, body)
 
 
-@router.post(
+@workers.post(
     "/workers/{swe_number}/asye-reviews",
     status_code=201,
-    tags=["workers"],
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Record an ASYE review (a passed 12-month review moves the worker up)",
 )
@@ -115,9 +118,8 @@ def record_asye_review(
     return service.record_asye_review(session, principal, worker, body)
 
 
-@router.get(
+@workers.get(
     "/workers/{swe_number}/next-step",
-    tags=["workers"],
     responses=UNAVAILABLE,
     summary="What a worker's next level needs",
 )
