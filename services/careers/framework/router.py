@@ -34,27 +34,27 @@ from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-router = careers_router("framework")
+framework = careers_router("framework")
 grades = careers_router("local grades")
-routers = [router, grades]
+routers = [framework, grades]
 
 
-@router.get("/framework", summary="The whole career framework")
+@framework.get("/framework", summary="The whole career framework")
 def read_framework(session: SessionDep) -> Framework:
     return service.read_framework(session)
 
 
-@router.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
+@framework.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
 def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.create_level(session, body)
 
 
-@router.patch("/levels/{level_id}", summary="Change a level")
+@framework.patch("/levels/{level_id}", summary="Change a level")
 def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
     return service.update_level(session, level_id, body)
 
 
-@router.post(
+@framework.post(
     "/levels/{level_id}/pathways",
     status_code=201,
     summary="Add a pathway to a level",
@@ -64,12 +64,12 @@ def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep
     return service.create_pathway(session, level_id, body)
 
 
-@router.patch("/pathways/{pathway_id}", summary="Change a pathway")
+@framework.patch("/pathways/{pathway_id}", summary="Change a pathway")
 def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
     return service.update_pathway(session, pathway_id, body)
 
 
-@router.post(
+@framework.post(
     "/requirements",
     status_code=201,
     summary="Set what a level (or one of its pathways) needs",
@@ -79,37 +79,37 @@ def create_requirement(body: RequirementCreate, session: SessionDep, principal: 
     return service.create_requirement(session, body)
 
 
-@router.patch("/requirements/{requirement_id}", summary="Change what a level needs")
+@framework.patch("/requirements/{requirement_id}", summary="Change what a level needs")
 def update_requirement(
     requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep, principal: Admin
 ) -> RequirementPublic:
     return service.update_requirement(session, requirement_id, body)
 
 
-@router.delete("/requirements/{requirement_id}", status_code=204, summary="Remove a requirement")
+@framework.delete("/requirements/{requirement_id}", status_code=204, summary="Remove a requirement")
 def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal: Admin) -> Response:
     service.delete_requirement(session, requirement_id)
     return Response(status_code=204)
 
 
-@router.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
+@framework.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
 def create_pcf_domain(body: PcfDomainCreate, session: SessionDep, principal: Admin) -> PcfDomainPublic:
     return service.create_pcf_domain(session, body)
 
 
-@router.patch("/pcf-domains/{domain_id}", summary="Change a PCF domain")
+@framework.patch("/pcf-domains/{domain_id}", summary="Change a PCF domain")
 def update_pcf_domain(
     domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep, principal: Admin
 ) -> PcfDomainPublic:
     return service.update_pcf_domain(session, domain_id, body)
 
 
-@router.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
+@framework.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
 def create_kss_standard(body: KssStandardCreate, session: SessionDep, principal: Admin) -> KssStandardPublic:
     return service.create_kss_standard(session, body)
 
 
-@router.patch("/kss-standards/{standard_id}", summary="Change a KSS standard")
+@framework.patch("/kss-standards/{standard_id}", summary="Change a KSS standard")
 def update_kss_standard(
     standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep, principal: Admin
 ) -> KssStandardPublic:

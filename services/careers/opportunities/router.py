@@ -23,11 +23,11 @@ from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-router = careers_router("opportunities")
-routers = [router]
+opportunities = careers_router("opportunities")
+routers = [opportunities]
 
 
-@router.get("/opportunities", summary="Browse the region's opportunities, closing soonest first")
+@opportunities.get("/opportunities", summary="Browse the region's opportunities, closing soonest first")
 def list_opportunities(
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -57,7 +57,7 @@ def list_opportunities(
     return make_page(items, total, page)
 
 
-@router.post(
+@opportunities.post(
     "/opportunities",
     status_code=201,
     response_model=OpportunityPublic,
@@ -78,21 +78,21 @@ def create_opportunity(
     return create_once(session, principal, key, request, body, create, "/v1/careers/opportunities/{id}")
 
 
-@router.get("/opportunities/{opportunity_id}", summary="One opportunity")
+@opportunities.get("/opportunities/{opportunity_id}", summary="One opportunity")
 def read_opportunity(
     opportunity_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, today: Today
 ) -> OpportunityPublic:
     return service.get_opportunity(session, principal, opportunity_id, today)
 
 
-@router.patch("/opportunities/{opportunity_id}", summary="Change your council's opportunity")
+@opportunities.patch("/opportunities/{opportunity_id}", summary="Change your council's opportunity")
 def update_opportunity(
     opportunity_id: uuid.UUID, body: OpportunityUpdate, principal: Staff, session: SessionDep, today: Today
 ) -> OpportunityPublic:
     return service.update_opportunity(session, principal, opportunity_id, body, today)
 
 
-@router.post(
+@opportunities.post(
     "/opportunities/{opportunity_id}/interest",
     status_code=201,
     responses=CONFLICT,
@@ -108,13 +108,13 @@ def register_interest(
     return service.register_interest(session, principal, opportunity_id, body, today)
 
 
-@router.delete("/opportunities/{opportunity_id}/interest", status_code=204, summary="Withdraw my interest")
+@opportunities.delete("/opportunities/{opportunity_id}/interest", status_code=204, summary="Withdraw my interest")
 def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: SessionDep) -> Response:
     service.withdraw_interest(session, principal, opportunity_id)
     return Response(status_code=204)
 
 
-@router.get(
+@opportunities.get(
     "/opportunities/{opportunity_id}/registrations",
     summary="Who registered interest in your council's opportunity",
 )

@@ -28,8 +28,8 @@ from services.common.pagination import Page, PageDep, make_page
 
 mine = careers_router("my career")
 workers = careers_router("workers")
-router = careers_router("applications")
-routers = [mine, workers, router]
+applications = careers_router("applications")
+routers = [mine, workers, applications]
 
 TRANSITION_RESPONSES = {**CONFLICT, **UNAVAILABLE}
 
@@ -62,7 +62,7 @@ def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageD
     return make_page(items, total, page)
 
 
-@router.get(
+@applications.get(
     "/applications",
     summary="Applications: your own, your council's queue, or (academy staff) all",
 )
@@ -78,7 +78,7 @@ def list_applications(
     return make_page(items, total, page)
 
 
-@router.get(
+@applications.get(
     "/applications/{application_id}",
     responses=UNAVAILABLE,
     summary="An application with its evidence and every transition",
@@ -89,7 +89,7 @@ def read_application(
     return service.read_application(session, principal, application_id, lookup)
 
 
-@router.patch(
+@applications.patch(
     "/applications/{application_id}",
     responses={**CONFLICT, **UNAVAILABLE},
     summary="Change the statement or evidence of a draft or returned application",
@@ -116,7 +116,7 @@ def _take(
     return transitions.transition_by_id(session, principal, application_id, lookup, action, **details)
 
 
-@router.post(
+@applications.post(
     "/applications/{application_id}/transitions",
     responses=TRANSITION_RESPONSES,
     summary="Take a step: submit, withdraw, endorse, return, approve or decline (the body's action)",
@@ -153,7 +153,7 @@ def _old_path(action: Action, step: type[BaseModel]):
 # The old paths: one for each action of the table (rules.TRANSITIONS), deprecated, each taking its old body.
 for _action in dict.fromkeys(action for _, action in TRANSITIONS):
     _step = TRANSITION_BODIES[_action]
-    router.add_api_route(
+    applications.add_api_route(
         f"/applications/{{application_id}}/{_action.value}",
         _old_path(_action, _step),
         methods=["POST"],
