@@ -1,70 +1,43 @@
-"""Workers and employment spells changed one at a time through the API, and the census years holding them."""
+"""Employment spells changed one at a time through the API, and the census years that hold them."""
 
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, false, or_, true
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
-from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from services.common.models import Council, utcnow
+from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.pagination import PageParams, paginate
-from services.common.swe import normalise_swe
-from services.placements.access import WRITERS, council_to_read, council_to_write
-from services.placements.models import Employment, EmploymentYear, ImportBatch, Worker
-from services.placements.workforce_schemas import (
-    YEAR_FIGURES,
+from services.placements.access import (
+    check_member_council,
+    check_writer,
+    council_to_read,
+    council_to_write,
+    employment_scope,
+    worker_scope,
+)
+from services.placements.employments.schemas import (
     EmploymentCreate,
     EmploymentPublic,
     EmploymentUpdate,
     EmploymentYearPublic,
     LeaverCreate,
-    SweNumberCorrection,
-    WorkerCreate,
-    WorkerPublic,
-    WorkerUpdate,
 )
+from services.placements.models import YEAR_FIGURES, Employment, EmploymentYear, ImportBatch, Worker
+from services.placements.versions import check_if_match, touch
+from services.placements.workers.service import WORKER_NOT_FOUND, flush_or_conflict
 
-# One body for "missing" and "not yours", so a 404 never tells another council's records exist.
-WORKER_NOT_FOUND = "No worker with this id was found."
 EMPLOYMENT_NOT_FOUND = "No employment with this id was found."
 IMPORT, API = "import", "api"
 # Figures that hold from one year to the next when the API has to add a year the spell was in post;
 # the 30 September snapshot and the year's totals belong to one year and start empty.
 CARRIED_FORWARD = ("agency", "org_role", "fte", "kss_status")
-
-
-# --- ETags -------------------------------------------------------------------------------------
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def if_match_allows(version: int, if_match: str | None) -> bool:
-    """RFC 9110 If-Match: absent or `*` allow; otherwise strong comparison, so a weak W/"3" never matches."""
-    if if_match is None:
-        return True
-    tags = [tag.strip() for tag in if_match.split(",")]
-    return "*" in tags or etag(version) in tags
-
-
-def _check_if_match(version: int, if_match: str | None) -> None:
-    if not if_match_allows(version, if_match):
-        raise PreconditionFailed(
-            f"The record has changed since you read it (its ETag is now {etag(version)}); read it again and retry.",
-            headers={"ETag": etag(version)},
-        )
-
-
-# --- Census years ------------------------------------------------------------------------------
 
 
 def in_post_during(start: date, end: date | None, census_year: int) -> bool:
@@ -88,198 +61,22 @@ def returned_years(session: Session, council: str) -> set[int]:
     return set(session.exec(query))
 
 
-# --- Access ------------------------------------------------------------------------------------
-
-
-def _own_swe(principal: Principal) -> str | None:
-    try:
-        return normalise_swe(principal.worker) if principal.worker else None
-    except ValueError:
-        return None
-
-
-def _worker_scope(principal: Principal) -> ColumnElement[bool]:
-    """The worker records a principal may see: a council's own records (docs/architecture.md, "Tenancy"),
-    a social worker every record of themselves, academy staff and services all."""
-    if principal.is_regional:
-        return true()
-    if principal.role is Role.council_hr:
-        return Worker.council == principal.council
-    if principal.role is Role.social_worker and (swe := _own_swe(principal)):
-        return Worker.swe_number == swe
-    return false()
-
-
-def _employment_scope(principal: Principal) -> ColumnElement[bool]:
-    if principal.is_regional:
-        return true()
-    if principal.role is Role.council_hr:
-        return Employment.council == principal.council
-    if principal.role is Role.social_worker and (swe := _own_swe(principal)):
-        return col(Employment.worker_id).in_(select(Worker.id).where(Worker.swe_number == swe))
-    return false()
-
-
-def _check_writer(principal: Principal) -> None:
-    if principal.role not in WRITERS:
-        raise Forbidden("Your role may not change workforce records.")
-
-
-def _visible_worker(session: Session, principal: Principal, worker_id: uuid.UUID) -> Worker:
-    worker = session.exec(select(Worker).where(Worker.id == worker_id, _worker_scope(principal))).first()
-    if worker is None:
-        raise NotFound(WORKER_NOT_FOUND)
-    return worker
-
-
-def _visible_employment(session: Session, principal: Principal, employment_id: uuid.UUID) -> Employment:
+def visible_employment(session: Session, principal: Principal, employment_id: uuid.UUID) -> Employment:
     employment = session.exec(
-        select(Employment).where(Employment.id == employment_id, _employment_scope(principal))
+        select(Employment).where(Employment.id == employment_id, employment_scope(principal))
     ).first()
     if employment is None:
         raise NotFound(EMPLOYMENT_NOT_FOUND)
     return employment
 
 
-def _flush(session: Session, conflict: str) -> None:
-    """A unique constraint lost to a concurrent request is a 409, not a 500; the request's session is
-    rolled back as the error leaves the endpoint, so nothing of it is written."""
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(conflict)
-
-
-# --- Workers -----------------------------------------------------------------------------------
-
-
-def _own_record(session: Session, council: str, swe_number: str) -> uuid.UUID | None:
-    return session.exec(select(Worker.id).where(Worker.council == council, Worker.swe_number == swe_number)).first()
-
-
-def _already_recorded(council: str, swe_number: str, worker_id: uuid.UUID) -> Conflict:
-    """409 for a number this council has recorded itself: it learns only what it already holds."""
-    return Conflict(
-        f"Council {council} already has a record of SWE number {swe_number}; "
-        "to add a spell for them, create an employment with this swe_number.",
-        worker_id=str(worker_id),
-    )
-
-
-def create_worker(
-    session: Session, principal: Principal, data: WorkerCreate, request_id: str | None = None
-) -> WorkerPublic:
-    """The council's own record of a person. Whether another council holds the same number changes
-    nothing in the answer: that council's record stays its own."""
-    if data.council is None and principal.role is not Role.council_hr:
-        raise InvalidInput(
-            "Name the council whose record this is.",
-            errors=[{"loc": ["body", "council"], "code": "missing", "message": "Field required"}],
-        )
-    council = council_to_write(principal, data.council)
-    _check_member_council(session, council)
-    if (existing := _own_record(session, council, data.swe_number)) is not None:
-        raise _already_recorded(council, data.swe_number, existing)
-    worker = Worker.model_validate(data.model_dump() | {"council": council})
-    session.add(worker)
-    _flush(session, f"Council {council} recorded SWE number {data.swe_number} at the same time; retry.")
-    audit(session, principal, "create", "worker", str(worker.id), request_id)
-    return WorkerPublic.model_validate(worker)
-
-
-def get_worker(
-    session: Session, principal: Principal, worker_id: uuid.UUID, request_id: str | None = None
-) -> WorkerPublic:
-    worker = _visible_worker(session, principal, worker_id)
-    audit(session, principal, "read", "worker", str(worker.id), request_id)
-    return WorkerPublic.model_validate(worker)
-
-
-def list_workers(
-    session: Session,
-    principal: Principal,
-    page: PageParams,
-    *,
-    council: str | None = None,
-    census_year: int | None = None,
-    swe_number: str | None = None,
-    request_id: str | None = None,
-) -> tuple[list[WorkerPublic], int]:
-    """The worker records of `council` (a council's HR: its own), optionally those held in `census_year`."""
-    query = select(Worker).where(_worker_scope(principal))
-    if principal.role is Role.council_hr:  # another council's code: 404
-        council = council_to_read(principal, council)
-    if council is not None:
-        query = query.where(Worker.council == council)
-    if census_year is not None:
-        query = query.where(
-            exists().where(
-                Employment.worker_id == Worker.id,
-                EmploymentYear.employment_id == Employment.id,
-                EmploymentYear.census_year == census_year,
-            )
-        )
-    if swe_number is not None:
-        query = query.where(Worker.swe_number == swe_number)
-    rows, total = paginate(session, query.order_by(Worker.swe_number, Worker.id), page)
-    if rows:
-        audit(session, principal, "read", "worker", [str(worker.id) for worker in rows], request_id)
-    return [WorkerPublic.model_validate(worker) for worker in rows], total
-
-
-def update_worker(
-    session: Session,
-    principal: Principal,
-    worker_id: uuid.UUID,
-    data: WorkerUpdate,
-    if_match: str | None = None,
-    request_id: str | None = None,
-) -> WorkerPublic:
-    _check_writer(principal)
-    worker = _visible_worker(session, principal, worker_id)
-    _check_if_match(worker.version, if_match)
-    changes = data.model_dump(exclude_unset=True)
-    if not changes:
-        return WorkerPublic.model_validate(worker)
-    for name, value in changes.items():
-        setattr(worker, name, value)
-    worker.version += 1
-    worker.updated_at = utcnow()
-    session.add(worker)
-    session.flush()
-    audit(session, principal, "update", "worker", str(worker.id), request_id)
-    return WorkerPublic.model_validate(worker)
-
-
-def correct_swe_number(
-    session: Session,
-    principal: Principal,
-    worker_id: uuid.UUID,
-    data: SweNumberCorrection,
-    if_match: str | None = None,
-    request_id: str | None = None,
-) -> WorkerPublic:
-    """A council's record was kept under the wrong SWE number: its own record (and so its spells) takes the
-    right one. No other council's record changes; the audit trail keeps the number it replaced."""
-    _check_writer(principal)
-    worker = _visible_worker(session, principal, worker_id)
-    _check_if_match(worker.version, if_match)
-    if data.swe_number == worker.swe_number:
-        return WorkerPublic.model_validate(worker)
-    if worker.council is not None and (existing := _own_record(session, worker.council, data.swe_number)):
-        raise _already_recorded(worker.council, data.swe_number, existing)
-    wrong = worker.swe_number
-    worker.swe_number = data.swe_number
-    worker.version += 1
-    worker.updated_at = utcnow()
-    session.add(worker)
-    _flush(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
-    audit(session, principal, "correct_swe_number", "worker", str(worker.id), request_id)
-    audit(session, principal, "correct_swe_number_from", "worker_swe", wrong, request_id)
-    return WorkerPublic.model_validate(worker)
-
-
-# --- Employments -------------------------------------------------------------------------------
+def _spell_to_change(
+    session: Session, principal: Principal, employment_id: uuid.UUID, if_match: str | None
+) -> Employment:
+    check_writer(principal)
+    employment = visible_employment(session, principal, employment_id)
+    check_if_match(employment.version, if_match)
+    return employment
 
 
 def _years_of(session: Session, employment_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[EmploymentYear]]:
@@ -294,6 +91,10 @@ def _years_of(session: Session, employment_ids: Iterable[uuid.UUID]) -> dict[uui
         for row in rows:
             found[row.employment_id].append(row)
     return found
+
+
+def _years_by_census_year(session: Session, employment: Employment) -> dict[int, EmploymentYear]:
+    return {row.census_year: row for row in _years_of(session, [employment.id])[employment.id]}
 
 
 def _public(employment: Employment, years: list[EmploymentYear]) -> EmploymentPublic:
@@ -314,7 +115,7 @@ def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCr
     any other answers 404), or by SWE number, made when the council has no record of them yet."""
     if data.worker_id is not None:
         worker = session.exec(
-            select(Worker).where(Worker.id == data.worker_id, Worker.council == data.council, _worker_scope(principal))
+            select(Worker).where(Worker.id == data.worker_id, Worker.council == data.council, worker_scope(principal))
         ).first()
         if worker is None:
             raise NotFound(WORKER_NOT_FOUND)
@@ -327,18 +128,9 @@ def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCr
     if worker is None:
         worker = Worker(council=data.council, swe_number=data.swe_number)
         session.add(worker)
-        _flush(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
+        flush_or_conflict(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
         audit(session, principal, "create", "worker", str(worker.id), request_id)
     return worker
-
-
-def _check_member_council(session: Session, code: str) -> None:
-    council = session.get(Council, code)
-    if council is None or not council.academy_member:
-        raise InvalidInput(
-            f"Council {code} is not one of the academy's councils.",
-            errors=[{"loc": ["body", "council"], "code": "unknown_council", "message": f"{code} is not a member"}],
-        )
 
 
 def create_employment(
@@ -350,7 +142,7 @@ def create_employment(
 ) -> EmploymentPublic:
     """A new spell, held through the API in every census year from its start to its end (or today)."""
     council_to_write(principal, data.council)
-    _check_member_council(session, data.council)
+    check_member_council(session, data.council)
     worker = _worker_for_spell(session, principal, data, request_id)
     duplicate = session.exec(
         select(Employment.id).where(
@@ -374,7 +166,7 @@ def create_employment(
         leaver_destination=data.leaver_destination,
     )
     session.add(employment)
-    _flush(session, conflict)
+    flush_or_conflict(session, conflict)
     end_year = census_year_of(data.end_date) if data.end_date else None
     figures = data.model_dump(include=set(YEAR_FIGURES))
     years = [
@@ -397,7 +189,7 @@ def create_employment(
 
 
 def get_employment(session: Session, principal: Principal, employment_id: uuid.UUID) -> EmploymentPublic:
-    return _employment_public(session, _visible_employment(session, principal, employment_id))
+    return _employment_public(session, visible_employment(session, principal, employment_id))
 
 
 def list_employments(
@@ -415,7 +207,7 @@ def list_employments(
 ) -> tuple[list[EmploymentPublic], int]:
     """Spells, oldest start first. With `census_year`, agency and role are what that year held. By SWE
     number, a council sees its own spells of that person; academy staff and services every council's."""
-    query: SelectOfScalar[Employment] = select(Employment).where(_employment_scope(principal))
+    query: SelectOfScalar[Employment] = select(Employment).where(employment_scope(principal))
     if principal.role is Role.council_hr:
         council = council_to_read(principal, council)
     if council is not None:
@@ -473,11 +265,6 @@ def _year_row(
     return years[census_year]
 
 
-def _touch(employment: Employment) -> None:
-    employment.version += 1
-    employment.updated_at = utcnow()
-
-
 def update_employment(
     session: Session,
     principal: Principal,
@@ -487,9 +274,7 @@ def update_employment(
     today: date | None = None,
 ) -> EmploymentPublic:
     """Change a spell and what census year `data.census_year` (default: the current one) holds for it."""
-    _check_writer(principal)
-    employment = _visible_employment(session, principal, employment_id)
-    _check_if_match(employment.version, if_match)
+    employment = _spell_to_change(session, principal, employment_id, if_match)
     changes = data.model_dump(exclude_unset=True)
     current_year = census_year_of(today or date.today())
     census_year = changes.pop("census_year", None) or current_year
@@ -512,18 +297,15 @@ def update_employment(
                     }
                 ],
             )
-        years = {row.census_year: row for row in _years_of(session, [employment.id])[employment.id]}
+        years = _years_by_census_year(session, employment)
         row = _year_row(session, employment, years, census_year)
-        for name, value in changes.items():
-            setattr(row, name, value)
+        row.sqlmodel_update(changes)
         session.add(row)
         if census_year == max(years):  # the spell's own agency and role are its latest year's
-            for name in ("agency", "org_role"):
-                if name in changes:
-                    setattr(employment, name, changes[name])
+            employment.sqlmodel_update({name: changes[name] for name in ("agency", "org_role") if name in changes})
     if start_origin_sent:
         employment.start_origin = start_origin
-    _touch(employment)
+    touch(employment)
     session.add(employment)
     session.flush()
     return _employment_public(session, employment)
@@ -540,9 +322,7 @@ def record_leaver(
 
     Later years held by a census return cannot be undone here: that return said the spell was in post.
     """
-    _check_writer(principal)
-    employment = _visible_employment(session, principal, employment_id)
-    _check_if_match(employment.version, if_match)
+    employment = _spell_to_change(session, principal, employment_id, if_match)
     if employment.end_date is not None:
         raise Conflict(f"This spell already ended on {employment.end_date}.")
     if data.end_date < employment.start_date:
@@ -557,7 +337,7 @@ def record_leaver(
             ],
         )
     end_year = census_year_of(data.end_date)
-    years = {row.census_year: row for row in _years_of(session, [employment.id])[employment.id]}
+    years = _years_by_census_year(session, employment)
     held_by_import = sorted(year for year, row in years.items() if year > end_year and row.source == IMPORT)
     if held_by_import:
         year = held_by_import[0]
@@ -571,10 +351,8 @@ def record_leaver(
     row = _year_row(session, employment, years, end_year)
     row.end_date = data.end_date
     session.add(row)
-    employment.end_date = data.end_date
-    employment.reason_leave = data.reason_leave
-    employment.leaver_destination = data.leaver_destination
-    _touch(employment)
+    employment.sqlmodel_update(data.model_dump())  # the end date, and why and where they left
+    touch(employment)
     session.add(employment)
     session.flush()
     return _employment_public(session, employment)

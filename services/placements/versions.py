@@ -1,0 +1,38 @@
+"""A record's version: its ETag, the If-Match check before a change, and the new version a change makes."""
+
+from datetime import datetime
+from typing import Protocol
+
+from services.common.errors import PreconditionFailed
+from services.common.models import utcnow
+
+
+class Versioned(Protocol):
+    version: int
+    updated_at: datetime
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_allows(version: int, if_match: str | None) -> bool:
+    """RFC 9110 If-Match: absent or `*` allow; otherwise strong comparison, so a weak W/"3" never matches."""
+    if if_match is None:
+        return True
+    tags = [tag.strip() for tag in if_match.split(",")]
+    return "*" in tags or etag(version) in tags
+
+
+def check_if_match(version: int, if_match: str | None) -> None:
+    if not if_match_allows(version, if_match):
+        raise PreconditionFailed(
+            f"The record has changed since you read it (its ETag is now {etag(version)}); read it again and retry.",
+            headers={"ETag": etag(version)},
+        )
+
+
+def touch(record: Versioned) -> None:
+    """A change: the next version, changed now."""
+    record.version += 1
+    record.updated_at = utcnow()
