@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from services.common.auth import Principal, Role
-from services.common.errors import Forbidden, InvalidInput, NotFound
+from services.common.errors import Forbidden, NotFound, invalid
 from services.common.models import Council
 from services.common.swe import normalise_swe
 from services.placements.models import Employment, Worker
@@ -21,9 +21,8 @@ def council_to_write(principal: Principal, council: str | None) -> str:
             raise Forbidden("You may write only your own council's records.")
         return principal.council  # type: ignore[return-value]
     if not council:
-        raise InvalidInput(
-            "Name the council (DfE code) with council=CODE.",
-            errors=[{"loc": ["query", "council"], "code": "missing", "message": "Field required"}],
+        raise invalid(
+            ["query", "council"], "missing", "Field required", detail="Name the council (DfE code) with council=CODE."
         )
     return council
 
@@ -48,9 +47,11 @@ def check_member_council(session: Session, code: str) -> None:
     """Workers and spells are recorded for the academy's own councils only."""
     council = session.get(Council, code)
     if council is None or not council.academy_member:
-        raise InvalidInput(
-            f"Council {code} is not one of the academy's councils.",
-            errors=[{"loc": ["body", "council"], "code": "unknown_council", "message": f"{code} is not a member"}],
+        raise invalid(
+            ["body", "council"],
+            "unknown_council",
+            f"{code} is not a member",
+            detail=f"Council {code} is not one of the academy's councils.",
         )
 
 

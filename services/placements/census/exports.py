@@ -3,11 +3,11 @@
 import io
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from services.common import clock
 from services.common.audit import audit
 from services.common.auth import Principal
 from services.placements.census.fields import CensusRecord, CensusReturn, Vacancies
@@ -64,17 +64,15 @@ def vacancies_for(session: Session, council: str, census_year: int) -> Vacancies
     return Vacancies(row.number_of_vacancies, row.agency_fte_covering, row.agency_headcount)
 
 
-def census_csv(session: Session, principal: Principal, council: str, census_year: int, request_id: str | None) -> str:
+def census_csv(session: Session, principal: Principal, council: str, census_year: int) -> str:
     records = list(held_in_year(session, council, census_year))
     out = io.StringIO(newline="")
     write_census_csv(records, out)
-    audit(session, principal, "export", "worker_swe", sorted({r.swe_number for r in records}), request_id)
+    audit(session, principal, "export", "worker_swe", sorted({r.swe_number for r in records}))
     return out.getvalue()
 
 
-def census_xml(
-    session: Session, principal: Principal, council: str, census_year: int, request_id: str | None
-) -> tempfile.SpooledTemporaryFile:
+def census_xml(session: Session, principal: Principal, council: str, census_year: int) -> tempfile.SpooledTemporaryFile:
     """The return written to a spooled file, read from its start; the caller closes it."""
     spooled = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - the caller closes it
 
@@ -83,12 +81,12 @@ def census_xml(
         for record in held_in_year(session, council, census_year):
             read.append(record.swe_number)
             if len(read) == 1000:
-                audit(session, principal, "export", "worker_swe", read, request_id)
+                audit(session, principal, "export", "worker_swe", read)
                 read = []
             yield record
-        audit(session, principal, "export", "worker_swe", read, request_id)
+        audit(session, principal, "export", "worker_swe", read)
 
     census_return = CensusReturn(census_year, council, vacancies_for(session, council, census_year), records())
-    write_census_xml(census_return, spooled, generated_at=datetime.now(UTC))
+    write_census_xml(census_return, spooled, generated_at=clock.now())
     spooled.seek(0)
     return spooled

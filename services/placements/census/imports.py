@@ -21,7 +21,7 @@ from services.common import csv_cells
 from services.common.audit import audit
 from services.common.auth import Principal
 from services.common.census_calendar import census_reference_date, census_year_of
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound, invalid
 from services.common.settings import get_settings
 from services.placements.access import council_to_read
 from services.placements.census.fields import CensusRecord, Vacancies
@@ -229,14 +229,14 @@ def newest_first(council: str | None) -> SelectOfScalar[ImportBatch]:
     return query.where(ImportBatch.council == council) if council else query
 
 
-def finished_year(census_year: int, today: date | None = None) -> int:
+def finished_year(census_year: int, today: date) -> int:
     """A return is imported for a census year that has ended."""
-    if census_year >= census_year_of(today or date.today()):
+    if census_year >= census_year_of(today):
         ends = census_reference_date(census_year).isoformat()
-        raise InvalidInput(
-            f"Census year {census_year} has not ended yet (it ends {ends}).",
-            errors=[{"loc": ["query", "census_year"], "code": "census_year_not_ended", "message": "not ended"}],
-        )
+        raise invalid(
+            ["query", "census_year"], "census_year_not_ended", "not ended",
+            detail=f"Census year {census_year} has not ended yet (it ends {ends}).",
+        )  # fmt: skip
     return census_year
 
 
@@ -251,8 +251,7 @@ def import_file(
     council: str,
     dry_run: bool,
     confirm_removals: int | None,
-    request_id: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> ImportOutcome:
     """A census file sent to the API: imported as import_census does, measured for /metrics, and audited."""
     with measured_import() as counted:
@@ -263,7 +262,7 @@ def import_file(
         )  # fmt: skip
         counted(outcome.status, outcome.summary.records, outcome.errors)
     if outcome.batch_id:
-        audit(session, principal, "import", "import_batch", str(outcome.batch_id), request_id)
+        audit(session, principal, "import", "import_batch", str(outcome.batch_id))
     return outcome
 
 

@@ -4,12 +4,13 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import File, Query, Request, UploadFile
+from fastapi import File, Query, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
+from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.errors import PROBLEM_RESPONSES, InvalidInput, PayloadTooLarge, problem_response
 from services.common.models import Council
@@ -61,7 +62,7 @@ NOT_IMPORTED = {
     },
 )
 def import_census_file(
-    request: Request,
+    today: Today,
     session: SessionDep,
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File(description="The census file")],
@@ -84,7 +85,7 @@ def import_census_file(
     data = _read_upload(file)
     outcome = imports.import_file(
         session, principal, data=data, file_name=file.filename or "upload", kind=_kind(file), census_year=census_year,
-        council=target, dry_run=dry_run, confirm_removals=confirm_removals, request_id=request.state.request_id,
+        council=target, dry_run=dry_run, confirm_removals=confirm_removals, today=today,
     )  # fmt: skip
     if outcome.status == "rejected":
         return problem_response(
@@ -123,14 +124,13 @@ def _export_council(principal, council: str | None) -> str:
 
 @router.get("/exports/census.csv", tags=["imports"], response_class=Response, summary="A year's records as census CSV")
 def export_census_csv(
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     census_year: CensusYear,
     council: CouncilQuery = None,
 ) -> Response:
     target = _export_council(principal, council)
-    text = exports.census_csv(session, principal, target, census_year, request.state.request_id)
+    text = exports.census_csv(session, principal, target, census_year)
     return Response(text, media_type="text/csv", headers=_attachment(f"csww-{target}-{census_year}.csv"))
 
 
@@ -141,7 +141,6 @@ def export_census_csv(
     summary="A year's return as CSWW XML",
 )
 def export_census_xml(
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     census_year: CensusYear,
@@ -150,7 +149,7 @@ def export_census_xml(
     """The council's records for the year in the DfE's XML format, vacancy block included; written
     as a stream to a spooled file so memory stays flat however large the council."""
     target = _export_council(principal, council)
-    spooled = exports.census_xml(session, principal, target, census_year, request.state.request_id)
+    spooled = exports.census_xml(session, principal, target, census_year)
     return StreamingResponse(
         iter(lambda: spooled.read(64 * 1024), b""),
         media_type="application/xml",

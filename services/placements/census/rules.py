@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from services.common.census_calendar import census_reference_date
+from services.common.dates import END_BEFORE_START, end_before_start
 from services.placements.census.fields import CensusRecord
 from services.placements.census.problems import Problem
 
@@ -35,12 +36,12 @@ def across_fields(
             "start_after_reference_date",
             f"RoleStartDate is after the census reference date {reference_date}",
         )
-    if start is not None and end is not None and end < start:
+    if end_before_start(start, end):
         yield Problem(
             location,
             "RoleEndDate",
             end.isoformat(),
-            "end_before_start",
+            END_BEFORE_START,
             f"RoleEndDate is before RoleStartDate {start}",
         )
     if "RoleEndDate" not in values:

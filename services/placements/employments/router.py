@@ -2,16 +2,27 @@
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.common.app import service_router
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once, fingerprint, idempotent
 from services.common.pagination import Page, PageDep, make_page
-from services.placements.api import CONFLICT, ETAG_HEADER, PRECONDITION, HeldInYear, IfMatch, Reader, Writer
+from services.placements.api import (
+    CHANGED,
+    CONFLICT,
+    ETAG_HEADER,
+    HeldInYear,
+    IfMatch,
+    Reader,
+    Writer,
+    tagged,
+    with_etag,
+)
 from services.placements.employments import service
 from services.placements.employments.schemas import (
     EmploymentCreate,
@@ -20,22 +31,9 @@ from services.placements.employments.schemas import (
     LeaverCreate,
     OrgRole,
 )
-from services.placements.versions import etag
 from services.placements.workers.schemas import CouncilCode, SweNumber
 
 router = service_router("placements")
-
-
-def _request_id(request: Request) -> str | None:
-    return getattr(request.state, "request_id", None)
-
-
-def _created(body: dict[str, Any]) -> dict[str, str]:
-    return {"ETag": etag(body["version"]), "Location": f"/v1/placements/employments/{body['id']}"}
-
-
-def _changed(body: dict[str, Any]) -> dict[str, str]:
-    return {"ETag": etag(body["version"])}
 
 
 @router.post(
@@ -51,19 +49,13 @@ def create_employment(
     request: Request,
     session: SessionDep,
     principal: Writer,
+    today: Today,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (
-            201,
-            service.create_employment(session, principal, body, _request_id(request)).model_dump(mode="json"),
-        ),
-        headers=_created,
-    )
+    def create() -> EmploymentPublic:
+        return service.create_employment(session, principal, body, today)
+
+    return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/employments/{id}"))
 
 
 @router.get("/employments", response_model=Page[EmploymentPublic], tags=["employments"], summary="List spells")
@@ -82,17 +74,9 @@ def list_employments(
     ] = None,
 ) -> Page[EmploymentPublic]:
     employments, total = service.list_employments(
-        session,
-        principal,
-        page,
-        council=council,
-        census_year=census_year,
-        in_post_on=in_post_on,
-        agency=agency,
-        role=role,
-        worker_id=worker_id,
-        swe_number=swe_number,
-    )
+        session, principal, page, council=council, census_year=census_year, in_post_on=in_post_on, agency=agency,
+        role=role, worker_id=worker_id, swe_number=swe_number,
+    )  # fmt: skip
     return make_page(employments, total, page)
 
 
@@ -106,9 +90,7 @@ def list_employments(
 def get_employment(
     employment_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader
 ) -> EmploymentPublic:
-    employment = service.get_employment(session, principal, employment_id)
-    response.headers["ETag"] = etag(employment.version)
-    return employment
+    return tagged(response, service.get_employment(session, principal, employment_id))
 
 
 @router.patch(
@@ -116,7 +98,7 @@ def get_employment(
     response_model=EmploymentPublic,
     tags=["employments"],
     summary="Change a spell and one census year's figures",
-    responses={200: {"headers": ETAG_HEADER}, **PRECONDITION},
+    responses=CHANGED,
 )
 def update_employment(
     employment_id: uuid.UUID,
@@ -124,11 +106,10 @@ def update_employment(
     response: Response,
     session: SessionDep,
     principal: Writer,
+    today: Today,
     if_match: IfMatch = None,
 ) -> EmploymentPublic:
-    employment = service.update_employment(session, principal, employment_id, body, if_match)
-    response.headers["ETag"] = etag(employment.version)
-    return employment
+    return tagged(response, service.update_employment(session, principal, employment_id, body, today, if_match))
 
 
 @router.post(
@@ -136,7 +117,7 @@ def update_employment(
     response_model=EmploymentPublic,
     tags=["employments"],
     summary="Record that a spell ended (a leaver)",
-    responses={200: {"headers": ETAG_HEADER}, **CONFLICT, **PRECONDITION},
+    responses={**CHANGED, **CONFLICT},
 )
 def record_leaver(
     employment_id: uuid.UUID,
@@ -147,14 +128,7 @@ def record_leaver(
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (
-            200,
-            service.record_leaver(session, principal, employment_id, body, if_match).model_dump(mode="json"),
-        ),
-        headers=_changed,
-    )
+    def end() -> tuple[int, dict]:
+        return 200, service.record_leaver(session, principal, employment_id, body, if_match).model_dump(mode="json")
+
+    return with_etag(idempotent(session, principal, key, fingerprint("POST", request.url.path, body), end))

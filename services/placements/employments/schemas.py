@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from services.common import clock
 from services.common.census_calendar import census_reference_date, census_year_of
+from services.common.dates import END_BEFORE_START, end_before_start
 from services.placements.workers.schemas import CouncilCode, StrictInput, SweNumber, census_code, code_field
 
 # Spell dates: no career in the register predates this, and a bound keeps per-year rows few.
@@ -16,9 +18,9 @@ EARLIEST_SPELL_DATE = date(1950, 1, 1)
 MAX_INT4 = 2_147_483_647  # the largest count a PostgreSQL integer column holds
 
 
-def latest_spell_date(today: date | None = None) -> date:
+def latest_spell_date() -> date:
     """Spell dates may run to the end of next census year (a starter or leaver already agreed)."""
-    return census_reference_date(census_year_of(today or date.today()) + 1)
+    return census_reference_date(census_year_of(clock.today()) + 1)
 
 
 def _quantized(places: int) -> Any:
@@ -121,9 +123,9 @@ class EmploymentCreate(YearFigures):
     @classmethod
     def _end_not_before_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("start_date")
-        if end is not None and start is not None and end < start:
+        if end_before_start(start, end):
             raise PydanticCustomError(
-                "end_before_start", "the end date is before the start date {start}", {"start": str(start)}
+                END_BEFORE_START, "the end date is before the start date {start}", {"start": str(start)}
             )
         return end
 

@@ -12,7 +12,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.dates import END_BEFORE_START, end_before_start
+from services.common.errors import Conflict, InvalidInput, NotFound, invalid
 from services.common.pagination import PageParams, paginate
 from services.placements.access import (
     check_member_council,
@@ -110,7 +111,7 @@ def _employment_public(session: Session, employment: Employment) -> EmploymentPu
     return _public(employment, _years_of(session, [employment.id])[employment.id])
 
 
-def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCreate, request_id: str | None) -> Worker:
+def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCreate) -> Worker:
     """The spell's council's own record of the worker: by id (a record of that council the caller may see;
     any other answers 404), or by SWE number, made when the council has no record of them yet."""
     if data.worker_id is not None:
@@ -129,7 +130,7 @@ def _worker_for_spell(session: Session, principal: Principal, data: EmploymentCr
         worker = Worker(council=data.council, swe_number=data.swe_number)
         session.add(worker)
         flush_or_conflict(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
-        audit(session, principal, "create", "worker", str(worker.id), request_id)
+        audit(session, principal, "create", "worker", str(worker.id))
     return worker
 
 
@@ -137,13 +138,12 @@ def create_employment(
     session: Session,
     principal: Principal,
     data: EmploymentCreate,
-    request_id: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> EmploymentPublic:
     """A new spell, held through the API in every census year from its start to its end (or today)."""
     council_to_write(principal, data.council)
     check_member_council(session, data.council)
-    worker = _worker_for_spell(session, principal, data, request_id)
+    worker = _worker_for_spell(session, principal, data)
     duplicate = session.exec(
         select(Employment.id).where(
             Employment.worker_id == worker.id,
@@ -180,7 +180,7 @@ def create_employment(
             source=API,
             **figures,
         )
-        for year in api_census_years(data.start_date, data.end_date, today or date.today())
+        for year in api_census_years(data.start_date, data.end_date, today)
         if year not in returned_years(session, employment.council)
     ]
     session.add_all(years)
@@ -270,13 +270,13 @@ def update_employment(
     principal: Principal,
     employment_id: uuid.UUID,
     data: EmploymentUpdate,
+    today: date,
     if_match: str | None = None,
-    today: date | None = None,
 ) -> EmploymentPublic:
     """Change a spell and what census year `data.census_year` (default: the current one) holds for it."""
     employment = _spell_to_change(session, principal, employment_id, if_match)
     changes = data.model_dump(exclude_unset=True)
-    current_year = census_year_of(today or date.today())
+    current_year = census_year_of(today)
     census_year = changes.pop("census_year", None) or current_year
     start_origin_sent = "start_origin" in changes
     start_origin = changes.pop("start_origin", None)
@@ -286,16 +286,12 @@ def update_employment(
         if census_year > current_year + 1 or not in_post_during(
             employment.start_date, employment.end_date, census_year
         ):
-            raise InvalidInput(
-                f"The spell was not in post in census year {census_year}.",
-                errors=[
-                    {
-                        "loc": ["body", "census_year"],
-                        "code": "not_in_post",
-                        "message": f"the spell ({employment.start_date} to {employment.end_date or 'now'}) "
-                        f"was not in post in census year {census_year}, or that year is still to come",
-                    }
-                ],
+            raise invalid(
+                ["body", "census_year"],
+                "not_in_post",
+                f"the spell ({employment.start_date} to {employment.end_date or 'now'}) "
+                f"was not in post in census year {census_year}, or that year is still to come",
+                detail=f"The spell was not in post in census year {census_year}.",
             )
         years = _years_by_census_year(session, employment)
         row = _year_row(session, employment, years, census_year)
@@ -325,16 +321,12 @@ def record_leaver(
     employment = _spell_to_change(session, principal, employment_id, if_match)
     if employment.end_date is not None:
         raise Conflict(f"This spell already ended on {employment.end_date}.")
-    if data.end_date < employment.start_date:
-        raise InvalidInput(
-            "The end date is before the start date.",
-            errors=[
-                {
-                    "loc": ["body", "end_date"],
-                    "code": "end_before_start",
-                    "message": f"the end date is before the start date {employment.start_date}",
-                }
-            ],
+    if end_before_start(employment.start_date, data.end_date):
+        raise invalid(
+            ["body", "end_date"],
+            END_BEFORE_START,
+            f"the end date is before the start date {employment.start_date}",
+            detail="The end date is before the start date.",
         )
     end_year = census_year_of(data.end_date)
     years = _years_by_census_year(session, employment)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Query
 
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
@@ -20,21 +20,18 @@ router = service_router("placements")
 
 @router.get("/movements", response_model=MovementReport, tags=["movements"])
 def movements_in_year(
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     census_year: CensusYear,
     window_days: Annotated[int | None, Query(ge=1, le=730, description="Days from an end to a start")] = None,
 ) -> MovementReport:
     window = window_days or get_settings().movement_window_days
-    return service.movement_report(session, principal, census_year, window, request.state.request_id)
+    return service.movement_report(session, principal, census_year, window)
 
 
 @router.post("/agency-checks", response_model=AgencyCheckResult, tags=["movements"])
-def agency_check(
-    body: AgencyCheckRequest, request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> AgencyCheckResult:
+def agency_check(body: AgencyCheckRequest, session: SessionDep, principal: CurrentPrincipal) -> AgencyCheckResult:
     council = council_to_write(principal, body.council)
     if session.get(Council, council) is None:
         raise InvalidInput(f"Unknown council {council}.")
-    return service.agency_check(session, principal, body, council, request.state.request_id)
+    return service.agency_check(session, principal, body, council)

@@ -27,9 +27,7 @@ def member_councils(session: Session) -> frozenset[str]:
     return frozenset(session.scalars(select(Council.code).where(Council.academy_member)))
 
 
-def movement_report(
-    session: Session, principal: Principal, census_year: int, window_days: int, request_id: str | None
-) -> MovementReport:
+def movement_report(session: Session, principal: Principal, census_year: int, window_days: int) -> MovementReport:
     """Census year N's moves between member councils, each (for a council: those into or out of it) and by
     origin and destination, as defined in services/common/moves.py (analytics counts the same)."""
     own = council_to_read(principal, None)
@@ -37,7 +35,7 @@ def movement_report(
     each = moves(session, census_year, members, window_days)
     pairs = move_pairs(session, census_year, members, window_days)
     shown = [m for m in each if own is None or own in (m.from_council, m.to_council)]
-    audit(session, principal, "read", "worker_swe", sorted({m.swe_number for m in shown}), request_id)
+    audit(session, principal, "read", "worker_swe", sorted({m.swe_number for m in shown}))
     return MovementReport(
         census_year=census_year,
         movement_window_days=window_days,
@@ -46,9 +44,7 @@ def movement_report(
     )
 
 
-def agency_check(
-    session: Session, principal: Principal, body: AgencyCheckRequest, council: str, request_id: str | None
-) -> AgencyCheckResult:
+def agency_check(session: Session, principal: Principal, body: AgencyCheckRequest, council: str) -> AgencyCheckResult:
     """May `council` engage this person as an agency worker from the proposed start (services/placements/rules.py),
     and is the person known to the region at all."""
     settings = get_settings()
@@ -62,7 +58,7 @@ def agency_check(
     ).scalars()
     history = [SpellFact(s.council, s.agency, s.start_date, s.end_date, s.reason_leave) for s in spells]
     decision = check_agency_engagement(history, council, body.proposed_start, member_councils(session), policy)
-    audit(session, principal, "read", "worker_swe", body.swe_number, request_id)
+    audit(session, principal, "read", "worker_swe", body.swe_number)
     return AgencyCheckResult(
         swe_number=body.swe_number, council=council, proposed_start=body.proposed_start,
         allowed=decision.allowed, known_to_region=bool(history), rules=[asdict(rule) for rule in decision.rules],

@@ -1,17 +1,26 @@
 """Worker endpoints: a council's record of a person, one change at a time (thin)."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.common.app import service_router
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyKey, fingerprint, idempotent
+from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
-from services.placements.api import CONFLICT, ETAG_HEADER, PRECONDITION, HeldInYear, IfMatch, Reader, Writer
-from services.placements.versions import etag
+from services.placements.api import (
+    CHANGED,
+    CONFLICT,
+    ETAG_HEADER,
+    HeldInYear,
+    IfMatch,
+    Reader,
+    Writer,
+    tagged,
+    with_etag,
+)
 from services.placements.workers import service
 from services.placements.workers.schemas import (
     CouncilCode,
@@ -25,14 +34,6 @@ from services.placements.workers.schemas import (
 router = service_router("placements")
 
 
-def _request_id(request: Request) -> str | None:
-    return getattr(request.state, "request_id", None)
-
-
-def _created(body: dict[str, Any]) -> dict[str, str]:
-    return {"ETag": etag(body["version"]), "Location": f"/v1/placements/workers/{body['id']}"}
-
-
 @router.post(
     "/workers",
     status_code=201,
@@ -44,22 +45,14 @@ def _created(body: dict[str, Any]) -> dict[str, str]:
 def create_worker(
     body: WorkerCreate, request: Request, session: SessionDep, principal: Writer, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return idempotent(
-        session,
-        principal,
-        key,
-        fingerprint("POST", request.url.path, body),
-        lambda: (
-            201,
-            service.create_worker(session, principal, body, _request_id(request)).model_dump(mode="json"),
-        ),
-        headers=_created,
-    )
+    def create() -> WorkerPublic:
+        return service.create_worker(session, principal, body)
+
+    return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/workers/{id}"))
 
 
 @router.get("/workers", response_model=Page[WorkerPublic], tags=["workers"], summary="List workers")
 def list_workers(
-    request: Request,
     session: SessionDep,
     principal: Reader,
     page: PageDep,
@@ -68,13 +61,7 @@ def list_workers(
     swe_number: Annotated[SweNumber | None, Query(description="This SWE number, in any spelling")] = None,
 ) -> Page[WorkerPublic]:
     workers, total = service.list_workers(
-        session,
-        principal,
-        page,
-        council=council,
-        census_year=census_year,
-        swe_number=swe_number,
-        request_id=_request_id(request),
+        session, principal, page, council=council, census_year=census_year, swe_number=swe_number
     )
     return make_page(workers, total, page)
 
@@ -86,12 +73,8 @@ def list_workers(
     summary="Read a worker",
     responses={200: {"headers": ETAG_HEADER}},
 )
-def get_worker(
-    worker_id: uuid.UUID, request: Request, response: Response, session: SessionDep, principal: Reader
-) -> WorkerPublic:
-    worker = service.get_worker(session, principal, worker_id, _request_id(request))
-    response.headers["ETag"] = etag(worker.version)
-    return worker
+def get_worker(worker_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader) -> WorkerPublic:
+    return tagged(response, service.get_worker(session, principal, worker_id))
 
 
 @router.patch(
@@ -99,20 +82,17 @@ def get_worker(
     response_model=WorkerPublic,
     tags=["workers"],
     summary="Change a worker's personal fields",
-    responses={200: {"headers": ETAG_HEADER}, **CONFLICT, **PRECONDITION},
+    responses={**CHANGED, **CONFLICT},
 )
 def update_worker(
     worker_id: uuid.UUID,
     body: WorkerUpdate,
-    request: Request,
     response: Response,
     session: SessionDep,
     principal: Writer,
     if_match: IfMatch = None,
 ) -> WorkerPublic:
-    worker = service.update_worker(session, principal, worker_id, body, if_match, _request_id(request))
-    response.headers["ETag"] = etag(worker.version)
-    return worker
+    return tagged(response, service.update_worker(session, principal, worker_id, body, if_match))
 
 
 @router.post(
@@ -120,18 +100,15 @@ def update_worker(
     response_model=WorkerPublic,
     tags=["workers"],
     summary="Correct the SWE number a council's record was kept under",
-    responses={200: {"headers": ETAG_HEADER}, **CONFLICT, **PRECONDITION},
+    responses={**CHANGED, **CONFLICT},
 )
 def correct_swe_number(
     worker_id: uuid.UUID,
     body: SweNumberCorrection,
-    request: Request,
     response: Response,
     session: SessionDep,
     principal: Writer,
     if_match: IfMatch = None,
 ) -> WorkerPublic:
     """Only this council's record changes (and so its spells); audited with the number it replaced."""
-    worker = service.correct_swe_number(session, principal, worker_id, body, if_match, _request_id(request))
-    response.headers["ETag"] = etag(worker.version)
-    return worker
+    return tagged(response, service.correct_swe_number(session, principal, worker_id, body, if_match))

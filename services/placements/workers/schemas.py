@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from services.common import clock
 from services.common.swe import normalise_swe
 from services.placements.census.fields import CENSUS_FIELDS
 
@@ -57,7 +58,7 @@ def _qual_inst(value: str) -> str:
 
 
 def _birth_date(value: date) -> date:
-    if not EARLIEST_BIRTH_DATE <= value <= date.today():
+    if not EARLIEST_BIRTH_DATE <= value <= clock.today():
         raise PydanticCustomError(
             "date_out_of_range",
             "the birth date must be between {low} and today",

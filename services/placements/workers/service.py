@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.errors import Conflict, NotFound, invalid
 from services.common.pagination import PageParams, paginate
 from services.placements.access import (
     check_member_council,
@@ -54,16 +54,11 @@ def _already_recorded(council: str, swe_number: str, worker_id: uuid.UUID) -> Co
     )
 
 
-def create_worker(
-    session: Session, principal: Principal, data: WorkerCreate, request_id: str | None = None
-) -> WorkerPublic:
+def create_worker(session: Session, principal: Principal, data: WorkerCreate) -> WorkerPublic:
     """The council's own record of a person. Whether another council holds the same number changes
     nothing in the answer: that council's record stays its own."""
     if data.council is None and principal.role is not Role.council_hr:
-        raise InvalidInput(
-            "Name the council whose record this is.",
-            errors=[{"loc": ["body", "council"], "code": "missing", "message": "Field required"}],
-        )
+        raise invalid(["body", "council"], "missing", "Field required", detail="Name the council whose record this is.")
     council = council_to_write(principal, data.council)
     check_member_council(session, council)
     if (existing := _own_record(session, council, data.swe_number)) is not None:
@@ -71,15 +66,13 @@ def create_worker(
     worker = Worker.model_validate(data.model_dump() | {"council": council})
     session.add(worker)
     flush_or_conflict(session, f"Council {council} recorded SWE number {data.swe_number} at the same time; retry.")
-    audit(session, principal, "create", "worker", str(worker.id), request_id)
+    audit(session, principal, "create", "worker", str(worker.id))
     return WorkerPublic.model_validate(worker)
 
 
-def get_worker(
-    session: Session, principal: Principal, worker_id: uuid.UUID, request_id: str | None = None
-) -> WorkerPublic:
+def get_worker(session: Session, principal: Principal, worker_id: uuid.UUID) -> WorkerPublic:
     worker = visible_worker(session, principal, worker_id)
-    audit(session, principal, "read", "worker", str(worker.id), request_id)
+    audit(session, principal, "read", "worker", str(worker.id))
     return WorkerPublic.model_validate(worker)
 
 
@@ -91,7 +84,6 @@ def list_workers(
     council: str | None = None,
     census_year: int | None = None,
     swe_number: str | None = None,
-    request_id: str | None = None,
 ) -> tuple[list[WorkerPublic], int]:
     """The worker records of `council` (a council's HR: its own), optionally those held in `census_year`."""
     query = select(Worker).where(worker_scope(principal))
@@ -111,7 +103,7 @@ def list_workers(
         query = query.where(Worker.swe_number == swe_number)
     rows, total = paginate(session, query.order_by(Worker.swe_number, Worker.id), page)
     if rows:
-        audit(session, principal, "read", "worker", [str(worker.id) for worker in rows], request_id)
+        audit(session, principal, "read", "worker", [str(worker.id) for worker in rows])
     return [WorkerPublic.model_validate(worker) for worker in rows], total
 
 
@@ -128,7 +120,6 @@ def update_worker(
     worker_id: uuid.UUID,
     data: WorkerUpdate,
     if_match: str | None = None,
-    request_id: str | None = None,
 ) -> WorkerPublic:
     worker = _worker_to_change(session, principal, worker_id, if_match)
     changes = data.model_dump(exclude_unset=True)
@@ -138,7 +129,7 @@ def update_worker(
     touch(worker)
     session.add(worker)
     session.flush()
-    audit(session, principal, "update", "worker", str(worker.id), request_id)
+    audit(session, principal, "update", "worker", str(worker.id))
     return WorkerPublic.model_validate(worker)
 
 
@@ -148,7 +139,6 @@ def correct_swe_number(
     worker_id: uuid.UUID,
     data: SweNumberCorrection,
     if_match: str | None = None,
-    request_id: str | None = None,
 ) -> WorkerPublic:
     """A council's record was kept under the wrong SWE number: its own record (and so its spells) takes the
     right one. No other council's record changes; the audit trail keeps the number it replaced."""
@@ -162,6 +152,6 @@ def correct_swe_number(
     touch(worker)
     session.add(worker)
     flush_or_conflict(session, f"SWE number {data.swe_number} was recorded at the same time; retry.")
-    audit(session, principal, "correct_swe_number", "worker", str(worker.id), request_id)
-    audit(session, principal, "correct_swe_number_from", "worker_swe", wrong, request_id)
+    audit(session, principal, "correct_swe_number", "worker", str(worker.id))
+    audit(session, principal, "correct_swe_number_from", "worker_swe", wrong)
     return WorkerPublic.model_validate(worker)
