@@ -1,15 +1,11 @@
-"""What placements' routers share: who may call, the query parameters several take, the answers they document,
-and the ETag on an answer."""
+"""What placements' routers share: who may call, the query parameters several take, and the answers they document."""
 
-import json
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query, Response
-from fastapi.responses import JSONResponse
+from fastapi import Depends, Header, Query
 
 from services.common.auth import Principal, Role, require_roles
 from services.common.errors import PROBLEM_MEDIA_TYPE, Problem
-from services.placements.versions import Versioned, etag
 
 # The census and movement endpoints: a census year that may have records, and the council (academy staff name one).
 CensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
@@ -40,19 +36,8 @@ def _problem(description: str) -> dict[str, Any]:
 CONFLICT = {409: _problem("Conflict: already recorded, or the Idempotency-Key was used for another request")}
 PRECONDITION = {412: _problem("Precondition Failed: the If-Match ETag is stale")}
 ETAG_HEADER = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
-CHANGED = {200: {"headers": ETAG_HEADER}, **PRECONDITION}  # a change sent with If-Match
-
-
-Record = TypeVar("Record", bound=Versioned)
-
-
-def tagged(response: Response, record: Record) -> Record:
-    """The record answered with its version as the ETag header."""
-    response.headers["ETag"] = etag(record.version)
-    return record
-
-
-def with_etag(answer: JSONResponse) -> JSONResponse:
-    """An answer (made now or replayed for an Idempotency-Key) with the ETag of the record it carries."""
-    answer.headers["ETag"] = etag(json.loads(answer.body)["version"])
-    return answer
+# What a route of a versioned record documents, given to its decorator: @router.post(path, **CREATED).
+CREATED = {"status_code": 201, "responses": CONFLICT}  # a create: 201, or 409 for a record already held
+READ = {"responses": {200: {"headers": ETAG_HEADER}}}  # a read: the ETag
+CHANGED = {"responses": {200: {"headers": ETAG_HEADER}, **PRECONDITION}}  # a change sent with If-Match, or 412
+CHANGED_OR_CONFLICT = {"responses": {200: {"headers": ETAG_HEADER}, **PRECONDITION, **CONFLICT}}

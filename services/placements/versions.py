@@ -1,7 +1,12 @@
-"""A record's version: its ETag, the If-Match check before a change, and the new version a change makes."""
+"""A record's version: its ETag, the If-Match check before a change, the new version a change makes, and the
+ETag on an answer."""
 
+import json
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from fastapi import Response
+from fastapi.responses import JSONResponse
 
 from services.common.errors import PreconditionFailed
 from services.common.models import utcnow
@@ -36,3 +41,18 @@ def touch(record: Versioned) -> None:
     """A change: the next version, changed now."""
     record.version += 1
     record.updated_at = utcnow()
+
+
+Record = TypeVar("Record", bound=Versioned)
+
+
+def tagged(response: Response, record: Record) -> Record:
+    """The record answered with its version as the ETag header."""
+    response.headers["ETag"] = etag(record.version)
+    return record
+
+
+def with_etag(answer: JSONResponse) -> JSONResponse:
+    """An answer (made now or replayed for an Idempotency-Key) with the ETag of the record it carries."""
+    answer.headers["ETag"] = etag(json.loads(answer.body)["version"])
+    return answer

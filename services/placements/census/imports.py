@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -229,7 +230,7 @@ def newest_first(council: str | None) -> SelectOfScalar[ImportBatch]:
     return query.where(ImportBatch.council == council) if council else query
 
 
-def finished_year(census_year: int, today: date) -> int:
+def check_year_ended(census_year: int, today: date) -> None:
     """A return is imported for a census year that has ended."""
     if census_year >= census_year_of(today):
         ends = census_reference_date(census_year).isoformat()
@@ -237,29 +238,14 @@ def finished_year(census_year: int, today: date) -> int:
             ["query", "census_year"], "census_year_not_ended", "not ended",
             detail=f"Census year {census_year} has not ended yet (it ends {ends}).",
         )  # fmt: skip
-    return census_year
 
 
-def import_file(
-    session: Session,
-    principal: Principal,
-    *,
-    data: bytes,
-    file_name: str,
-    kind: str | None,
-    census_year: int,
-    council: str,
-    dry_run: bool,
-    confirm_removals: int | None,
-    today: date,
-) -> ImportOutcome:
-    """A census file sent to the API: imported as import_census does, measured for /metrics, and audited."""
+def import_file(session: Session, principal: Principal, today: date, **file: Any) -> ImportOutcome:
+    """A census file sent to the API (`file` as import_census takes it), for a census year that has ended:
+    imported as import_census does, measured for /metrics, and audited."""
     with measured_import() as counted:
-        outcome = import_census(
-            session, principal, data=data, file_name=file_name, kind=kind,
-            census_year=finished_year(census_year, today), council=council, dry_run=dry_run,
-            confirm_removals=confirm_removals,
-        )  # fmt: skip
+        check_year_ended(file["census_year"], today)
+        outcome = import_census(session, principal, **file)
         counted(outcome.status, outcome.summary.records, outcome.errors)
     if outcome.batch_id:
         audit(session, principal, "import", "import_batch", str(outcome.batch_id))

@@ -84,8 +84,8 @@ def import_census_file(
         raise InvalidInput(f"Unknown council {target}.")
     data = _read_upload(file)
     outcome = imports.import_file(
-        session, principal, data=data, file_name=file.filename or "upload", kind=_kind(file), census_year=census_year,
-        council=target, dry_run=dry_run, confirm_removals=confirm_removals, today=today,
+        session, principal, today, data=data, file_name=file.filename or "upload", kind=_kind(file),
+        census_year=census_year, council=target, dry_run=dry_run, confirm_removals=confirm_removals,
     )  # fmt: skip
     if outcome.status == "rejected":
         return problem_response(

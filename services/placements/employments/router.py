@@ -12,17 +12,7 @@ from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once, fingerprint, idempotent
 from services.common.pagination import Page, PageDep, make_page
-from services.placements.api import (
-    CHANGED,
-    CONFLICT,
-    ETAG_HEADER,
-    HeldInYear,
-    IfMatch,
-    Reader,
-    Writer,
-    tagged,
-    with_etag,
-)
+from services.placements.api import CHANGED, CHANGED_OR_CONFLICT, CREATED, READ, HeldInYear, IfMatch, Reader, Writer
 from services.placements.employments import service
 from services.placements.employments.schemas import (
     EmploymentCreate,
@@ -31,19 +21,14 @@ from services.placements.employments.schemas import (
     LeaverCreate,
     OrgRole,
 )
+from services.placements.versions import tagged, with_etag
 from services.placements.workers.schemas import CouncilCode, SweNumber
 
 router = service_router("placements")
+A_SPELL = {"response_model": EmploymentPublic, "tags": ["employments"]}
 
 
-@router.post(
-    "/employments",
-    status_code=201,
-    response_model=EmploymentPublic,
-    tags=["employments"],
-    summary="Record a spell (a starter)",
-    responses=CONFLICT,
-)
+@router.post("/employments", summary="Record a spell (a starter)", **A_SPELL, **CREATED)
 def create_employment(
     body: EmploymentCreate,
     request: Request,
@@ -80,13 +65,7 @@ def list_employments(
     return make_page(employments, total, page)
 
 
-@router.get(
-    "/employments/{employment_id}",
-    response_model=EmploymentPublic,
-    tags=["employments"],
-    summary="Read a spell and the census years that hold it",
-    responses={200: {"headers": ETAG_HEADER}},
-)
+@router.get("/employments/{employment_id}", summary="Read a spell and the census years that hold it", **A_SPELL, **READ)
 def get_employment(
     employment_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader
 ) -> EmploymentPublic:
@@ -94,11 +73,7 @@ def get_employment(
 
 
 @router.patch(
-    "/employments/{employment_id}",
-    response_model=EmploymentPublic,
-    tags=["employments"],
-    summary="Change a spell and one census year's figures",
-    responses=CHANGED,
+    "/employments/{employment_id}", summary="Change a spell and one census year's figures", **A_SPELL, **CHANGED
 )
 def update_employment(
     employment_id: uuid.UUID,
@@ -114,10 +89,9 @@ def update_employment(
 
 @router.post(
     "/employments/{employment_id}/leaver",
-    response_model=EmploymentPublic,
-    tags=["employments"],
     summary="Record that a spell ended (a leaver)",
-    responses={**CHANGED, **CONFLICT},
+    **A_SPELL,
+    **CHANGED_OR_CONFLICT,
 )
 def record_leaver(
     employment_id: uuid.UUID,

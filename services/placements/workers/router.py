@@ -10,17 +10,8 @@ from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
-from services.placements.api import (
-    CHANGED,
-    CONFLICT,
-    ETAG_HEADER,
-    HeldInYear,
-    IfMatch,
-    Reader,
-    Writer,
-    tagged,
-    with_etag,
-)
+from services.placements.api import CHANGED_OR_CONFLICT, CREATED, READ, HeldInYear, IfMatch, Reader, Writer
+from services.placements.versions import tagged, with_etag
 from services.placements.workers import service
 from services.placements.workers.schemas import (
     CouncilCode,
@@ -32,16 +23,10 @@ from services.placements.workers.schemas import (
 )
 
 router = service_router("placements")
+A_WORKER = {"response_model": WorkerPublic, "tags": ["workers"]}
 
 
-@router.post(
-    "/workers",
-    status_code=201,
-    response_model=WorkerPublic,
-    tags=["workers"],
-    summary="Record a worker",
-    responses=CONFLICT,
-)
+@router.post("/workers", summary="Record a worker", **A_WORKER, **CREATED)
 def create_worker(
     body: WorkerCreate, request: Request, session: SessionDep, principal: Writer, key: IdempotencyKey = None
 ) -> JSONResponse:
@@ -66,24 +51,12 @@ def list_workers(
     return make_page(workers, total, page)
 
 
-@router.get(
-    "/workers/{worker_id}",
-    response_model=WorkerPublic,
-    tags=["workers"],
-    summary="Read a worker",
-    responses={200: {"headers": ETAG_HEADER}},
-)
+@router.get("/workers/{worker_id}", summary="Read a worker", **A_WORKER, **READ)
 def get_worker(worker_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader) -> WorkerPublic:
     return tagged(response, service.get_worker(session, principal, worker_id))
 
 
-@router.patch(
-    "/workers/{worker_id}",
-    response_model=WorkerPublic,
-    tags=["workers"],
-    summary="Change a worker's personal fields",
-    responses={**CHANGED, **CONFLICT},
-)
+@router.patch("/workers/{worker_id}", summary="Change a worker's personal fields", **A_WORKER, **CHANGED_OR_CONFLICT)
 def update_worker(
     worker_id: uuid.UUID,
     body: WorkerUpdate,
@@ -97,10 +70,9 @@ def update_worker(
 
 @router.post(
     "/workers/{worker_id}/swe-number-corrections",
-    response_model=WorkerPublic,
-    tags=["workers"],
     summary="Correct the SWE number a council's record was kept under",
-    responses={**CHANGED, **CONFLICT},
+    **A_WORKER,
+    **CHANGED_OR_CONFLICT,
 )
 def correct_swe_number(
     worker_id: uuid.UUID,
