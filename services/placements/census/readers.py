@@ -201,24 +201,22 @@ class _Checker:
                 problems.append(Problem(location, element, None, "missing_required", f"{element} is required"))
         record = CensusRecord(**attrs, location=location)
         problems.extend(across_fields(record, values, self.census_year, self.year_start, self.reference_date))
-        problems.extend(self._duplicate(record, number))
-        problems.append(record)
-        return problems
-
-    def _duplicate(self, record: CensusRecord, number: int) -> Iterator[Problem]:
-        """One record per spell: the same SWE number and RoleStartDate twice is an error at the second."""
-        location, start = record.location, record.role_start_date
-        if record.swe_number is not None and start is not None:
+        start = record.role_start_date
+        if record.swe_number is not None and start is not None:  # one record per spell
             first = self.seen.setdefault(f"{record.swe_number} {start.toordinal()}", number)
             if first != number:
-                yield Problem(
-                    location,
-                    "SWENo",
-                    record.swe_number,
-                    "duplicate_record",
-                    f"the same worker ({record.swe_number}) and RoleStartDate {start} are already at "
-                    f"{self.location(first)}",
+                problems.append(
+                    Problem(
+                        location,
+                        "SWENo",
+                        record.swe_number,
+                        "duplicate_record",
+                        f"the same worker ({record.swe_number}) and RoleStartDate {start} are already at "
+                        f"{self.location(first)}",
+                    )
                 )
+        problems.append(record)
+        return problems
 
     def header(self, header: Any) -> Iterator[Problem]:
         yield from header_problems(header, self.census_year, self.council)
