@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from services.common.auth import Principal, Role
-from services.common.errors import Forbidden, NotFound, invalid
+from services.common.errors import Forbidden, InvalidInput, NotFound, invalid
 from services.common.models import Council
 from services.common.swe import normalise_swe
 from services.placements.models import Employment, Worker
@@ -41,6 +41,12 @@ def council_to_read(principal: Principal, council: str | None) -> str | None:
 def check_writer(principal: Principal) -> None:
     if principal.role not in WRITERS:
         raise Forbidden("Your role may not change workforce records.")
+
+
+def check_known_council(session: Session, code: str) -> None:
+    """A census return or an agency check is for a council in the reference table."""
+    if session.get(Council, code) is None:
+        raise InvalidInput(f"Unknown council {code}.")
 
 
 def check_member_council(session: Session, code: str) -> None:

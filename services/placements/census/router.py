@@ -13,10 +13,9 @@ from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.errors import PROBLEM_RESPONSES, InvalidInput, PayloadTooLarge, problem_response
-from services.common.models import Council
 from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.settings import get_settings
-from services.placements.access import council_to_read, council_to_write
+from services.placements.access import check_known_council, council_to_read, council_to_write
 from services.placements.api import CensusYear, CouncilQuery
 from services.placements.census import exports, imports
 from services.placements.census.schemas import ImportHistoryItem, ImportReport
@@ -80,8 +79,7 @@ def import_census_file(
     ] = None,
 ) -> JSONResponse:
     target = council_to_write(principal, council)
-    if session.get(Council, target) is None:
-        raise InvalidInput(f"Unknown council {target}.")
+    check_known_council(session, target)
     data = _read_upload(file)
     outcome = imports.import_file(
         session, principal, today, data=data, file_name=file.filename or "upload", kind=_kind(file),

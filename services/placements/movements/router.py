@@ -7,10 +7,8 @@ from fastapi import Query
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.db import SessionDep
-from services.common.errors import InvalidInput
-from services.common.models import Council
 from services.common.settings import get_settings
-from services.placements.access import council_to_write
+from services.placements.access import check_known_council, council_to_write
 from services.placements.api import CensusYear
 from services.placements.movements import service
 from services.placements.movements.schemas import AgencyCheckRequest, AgencyCheckResult, MovementReport
@@ -32,6 +30,5 @@ def movements_in_year(
 @router.post("/agency-checks", response_model=AgencyCheckResult, tags=["movements"])
 def agency_check(body: AgencyCheckRequest, session: SessionDep, principal: CurrentPrincipal) -> AgencyCheckResult:
     council = council_to_write(principal, body.council)
-    if session.get(Council, council) is None:
-        raise InvalidInput(f"Unknown council {council}.")
+    check_known_council(session, council)
     return service.agency_check(session, principal, body, council)
