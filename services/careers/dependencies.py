@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from services.careers.access import check_can_manage, check_can_read, own_swe
-from services.careers.placements_client import PlacementsClient, WorkerEmployment
+from services.careers.placements_client import PlacementsClient, WorkerEmployment, WorkerFor
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.clock import Today
@@ -68,11 +68,11 @@ def _worker_checked(check: Callable[[Principal, WorkerEmployment], None]):
     return worker
 
 
-def _worker_lookup(client: PlacementsClient, today: Today) -> Callable[[str], WorkerEmployment]:
+def _worker_lookup(client: PlacementsClient, today: Today) -> WorkerFor:
     return lambda swe_number: WorkerEmployment(client, swe_number, today)
 
 
 Me = Annotated[WorkerEmployment, Depends(_me)]
 ReadableWorker = Annotated[WorkerEmployment, Depends(_worker_checked(check_can_read))]
 ManagedWorker = Annotated[WorkerEmployment, Depends(_worker_checked(check_can_manage))]
-WorkerLookup = Annotated[Callable[[str], WorkerEmployment], Depends(_worker_lookup)]
+WorkerLookup = Annotated[WorkerFor, Depends(_worker_lookup)]

@@ -1,7 +1,7 @@
 """A worker's employment history, asked of placements over HTTP with this service's token (never read
 from its tables), and what careers makes of it: experience and the councils they are in post at."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any
@@ -86,3 +86,7 @@ class WorkerEmployment:
     @cached_property
     def experience(self) -> Experience:
         return post_qualifying_experience(self.spells, self.today)
+
+
+# How a service function finds the worker a record is about, once it has read whose it is.
+WorkerFor = Callable[[str], WorkerEmployment]

@@ -31,23 +31,14 @@ RegistrationYear = Annotated[
     summary="My CPD for a registration year, with the SWE check: days left and what is missing",
 )
 def my_cpd(
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    page: PageDep,
-    today: Today,
-    year: RegistrationYear = None,
+    principal: CurrentPrincipal, session: SessionDep, page: PageDep, today: Today, year: RegistrationYear = None
 ) -> CpdLog:
     return service.cpd_log(session, own_swe(principal), page, today, year)
 
 
 @mine.post("/me/cpd", status_code=201, response_model=CpdPublic, summary="Log CPD", responses=IDEMPOTENCY)
 def create_my_cpd(
-    body: CpdCreate,
-    request: Request,
-    principal: Worker,
-    session: SessionDep,
-    today: Today,
-    key: IdempotencyKey = None,
+    body: CpdCreate, request: Request, principal: Worker, session: SessionDep, today: Today, key: IdempotencyKey = None
 ) -> JSONResponse:
     swe_number = own_swe(principal)
 

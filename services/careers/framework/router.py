@@ -140,11 +140,7 @@ def list_local_grades(
     responses=CONFLICT,
 )
 def create_local_grade(
-    body: LocalGradeCreate,
-    request: Request,
-    session: SessionDep,
-    principal: Staff,
-    key: IdempotencyKey = None,
+    body: LocalGradeCreate, request: Request, session: SessionDep, principal: Staff, key: IdempotencyKey = None
 ) -> JSONResponse:
     def create() -> LocalGradePublic:
         return local_grades.create_local_grade(session, principal, body)

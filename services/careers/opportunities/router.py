@@ -119,11 +119,7 @@ def withdraw_interest(opportunity_id: uuid.UUID, principal: Worker, session: Ses
     summary="Who registered interest in your council's opportunity",
 )
 def list_registrations(
-    opportunity_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    page: PageDep,
-    today: Today,
+    opportunity_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, page: PageDep, today: Today
 ) -> Page[InterestPublic]:
     items, total = service.list_interest(session, principal, opportunity_id, page, today)
     return make_page(items, total, page)

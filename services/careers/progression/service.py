@@ -5,7 +5,6 @@ final: the worker resubmits by opening a new draft for the same level, which lin
 (`resubmission_of`)."""
 
 import uuid
-from collections.abc import Callable
 
 from sqlmodel import Session, col, func, select
 
@@ -22,7 +21,7 @@ from services.careers.models import (
     EvidenceItem,
     ProgressionApplication,
 )
-from services.careers.placements_client import WorkerEmployment
+from services.careers.placements_client import WorkerEmployment, WorkerFor
 from services.careers.progression.schemas import (
     ApplicationCreate,
     ApplicationEventPublic,
@@ -114,7 +113,7 @@ def visible_application(
     session: Session,
     principal: Principal,
     application_id: uuid.UUID,
-    worker_for: Callable[[str], WorkerEmployment],
+    worker_for: WorkerFor,
     *,
     for_update: bool = False,
 ) -> tuple[ProgressionApplication, WorkerEmployment]:
@@ -142,7 +141,7 @@ def visible_application(
 
 
 def read_application(
-    session: Session, principal: Principal, application_id: uuid.UUID, worker_for: Callable[[str], WorkerEmployment]
+    session: Session, principal: Principal, application_id: uuid.UUID, worker_for: WorkerFor
 ) -> ApplicationPublic:
     application, worker = visible_application(session, principal, application_id, worker_for)
     audit(session, principal, "read", ENTITY, str(application.id))
@@ -310,11 +309,7 @@ def create_draft(
 
 
 def update_draft(
-    session: Session,
-    principal: Principal,
-    application_id: uuid.UUID,
-    worker_for: Callable[[str], WorkerEmployment],
-    data: ApplicationUpdate,
+    session: Session, principal: Principal, application_id: uuid.UUID, worker_for: WorkerFor, data: ApplicationUpdate
 ) -> ApplicationPublic:
     application, worker = visible_application(session, principal, application_id, worker_for, for_update=True)
     if not is_own(principal, application.swe_number):

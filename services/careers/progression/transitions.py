@@ -5,7 +5,6 @@ Who may take it answers 403, whether the state allows it 409 (naming the actions
 action needs 422."""
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from sqlmodel import Session, col
 from services.careers.evidence.service import owned_evidence
 from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.models import CareerLevel, CareerRecord, EvidenceItem, ProgressionApplication
-from services.careers.placements_client import WorkerEmployment
+from services.careers.placements_client import WorkerEmployment, WorkerFor
 from services.careers.progression.schemas import ApplicationPublic
 from services.careers.progression.service import (
     ENTITY,
@@ -232,12 +231,7 @@ def transition(
 
 
 def transition_by_id(
-    session: Session,
-    principal: Principal,
-    application_id: uuid.UUID,
-    worker_for: Callable[[str], WorkerEmployment],
-    action: Action,
-    **details,
+    session: Session, principal: Principal, application_id: uuid.UUID, worker_for: WorkerFor, action: Action, **details
 ) -> ApplicationPublic:
     application, worker = visible_application(session, principal, application_id, worker_for, for_update=True)
     return transition(session, principal, application, worker, action, **details)
