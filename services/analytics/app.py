@@ -6,10 +6,10 @@ from datetime import datetime
 import httpx
 from fastapi import FastAPI
 
-from services.analytics.delivery import deliver_due
-from services.analytics.extracts_router import router as extracts_router
+from services.analytics.extracts.delivery import deliver_due
+from services.analytics.extracts.router import router as extracts_router
+from services.analytics.extracts.scheduler import SchedulerThread
 from services.analytics.router import router
-from services.analytics.scheduler import SchedulerThread
 from services.common.app import create_service_app
 from services.common.db import new_session
 from services.common.service_client import service_client

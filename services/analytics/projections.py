@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
+from services.analytics.access import member_councils
 from services.analytics.schemas import ProjectionArea, ProjectionReport, ProjectionYear
-from services.analytics.workforce import member_councils
+from services.analytics.workforce import tables
+from services.analytics.workforce.totals import council_totals, last_reference_year
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound
 from services.common.moves import move_pairs
@@ -118,7 +119,7 @@ class History:
 
 
 def read_history(session: Session, members: list[str], census_years: list[int], window_days: int) -> History:
-    totals = workforce_sql.council_totals(session, census_years, members)
+    totals = council_totals(session, census_years, members)
     rates: dict[str, list[Rates]] = {"headcount": [], "fte": []}
     for year in census_years:
         in_year = {code: t for (code, y), t in totals.items() if y == year and t.inpost_headcount + t.leavers_headcount}
@@ -234,8 +235,8 @@ def projection_report(
     ended census year with records, from the `history_years` census years to it. A council's HR sees its own
     council and the region; another council answers 404."""
     known, members = member_councils(session, principal, council)
-    ended = workforce_sql.last_reference_year(today or date.today())
-    held = [year for year in workforce_sql.census_years_held(session) if year <= ended]
+    ended = last_reference_year(today or date.today())
+    held = [year for year in tables.census_years_held(session) if year <= ended]
     if not held:
         raise NotFound("No records for an ended census year: nothing to project from.", census_years_held=held)
     base = held[-1]

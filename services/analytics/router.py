@@ -9,17 +9,11 @@ from fastapi import Depends, Header, Query, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from services.analytics import (
-    benchmarks,
-    charts,
-    movements,
-    projections,
-    rankings,
-    retention,
-    survival,
-    tables,
-    workforce,
-)
+from services.analytics import charts, projections, tables
+from services.analytics.measures import benchmarks, rankings
+from services.analytics.measures.areas import require_records, workforce_areas, years_without_records
+from services.analytics.retention import movements, survival
+from services.analytics.retention import report as retention
 from services.analytics.schemas import (
     BenchmarkReport,
     MovementReport,
@@ -118,13 +112,13 @@ def workforce_measures(
     and leavers in the 12 months to it (one "year", the census year the date falls in)."""
     if as_of is not None:
         day = as_of_date(as_of, census_year, from_census_year, to_census_year)
-        areas = workforce.workforce_areas(session, principal, [], council, as_of=day)
+        areas = workforce_areas(session, principal, [], council, as_of=day)
         year = census_year_of(day)
         report = WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
         return answer(report, accept, f"workforce-{day.isoformat()}", "areas")
     years = census_years(census_year, from_census_year, to_census_year)
-    areas = workforce.workforce_areas(session, principal, years, council)
-    missing = workforce.years_without_records(areas, years)
+    areas = workforce_areas(session, principal, years, council)
+    missing = years_without_records(areas, years)
     report = WorkforceReport(
         from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
     )
@@ -145,7 +139,7 @@ def retention_measures(
 ) -> RetentionReport:
     """Retention, regional retention, stability, leaver destinations and time in service, per member
     council and for the region: what matching people across the region's councils shows."""
-    workforce.require_records(session, principal, census_year, council)
+    require_records(session, principal, census_year, council)
     window = get_settings().movement_window_days
     report = retention.retention_report(session, principal, census_year, council, window)
     return answer(report, accept, f"retention-{census_year}", "areas")
@@ -156,7 +150,7 @@ def movement_matrix(
     session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, accept: Accept = None
 ) -> MovementReport:
     """Moves between member councils in census year N (headcount and FTE), with each council's net flow."""
-    workforce.require_records(session, principal, census_year, None)
+    require_records(session, principal, census_year, None)
     report = movements.movement_report(session, principal, census_year, get_settings().movement_window_days)
     return answer(report, accept, f"movements-{census_year}", "moves")
 

@@ -9,7 +9,8 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from services.analytics.extract_schemas import (
+from services.analytics.extracts.models import ExtractRun, ScheduledRun
+from services.analytics.extracts.schemas import (
     COUNCIL_PATTERN,
     FIRST_CENSUS_YEAR,
     PERIOD_PATTERN,
@@ -19,8 +20,7 @@ from services.analytics.extract_schemas import (
     ExtractStatus,
     ScheduledRunPublic,
 )
-from services.analytics.extracts import ExtractError, NotReady, Period, produce
-from services.analytics.models import ExtractRun, ScheduledRun
+from services.analytics.extracts.service import ExtractError, NotReady, Period, produce
 from services.common.app import service_router
 from services.common.audit import audit
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles

@@ -23,9 +23,9 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.analytics.extracts import NotReady, Period, produce
-from services.analytics.metrics import CLAIMS
-from services.analytics.models import ScheduledRun
+from services.analytics.extracts.metrics import CLAIMS
+from services.analytics.extracts.models import ScheduledRun
+from services.analytics.extracts.service import NotReady, Period, produce
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings, get_settings
 

@@ -2,8 +2,8 @@
 
 People are matched across the academy's member councils (placements keys each person by SWE number),
 so someone who leaves Coventry for Solihull is Coventry's turnover but the region's retention.
-Counts come from workforce_sql in a few set-based queries; here they become rates, once per council
-and for the region (sums of the councils' numerators and denominators, except the regional
+Counts come from the read model (workforce/matched.py) in a few set-based queries; here they become
+rates, once per council and for the region (sums of the councils' numerators and denominators, except the regional
 retention rate's, which counts each person of the region once).
 """
 
@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.measures import ZERO_DENOMINATOR, half_up, rate
+from services.analytics.access import RATES_ONLY, require_reader
+from services.analytics.measures.rules import ZERO_DENOMINATOR, half_up, rate
 from services.analytics.schemas import LeaverDestination, RetentionArea, RetentionReport, ServiceBand
-from services.analytics.workforce import RATES_ONLY, require_reader
+from services.analytics.workforce import tables
+from services.analytics.workforce.matched import destination_counts, retention_counts, service_counts
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound
 
@@ -153,14 +154,14 @@ def retention_report(
 
     A council's HR sees its own council in full and the other councils' rates only."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
+    known = tables.councils(session)
     members = sorted(code for code, row in known.items() if row.academy_member)
     if council is not None and council not in members:
         raise NotFound(f"No member council {council}.")
-    retained, region_retained = workforce_sql.retention_counts(session, year, members)
-    service = workforce_sql.service_counts(session, year, members)
+    retained, region_retained = retention_counts(session, year, members)
+    service = service_counts(session, year, members)
     destinations: dict[str, dict[str, tuple[int, Decimal]]] = {}
-    for (code, destination), counts in workforce_sql.destination_counts(session, year, members, window_days).items():
+    for (code, destination), counts in destination_counts(session, year, members, window_days).items():
         destinations.setdefault(code, {})[destination] = counts
 
     areas = []
