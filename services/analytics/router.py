@@ -191,7 +191,7 @@ def turnover_chart(
     council: Council,
     from_census_year: CensusYear = None,
     to_census_year: CensusYear = None,
-    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+    accept: Accept = None,
 ) -> Response:
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
     Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
@@ -232,22 +232,24 @@ class RankSeriesQuery:
     from_census_year: CensusYear = None
     to_census_year: CensusYear = None
 
-    def series(self, session: Session, principal: Principal) -> RankSeries:
-        return rankings.rank_series(
-            session, principal, self.measure, self.code, self.from_census_year, self.to_census_year
-        )
+
+def rank_series(
+    session: SessionDep, principal: CurrentPrincipal, query: Annotated[RankSeriesQuery, Depends()]
+) -> RankSeries:
+    """The answer of /rankings/series, which /charts/rank.svg draws."""
+    return rankings.rank_series(
+        session, principal, query.measure, query.code, query.from_census_year, query.to_census_year
+    )
+
+
+RankSeriesAnswer = Annotated[RankSeries, Depends(rank_series)]
 
 
 @router.get("/rankings/series", response_model=RankSeries, responses=CSV_TABLE, tags=["benchmarks"])
-def rank_over_time(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    query: Annotated[RankSeriesQuery, Depends()],
-    accept: Accept = None,
-) -> RankSeries:
+def rank_over_time(series: RankSeriesAnswer, accept: Accept = None) -> RankSeries:
     """One region's (by default the West Midlands') or council's published rank in each census year, with the
     rank its computed figure would have. Without years, every year published."""
-    return answer(query.series(session, principal), accept, f"rank-{query.measure}-{query.code}", "points")
+    return answer(series, accept, f"rank-{series.measure}-{series.code}", "points")
 
 
 @dataclass
@@ -258,21 +260,25 @@ class CurveQuery:
         int | None, Query(ge=2017, le=2100, description="only spells started in this census year")
     ] = None
 
-    def curves(self, session: Session, principal: Principal) -> RetentionCurveReport:
-        window = get_settings().movement_window_days
-        return survival.retention_curves(
-            session, principal, self.council, self.org_role, self.started_census_year, window
-        )
+
+def retention_curves(
+    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()]
+) -> RetentionCurveReport:
+    """The answer of /retention-curve, which /charts/retention-curve.svg draws."""
+    window = get_settings().movement_window_days
+    return survival.retention_curves(
+        session, principal, query.council, query.org_role, query.started_census_year, window
+    )
+
+
+CurvesAnswer = Annotated[RetentionCurveReport, Depends(retention_curves)]
 
 
 @router.get("/retention-curve", response_model=RetentionCurveReport, responses=CSV_TABLE, tags=["retention"])
-def retention_curve(
-    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()], accept: Accept = None
-) -> RetentionCurveReport:
+def retention_curve(report: CurvesAnswer, accept: Accept = None) -> RetentionCurveReport:
     """Kaplan-Meier curves of the share of permanent social workers still in post t years after starting on or
     after 1 October 2016: with the council (or, none named, with whichever member council they started at) and
     in the region. Each curve has its 95% exponential Greenwood band, those at risk, and its median."""
-    report = query.curves(session, principal)
     return answer(report, accept, f"retention-curve-{report.code}", "curves", "points")
 
 
@@ -314,22 +320,15 @@ SVG_CHART = {200: {"content": {SVG: SVG_FILE, BYTES: SVG_FILE}, "description": "
 
 
 @router.get("/charts/rank.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])
-def rank_chart(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    query: Annotated[RankSeriesQuery, Depends()],
-    accept: Accept = None,
-) -> Response:
+def rank_chart(series: RankSeriesAnswer, accept: Accept = None) -> Response:
     """The rank over the census years (1 at the top), as /rankings/series gives it, as SVG."""
-    return svg(charts.render_rank(query.series(session, principal)), accept)
+    return svg(charts.render_rank(series), accept)
 
 
 @router.get("/charts/retention-curve.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])
-def retention_curve_chart(
-    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()], accept: Accept = None
-) -> Response:
+def retention_curve_chart(report: CurvesAnswer, accept: Accept = None) -> Response:
     """The retention curves of /retention-curve with their bands, as SVG."""
-    return svg(charts.render_retention_curves(query.curves(session, principal)), accept)
+    return svg(charts.render_retention_curves(report), accept)
 
 
 @router.get("/charts/projection.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])

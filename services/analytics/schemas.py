@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from services.common.move_schemas import MovePairPublic
+
 Level = Literal["council", "region", "national"]
 Source = Literal["computed", "published"]
 
@@ -141,14 +143,10 @@ class RetentionReport(BaseModel):
 # --- Movement between member councils ----------------------------------------------------------
 
 
-class Move(BaseModel):
+class Move(MovePairPublic):
     """Employed leavers of council `from_council` in year N whose next start was at `to_council`."""
 
-    from_council: str
-    to_council: str
-    headcount: int
     fte: Decimal = Field(description="FTE the leavers held at the council they left")
-    agency_headcount: int = Field(description="of whom started as agency workers")
 
 
 class CouncilFlow(BaseModel):

@@ -43,16 +43,7 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
     return MovementReport(
         census_year=year,
         movement_window_days=window_days,
-        moves=[
-            Move(
-                from_council=pair.from_council,
-                to_council=pair.to_council,
-                headcount=pair.headcount,
-                fte=half_up(pair.fte),
-                agency_headcount=pair.agency_headcount,
-            )  # fmt: skip
-            for pair in pairs
-        ],
+        moves=[Move.of(pair) for pair in pairs],
         councils=councils,
         total_headcount=sum(pair.headcount for pair in pairs),
         total_fte=half_up(sum((pair.fte for pair in pairs), Decimal(0))),
