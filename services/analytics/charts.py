@@ -1,5 +1,6 @@
 """Charts of the measures as SVG, drawn by pygal: a council's turnover against its region and England."""
 
+from datetime import date
 from decimal import Decimal
 
 import pygal
@@ -12,7 +13,7 @@ from services.analytics.measures.areas import workforce_areas
 from services.analytics.schemas import ProjectionReport, RankSeries, RetentionCurveReport
 from services.analytics.workforce import tables
 from services.common.auth import Principal, Role
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import NotFound, invalid
 from services.common.reference import ENGLAND
 
 MEASURE = "turnover_rate_fte"
@@ -38,7 +39,12 @@ def _percent(value: Decimal | None) -> float | None:
 
 
 def turnover_chart(
-    session: Session, principal: Principal, council: str, from_census_year: int | None, to_census_year: int | None
+    session: Session,
+    principal: Principal,
+    council: str,
+    from_census_year: int | None,
+    to_census_year: int | None,
+    today: date,
 ) -> bytes:
     """The council's turnover_rate_fte from its records against its region and England as the DfE published
     them, for each census year, as SVG.
@@ -56,12 +62,14 @@ def turnover_chart(
             raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
         first, last = first or held[0], last or held[-1]
     if last < first or last - first > 30:
-        raise InvalidInput(
-            "to_census_year must be at or after from_census_year, at most 30 years later.",
-            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
+        raise invalid(
+            ["query", "to_census_year"],
+            "out_of_range",
+            "before from_census_year",
+            detail="to_census_year must be at or after from_census_year, at most 30 years later.",
         )
     years = list(range(first, last + 1))
-    areas = workforce_areas(session, principal, years, council)  # a 404 when no year has records
+    areas = workforce_areas(session, principal, years, council, today=today)  # a 404 when no year has records
     region = known[council].region_code
     series: dict[str, dict[int, Decimal | None]] = {
         "council": {area.census_year: getattr(area, MEASURE) for area in areas if area.level == "council"},

@@ -229,13 +229,13 @@ def projection_report(
     history_years: int,
     target_vacancy_rate: Decimal | None,
     window_days: int,
-    today: date | None = None,
+    today: date,
 ) -> ProjectionReport:
     """Each member council (or the one asked) and the region, projected `years` census years past the latest
     ended census year with records, from the `history_years` census years to it. A council's HR sees its own
     council and the region; another council answers 404."""
     known, members = member_councils(session, principal, council)
-    ended = last_reference_year(today or date.today())
+    ended = last_reference_year(today)
     held = [year for year in tables.census_years_held(session) if year <= ended]
     if not held:
         raise NotFound("No records for an ended census year: nothing to project from.", census_years_held=held)

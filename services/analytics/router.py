@@ -27,8 +27,9 @@ from services.analytics.schemas import (
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal
 from services.common.census_calendar import census_year_of
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.common.errors import InvalidInput
+from services.common.errors import InvalidInput, invalid
 from services.common.reference import WEST_MIDLANDS
 from services.common.settings import get_settings
 
@@ -61,9 +62,11 @@ def census_years(census_year: int | None, from_census_year: int | None, to_censu
         raise InvalidInput("Give either census_year or from_census_year and to_census_year, not both.")
     first, last = (census_year, census_year) if census_year is not None else (from_census_year, to_census_year)
     if first is None or last is None:
-        raise InvalidInput(
-            "Give census_year=N, or from_census_year and to_census_year for a series.",
-            errors=[{"loc": ["query", "census_year"], "code": "missing", "message": "Field required"}],
+        raise invalid(
+            ["query", "census_year"],
+            "missing",
+            "Field required",
+            detail="Give census_year=N, or from_census_year and to_census_year for a series.",
         )
     if last < first or last - first > 30:
         raise InvalidInput("to_census_year must be at or after from_census_year, at most 30 years later.")
@@ -81,14 +84,15 @@ AsOf = Annotated[
 
 def as_of_date(as_of: date, *census_years_given: int | None) -> date:
     if any(year is not None for year in census_years_given):
-        raise InvalidInput(
-            "Give either as_of or a census year, not both.",
-            errors=[{"loc": ["query", "as_of"], "code": "conflict", "message": "as_of excludes census_year"}],
+        raise invalid(
+            ["query", "as_of"],
+            "conflict",
+            "as_of excludes census_year",
+            detail="Give either as_of or a census year, not both.",
         )
     if not 2010 <= as_of.year <= 2100:
-        raise InvalidInput(
-            "as_of must fall between 2010 and 2100.",
-            errors=[{"loc": ["query", "as_of"], "code": "out_of_range", "message": "2010 to 2100"}],
+        raise invalid(
+            ["query", "as_of"], "out_of_range", "2010 to 2100", detail="as_of must fall between 2010 and 2100."
         )
     return as_of
 
@@ -97,6 +101,7 @@ def as_of_date(as_of: date, *census_years_given: int | None) -> date:
 def workforce_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
+    today: Today,
     census_year: CensusYear = None,
     from_census_year: CensusYear = None,
     to_census_year: CensusYear = None,
@@ -112,12 +117,12 @@ def workforce_measures(
     and leavers in the 12 months to it (one "year", the census year the date falls in)."""
     if as_of is not None:
         day = as_of_date(as_of, census_year, from_census_year, to_census_year)
-        areas = workforce_areas(session, principal, [], council, as_of=day)
+        areas = workforce_areas(session, principal, [], council, as_of=day, today=today)
         year = census_year_of(day)
         report = WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
         return answer(report, accept, f"workforce-{day.isoformat()}", "areas")
     years = census_years(census_year, from_census_year, to_census_year)
-    areas = workforce_areas(session, principal, years, council)
+    areas = workforce_areas(session, principal, years, council, today=today)
     missing = years_without_records(areas, years)
     report = WorkforceReport(
         from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
@@ -188,6 +193,7 @@ def svg(picture: bytes, accept: str | None) -> Response:
 def turnover_chart(
     session: SessionDep,
     principal: CurrentPrincipal,
+    today: Today,
     council: Council,
     from_census_year: CensusYear = None,
     to_census_year: CensusYear = None,
@@ -196,7 +202,7 @@ def turnover_chart(
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
     Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
     application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
-    return svg(charts.turnover_chart(session, principal, council, from_census_year, to_census_year), accept)
+    return svg(charts.turnover_chart(session, principal, council, from_census_year, to_census_year, today), accept)
 
 
 RankedMeasure = Annotated[rankings.RankedMeasure, Query(description="A DfE rate; for each, lower is better")]
@@ -262,12 +268,12 @@ class CurveQuery:
 
 
 def retention_curves(
-    session: SessionDep, principal: CurrentPrincipal, query: Annotated[CurveQuery, Depends()]
+    session: SessionDep, principal: CurrentPrincipal, today: Today, query: Annotated[CurveQuery, Depends()]
 ) -> RetentionCurveReport:
     """The answer of /retention-curve, which /charts/retention-curve.svg draws."""
     window = get_settings().movement_window_days
     return survival.retention_curves(
-        session, principal, query.council, query.org_role, query.started_census_year, window
+        session, principal, query.council, query.org_role, query.started_census_year, window, today
     )
 
 
@@ -288,11 +294,13 @@ class ProjectionQuery:
     years: Annotated[int, Query(ge=1, le=10, description="census years to project")] = 3
     history_years: Annotated[int, Query(ge=1, le=9, description="recent census years whose flows drive it")] = 3
 
-    def project(self, session: Session, principal: Principal, target_vacancy_rate: float | None) -> ProjectionReport:
+    def project(
+        self, session: Session, principal: Principal, today: date, target_vacancy_rate: float | None
+    ) -> ProjectionReport:
         target = None if target_vacancy_rate is None else Decimal(str(target_vacancy_rate))
         window = get_settings().movement_window_days
         return projections.projection_report(
-            session, principal, self.council, self.years, self.history_years, target, window
+            session, principal, self.council, self.years, self.history_years, target, window, today
         )
 
 
@@ -305,6 +313,7 @@ TargetVacancyRate = Annotated[
 def project_workforce(
     session: SessionDep,
     principal: CurrentPrincipal,
+    today: Today,
     query: Annotated[ProjectionQuery, Depends()],
     target_vacancy_rate: TargetVacancyRate = None,
     accept: Accept = None,
@@ -312,7 +321,7 @@ def project_workforce(
     """In-post headcount and FTE projected for each member council (or the one asked) and the region, from recent
     leaver rates, moves between member councils and starters from outside, with a band from past years' flows;
     and the starters needed to hold today's workforce or reach a target vacancy rate (docs/projections.md)."""
-    report = query.project(session, principal, target_vacancy_rate)
+    report = query.project(session, principal, today, target_vacancy_rate)
     return answer(report, accept, f"projections-{query.council or 'west-midlands'}", "areas", "years")
 
 
@@ -335,11 +344,12 @@ def retention_curve_chart(report: CurvesAnswer, accept: Accept = None) -> Respon
 def projection_chart(
     session: SessionDep,
     principal: CurrentPrincipal,
+    today: Today,
     query: Annotated[ProjectionQuery, Depends()],
     measure: Annotated[Literal["fte", "headcount"], Query(description="in-post FTE or headcount")] = "fte",
     accept: Accept = None,
 ) -> Response:
     """The council's (or, none named, the region's) projection of /projections with its band, as SVG."""
-    report = query.project(session, principal, None)
+    report = query.project(session, principal, today, None)
     code = query.council or next(area.code for area in report.areas if area.level == "region")
     return svg(charts.render_projection(report, code, measure), accept)

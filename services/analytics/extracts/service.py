@@ -13,7 +13,8 @@ from datetime import date
 
 import httpx
 from sqlalchemy import case, update
-from sqlmodel import Session
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.analytics.extracts.metrics import EXTRACTS
 from services.analytics.extracts.models import ExtractRun
@@ -23,14 +24,16 @@ from services.analytics.retention import report as retention
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import last_reference_year
 from services.common import csv_cells
+from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.db import release_reads
-from services.common.errors import InvalidInput
+from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.service_client import call
 from services.common.settings import get_settings
 
 KINDS = ("csww", "retention")
+EXTRACT_READERS = (Role.academy_admin, Role.dfe, Role.council_hr, Role.service)
 SYSTEM = Principal(subject="analytics-extracts", role=Role.service)
 
 
@@ -59,6 +62,30 @@ class Period:
         year, month = (int(part) for part in key.split("-"))
         end = date(year, month, monthrange(year, month)[1])
         return cls(key, end.year + (1 if end.month >= 10 else 0), end)
+
+
+def visible_extracts(principal: Principal) -> SelectOfScalar[ExtractRun]:
+    """The extracts this principal may read, newest first."""
+    if principal.role not in EXTRACT_READERS:
+        raise Forbidden("Your role has no access to extracts.")
+    query = select(ExtractRun).order_by(ExtractRun.created_at.desc(), ExtractRun.id)
+    if principal.role is Role.council_hr:  # a council sees its own returns only
+        query = query.where(ExtractRun.council == principal.council)
+    return query
+
+
+def find_extract(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
+    extract = session.exec(visible_extracts(principal).where(ExtractRun.id == extract_id)).first()
+    if extract is None:
+        raise NotFound("No such extract.")
+    return extract
+
+
+def downloaded(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
+    """The extract whose file is handed over: every download is audited."""
+    extract = find_extract(session, principal, extract_id)
+    audit(session, principal, "download", "extract", str(extract.id))
+    return extract
 
 
 def retention_year(period: Period) -> int:

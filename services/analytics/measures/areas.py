@@ -10,6 +10,7 @@ from services.analytics.measures.rules import RATE_NAMES, Totals, measures
 from services.analytics.schemas import Level, WorkforceArea
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals, council_totals_as_of
+from services.common import clock
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_year_of
 from services.common.errors import NotFound
@@ -57,7 +58,7 @@ def workforce_areas(
         totals = council_totals(session, years)
     if not any(council in (None, code) for code, _ in totals):
         raise _no_records(session, known, years, council, as_of)
-    in_progress = census_year_of(today or date.today())
+    in_progress = census_year_of(today or clock.today())
     areas = _areas(known, principal, years, council, totals, published=as_of is None or _is_30_september(as_of))
     for area in areas:
         area.provisional = area.source == "computed" and area.census_year >= in_progress

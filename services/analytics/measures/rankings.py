@@ -22,7 +22,7 @@ from services.analytics.schemas import ComputedRank, RankingReport, RankingRow, 
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import NotFound, invalid
 from services.common.reference import published_rows
 
 RankingLevel = Literal["region", "council"]
@@ -174,9 +174,11 @@ def rank_series(
     first = from_census_year or years_published[0]
     last = to_census_year or years_published[-1]
     if last < first:
-        raise InvalidInput(
-            "to_census_year must be at or after from_census_year.",
-            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
+        raise invalid(
+            ["query", "to_census_year"],
+            "out_of_range",
+            "before from_census_year",
+            detail="to_census_year must be at or after from_census_year.",
         )
     years = [year for year in years_published if first <= year <= last]
     members = Members.read(session, years) if years else Members([], None, {})

@@ -108,13 +108,13 @@ def retention_curves(
     org_role: int | None,
     started_census_year: int | None,
     window_days: int,
-    today: date | None = None,
+    today: date,
 ) -> RetentionCurveReport:
     """The curves of staying with the council and in the region, for one member council or (none named) for
     every member council's spells together. A council's HR may ask for its own council or the region; another
     council answers 404, like one that is not a member."""
     known, members = member_councils(session, principal, council)
-    censor_at = latest_reference_dates(session, members, today or date.today())
+    censor_at = latest_reference_dates(session, members, today)
     started = None
     if started_census_year is not None:
         started = (census_year_start(started_census_year), census_reference_date(started_census_year))
