@@ -23,7 +23,7 @@ def member_councils(
     see on its own: a council's HR only its own; another answers 404, like a council that is not a member."""
     require_reader(principal)
     known = tables.councils(session)
-    members = sorted(code for code, row in known.items() if row.academy_member)
+    members = tables.member_codes(known)
     if council is not None and (
         council not in members or (principal.role is Role.council_hr and council != principal.council)
     ):

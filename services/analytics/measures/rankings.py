@@ -97,7 +97,7 @@ class Members:
     @classmethod
     def read(cls, session: Session, years: list[int]) -> "Members":
         known = tables.councils(session)
-        codes = sorted(code for code, row in known.items() if row.academy_member)
+        codes = tables.member_codes(known)
         if not codes:
             return cls([], None, {})
         return cls(codes, known[codes[0]].region_code, council_totals(session, years, codes))

@@ -19,7 +19,7 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
     moves or not."""
     require_reader(principal)
     known = tables.councils(session)
-    members = sorted(code for code, row in known.items() if row.academy_member)
+    members = tables.member_codes(known)
     pairs = move_pairs(session, year, members, window_days)
     flows = {code: [0, Decimal(0), 0, Decimal(0)] for code in members}  # in people, in FTE, out, out FTE
     for pair in pairs:

@@ -63,6 +63,11 @@ def councils(session: Session) -> dict[str, Council]:
     return {row.code: row for row in session.exec(select_rows(Council))}
 
 
+def member_codes(known: dict[str, Council]) -> list[str]:
+    """The academy's member councils among `known`, by code, in order."""
+    return sorted(code for code, row in known.items() if row.academy_member)
+
+
 def census_years_held(session: Session, council_code: str | None = None) -> list[int]:
     """The census years whose records (spells or a vacancy block) hold anything at the council, or at any."""
     ey, v = employment_year.c, council_vacancy.c
