@@ -10,7 +10,9 @@ from sqlmodel import Session
 from services.analytics import access
 from services.analytics.measures import published
 from services.analytics.measures.areas import workforce_areas
-from services.analytics.schemas import ProjectionReport, RankSeries, RetentionCurveReport
+from services.analytics.measures.schemas import RankSeries
+from services.analytics.projections.schemas import ProjectionReport
+from services.analytics.retention.schemas import RetentionCurveReport
 from services.analytics.workforce import tables
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound, invalid

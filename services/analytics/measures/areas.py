@@ -7,7 +7,7 @@ from sqlmodel import Session
 from services.analytics.access import RATES_ONLY, require_reader
 from services.analytics.measures.published import england, published_area
 from services.analytics.measures.rules import RATE_NAMES, Totals, measures
-from services.analytics.schemas import Level, WorkforceArea
+from services.analytics.measures.schemas import Level, WorkforceArea
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals, council_totals_as_of
 from services.common import clock

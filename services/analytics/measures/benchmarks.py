@@ -7,7 +7,7 @@ from sqlmodel import Session
 from services.analytics.access import require_reader
 from services.analytics.measures.published import figure as _published
 from services.analytics.measures.rules import MEASURE_NAMES, measures
-from services.analytics.schemas import BenchmarkReport, BenchmarkRow, Figure
+from services.analytics.measures.schemas import BenchmarkReport, BenchmarkRow, Figure
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal, Role

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from services.analytics.measures.rules import MEASURE_NAMES
-from services.analytics.schemas import Figure, Level, WorkforceArea
+from services.analytics.measures.schemas import Figure, Level, WorkforceArea
 from services.common.reference import ENGLAND, published_rows
 
 ENGLAND_NAME = "England"

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from services.analytics.access import require_reader
 from services.analytics.measures import published
 from services.analytics.measures.rules import Totals, measures
-from services.analytics.schemas import ComputedRank, RankingReport, RankingRow, RankPoint, RankSeries
+from services.analytics.measures.schemas import ComputedRank, RankingReport, RankingRow, RankPoint, RankSeries
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from services.analytics.access import require_reader
-from services.analytics.schemas import CouncilFlow, Move, MovementReport
+from services.analytics.retention.schemas import CouncilFlow, Move, MovementReport
 from services.analytics.workforce import tables
 from services.common.auth import Principal
 from services.common.moves import move_pairs

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from services.analytics.access import RATES_ONLY, require_reader
 from services.analytics.measures.rules import ZERO_DENOMINATOR, rate
-from services.analytics.schemas import LeaverDestination, RetentionArea, RetentionReport, ServiceBand
+from services.analytics.retention.schemas import LeaverDestination, RetentionArea, RetentionReport, ServiceBand
 from services.analytics.workforce import tables
 from services.analytics.workforce.matched import destination_counts, retention_counts, service_counts
 from services.analytics.workforce.tables import as_decimal

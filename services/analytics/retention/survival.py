@@ -13,7 +13,7 @@ from statistics import NormalDist
 from sqlmodel import Session
 
 from services.analytics.access import member_councils
-from services.analytics.schemas import RetentionCurve, RetentionCurveReport, SurvivalPoint
+from services.analytics.retention.schemas import RetentionCurve, RetentionCurveReport, SurvivalPoint
 from services.analytics.workforce.stays import latest_reference_dates, time_in_post
 from services.common.auth import Principal
 from services.common.census_calendar import census_reference_date, census_year_start
