@@ -12,7 +12,7 @@ same region. The records are generated deterministically (seeded) and bulk-inser
 placements' tables with SQLAlchemy core (a benchmark fixture, not product code: the product loads
 them through the census import).
 
-Measured, per scale: the bare SQL (workforce_sql.council_totals) in-process, and the endpoint
+Measured, per scale: the bare SQL (workforce/totals.py council_totals) in-process, and the endpoint
 GET /v1/analytics/workforce over real HTTP from a uvicorn process, for one year (all councils) and
 for the 2017 to 2025 series; then the regional endpoints (retention, movements) and the planning ones (rankings,
 retention curves, projections); medians of several runs after a warm-up. With a PostgreSQL URL the
@@ -54,7 +54,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from services.analytics import workforce_sql  # noqa: E402
+from services.analytics.workforce.totals import council_totals  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.common.jwt import ensure_development_keys, issue_token  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
@@ -448,7 +448,7 @@ def measure(database_url: str, engine: Engine, label: str) -> list[tuple[str, tu
 
         for name, years, params in cases:
             with Session(engine) as session:
-                sql = timed(lambda years=years, session=session: workforce_sql.council_totals(session, years))
+                sql = timed(lambda years=years, session=session: council_totals(session, years))
             http = timed(lambda params=params: endpoint(params))
             areas = len(endpoint(params).json()["areas"])
             results.append((f"{name} ({areas} areas){label}", sql, http))
@@ -531,7 +531,7 @@ def run() -> None:
             analyse(engine, statistics=not args.without_statistics)
             loaded = time.perf_counter()
             with Session(engine) as session:
-                in_post = workforce_sql.council_totals(session, [2025])
+                in_post = council_totals(session, [2025])
             people = sum(t.inpost_headcount for t in in_post.values())
             print(
                 f"{scale}x: {counts['worker']:,} workers, {counts['employment']:,} spells, "

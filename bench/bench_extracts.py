@@ -75,7 +75,7 @@ def run(url: str) -> None:
     from fastapi.testclient import TestClient
 
     from futuresocial.demo_workforce import seed_demo_workforce
-    from services.analytics.extracts import Period, produce
+    from services.analytics.extracts.service import Period, produce
     from services.common import migrate
     from services.common.auth import Principal, Role
     from services.common.db import new_session

@@ -331,7 +331,7 @@ def extracts_run(
     from fastapi.testclient import TestClient
     from rich.progress import Progress
 
-    from services.analytics.extracts import NotReady, Period, produce
+    from services.analytics.extracts.service import NotReady, Period, produce
     from services.common.jwt import ensure_development_keys, issue_token
     from services.common.reference import ACADEMY_MEMBERS
     from services.placements.app import app as placements_app

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.analytics.measures import working_days
+from services.analytics.measures.rules import working_days
 from services.common.reference import ACADEMY_MEMBERS, WEST_MIDLANDS, published_rows
 
 FTE_MEASURES = (

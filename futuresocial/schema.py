@@ -4,7 +4,7 @@ Importing each owner's models here, at the composition root, keeps the services 
 """
 
 import gateway.models  # noqa: F401
-import services.analytics.models  # noqa: F401
+import services.analytics.extracts.models  # noqa: F401
 import services.careers.models  # noqa: F401
 import services.common.models  # noqa: F401
 import services.placements.models  # noqa: F401

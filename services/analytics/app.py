@@ -6,10 +6,12 @@ from datetime import datetime
 import httpx
 from fastapi import FastAPI
 
-from services.analytics.delivery import deliver_due
-from services.analytics.extracts_router import router as extracts_router
-from services.analytics.router import router
-from services.analytics.scheduler import SchedulerThread
+from services.analytics.extracts.delivery import deliver_due
+from services.analytics.extracts.router import router as extracts_router
+from services.analytics.extracts.scheduler import SchedulerThread
+from services.analytics.measures.router import router as measures_router
+from services.analytics.projections.router import router as projections_router
+from services.analytics.retention.router import router as retention_router
 from services.common.app import create_service_app
 from services.common.db import new_session
 from services.common.service_client import service_client
@@ -41,6 +43,6 @@ async def lifespan(app: FastAPI):
 app = create_service_app(
     "analytics",
     "Turnover and retention for each council, the region and England, and the DfE's scheduled extracts.",
-    [router, extracts_router],
+    [measures_router, retention_router, projections_router, extracts_router],
     lifespan=lifespan,
 )

@@ -1,15 +1,21 @@
 """Charts of the measures as SVG, drawn by pygal: a council's turnover against its region and England."""
 
+from datetime import date
 from decimal import Decimal
 
 import pygal
 from pygal.style import Style
 from sqlmodel import Session
 
-from services.analytics import published, workforce, workforce_sql
-from services.analytics.schemas import ProjectionReport, RankSeries, RetentionCurveReport
+from services.analytics import access
+from services.analytics.measures import published
+from services.analytics.measures.areas import workforce_areas
+from services.analytics.measures.schemas import RankSeries
+from services.analytics.projections.schemas import ProjectionReport
+from services.analytics.retention.schemas import RetentionCurveReport
+from services.analytics.workforce import tables
 from services.common.auth import Principal, Role
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import NotFound, invalid
 from services.common.reference import ENGLAND
 
 MEASURE = "turnover_rate_fte"
@@ -35,30 +41,37 @@ def _percent(value: Decimal | None) -> float | None:
 
 
 def turnover_chart(
-    session: Session, principal: Principal, council: str, from_census_year: int | None, to_census_year: int | None
+    session: Session,
+    principal: Principal,
+    council: str,
+    from_census_year: int | None,
+    to_census_year: int | None,
+    today: date,
 ) -> bytes:
     """The council's turnover_rate_fte from its records against its region and England as the DfE published
     them, for each census year, as SVG.
 
     A council's HR may chart its own council only (another answers 404). A year with no figure (no records,
     a zero denominator, or not published) is a gap in its line, and the chart says so underneath."""
-    workforce.require_reader(principal)
-    known = workforce_sql.councils(session)
+    access.require_reader(principal)
+    known = tables.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
         raise NotFound(f"No council {council}.")
     first, last = from_census_year, to_census_year
     if first is None or last is None:
-        held = workforce_sql.census_years_held(session, council)
+        held = tables.census_years_held(session, council)
         if not held:
             raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
         first, last = first or held[0], last or held[-1]
     if last < first or last - first > 30:
-        raise InvalidInput(
-            "to_census_year must be at or after from_census_year, at most 30 years later.",
-            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
+        raise invalid(
+            ["query", "to_census_year"],
+            "out_of_range",
+            "before from_census_year",
+            detail="to_census_year must be at or after from_census_year, at most 30 years later.",
         )
     years = list(range(first, last + 1))
-    areas = workforce.workforce_areas(session, principal, years, council)  # a 404 when no year has records
+    areas = workforce_areas(session, principal, years, council, today=today)  # a 404 when no year has records
     region = known[council].region_code
     series: dict[str, dict[int, Decimal | None]] = {
         "council": {area.census_year: getattr(area, MEASURE) for area in areas if area.level == "council"},

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from defusedxml import ElementTree
 
-from services.analytics import workforce
 from services.analytics.app import app as analytics_app
+from services.analytics.measures.areas import workforce_areas
 from services.common.auth import Principal, Role
 from services.common.reference import INDICATORS_CSV
 from tests.placements.factory import person
@@ -123,7 +123,7 @@ def test_a_census_year_still_in_progress_is_provisional(load, session):
     admin = Principal(subject="admin", role=Role.academy_admin)
 
     def provisional(today: date) -> dict[tuple[str, str], bool]:
-        areas = workforce.workforce_areas(session, admin, [2024], None, today=today)
+        areas = workforce_areas(session, admin, [2024], None, today=today)
         return {(a.code, a.source): a.provisional for a in areas}
 
     during = provisional(date(2024, 9, 30))  # census year 2024's last day

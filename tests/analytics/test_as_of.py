@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.analytics.app import app as analytics_app
-from services.analytics.workforce_sql import last_reference_year, twelve_months_to
+from services.analytics.workforce.totals import last_reference_year, twelve_months_to
 from services.common.census_calendar import census_year_of
 from services.placements.census.fields import Vacancies
 from tests.placements.factory import person

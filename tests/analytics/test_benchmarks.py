@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from services.analytics.app import app as analytics_app
-from services.analytics.published import published_figure
+from services.analytics.measures.published import published_figure
 from services.placements.app import app as placements_app
 from tests.placements.factory import person, xml_return
 

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 
-from services.analytics.delivery import deliver_due
-from services.analytics.models import ExtractRun
+from services.analytics.extracts.delivery import deliver_due
+from services.analytics.extracts.models import ExtractRun
 from services.common.settings import get_settings
 
 NOW = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
@@ -19,7 +19,7 @@ def configured(monkeypatch, tmp_path):
     settings = get_settings().model_copy(
         update={"dfe_endpoint_url": DFE_URL, "extract_outbox_dir": str(tmp_path), "extract_retry_base_seconds": 60}
     )
-    monkeypatch.setattr("services.analytics.delivery.get_settings", lambda: settings)
+    monkeypatch.setattr("services.analytics.extracts.delivery.get_settings", lambda: settings)
     return tmp_path
 
 
@@ -87,7 +87,7 @@ def test_the_dfe_saying_it_already_has_the_delivery_counts_as_delivered(session,
 
 
 def test_a_delivery_that_replaces_an_earlier_one_names_it(session, configured):
-    from services.analytics.extracts import supersede_earlier
+    from services.analytics.extracts.service import supersede_earlier
 
     dfe = DfE([])
     client = httpx.Client(transport=httpx.MockTransport(dfe))

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from services.analytics.app import app as analytics_app
-from services.analytics.extracts_router import placements_client
-from services.analytics.models import ExtractRun
+from services.analytics.extracts.models import ExtractRun
+from services.analytics.extracts.router import placements_client
 from services.common.models import AuditEvent
 from services.placements.app import app as placements_app
 from services.placements.census.fields import Vacancies
@@ -137,7 +137,7 @@ def test_an_extract_that_fails_its_check_is_stored_as_failed_with_reasons_and_ne
     from services.common.settings import get_settings
 
     monkeypatch.setattr(
-        "services.analytics.extracts.get_settings",
+        "services.analytics.extracts.service.get_settings",
         lambda: get_settings().model_copy(update={"extract_outbox_dir": "/tmp/never-used-outbox"}),
     )
 
@@ -211,7 +211,7 @@ def test_a_rerun_supersedes_the_earlier_extract_and_only_the_current_one_is_deli
     from services.common.settings import get_settings
 
     monkeypatch.setattr(
-        "services.analytics.extracts.get_settings",
+        "services.analytics.extracts.service.get_settings",
         lambda: get_settings().model_copy(update={"extract_outbox_dir": str(tmp_path)}),
     )
     first = run(analytics, auth, kind="csww", census_year=2024, council=COVENTRY).json()
@@ -266,7 +266,7 @@ def test_a_census_extract_with_no_worker_is_a_failure_and_never_delivered(analyt
     from services.common.settings import get_settings
 
     monkeypatch.setattr(
-        "services.analytics.extracts.get_settings",
+        "services.analytics.extracts.service.get_settings",
         lambda: get_settings().model_copy(update={"extract_outbox_dir": "/tmp/never-used-outbox"}),
     )
 
@@ -308,7 +308,7 @@ def test_a_monthly_retention_summary_equals_the_analytics_api_for_its_months(
     """Every month the schedule produces, once the census years it covers have their returns: the 12 months to
     the month's end as the workforce API gives them, and the retention of the last census year ended by then as
     the retention API gives it."""
-    from services.analytics.extracts import Period, produce
+    from services.analytics.extracts.service import Period, produce
 
     send_2025_returns(placements)
     extract = produce(session, placements, kind="retention", period=Period.month(period), council=None,
@@ -339,7 +339,7 @@ def test_a_monthly_retention_summary_whose_census_year_has_no_return_is_not_prod
     """The 12 months to a day of census year 2025, or 2025's retention, before 2025's returns are in: nobody of
     2024 would be found again (a retention of 0.0%) and nobody would have started or left since 30 September
     2024, so nothing is produced."""
-    from services.analytics.extracts import NotReady, Period, produce
+    from services.analytics.extracts.service import NotReady, Period, produce
 
     with pytest.raises(NotReady, match="^no return for 2025 from 331 Coventry, 334 Solihull$"):
         produce(session, placements, kind="retention", period=Period.month(period), council=None,

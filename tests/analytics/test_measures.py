@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
-from services.analytics.measures import Totals, half_up, measures, rate
+from services.analytics.measures.rules import Totals, half_up, measures, rate
 from services.placements.census.fields import Vacancies
 from tests.placements.factory import person
 

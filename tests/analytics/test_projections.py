@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
-from services.analytics.projections import (
+from services.analytics.projections.model import (
     Rates,
     mean_rates,
     project,

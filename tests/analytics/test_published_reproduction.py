@@ -2,7 +2,7 @@
 every published West Midlands figure, council by council and year by year."""
 
 from services.analytics.app import app as analytics_app
-from services.analytics.measures import MEASURE_NAMES
+from services.analytics.measures.rules import MEASURE_NAMES
 from services.common.reference import ACADEMY_MEMBERS, WEST_MIDLANDS, published_rows
 
 SYMBOLS = {"x", "z", "u", "c", "low", ""}
@@ -69,7 +69,7 @@ def test_the_demo_workforce_reproduces_every_published_west_midlands_figure(sess
 
 def test_every_demo_councils_census_extract_reads_back_as_the_same_records(session, app_client, auth):
     from futuresocial.demo_workforce import seed_demo_workforce
-    from services.analytics.extracts_router import placements_client
+    from services.analytics.extracts.router import placements_client
     from services.placements.app import app as placements_app
     from tests.conftest import bearer
 

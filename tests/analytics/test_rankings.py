@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
-from services.analytics.rankings import competition_ranks
+from services.analytics.measures.rankings import competition_ranks
 from services.common.reference import INDICATORS_CSV
 from tests.placements.factory import person
 

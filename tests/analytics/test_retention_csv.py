@@ -5,7 +5,7 @@ import io
 
 from sqlmodel import select
 
-from services.analytics.extracts import Period, _retention
+from services.analytics.extracts.service import Period, _retention
 from services.common.models import Council
 from tests.placements.factory import person
 

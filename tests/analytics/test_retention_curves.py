@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 
 from services.analytics.app import app as analytics_app
-from services.analytics.survival import kaplan_meier, median_years
+from services.analytics.retention.survival import kaplan_meier, median_years
 from services.common.census_calendar import census_reference_date, census_year_start
 from tests.placements.factory import person
 

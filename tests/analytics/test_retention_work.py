@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
+from services.analytics.workforce.matched import retention_counts, service_counts
 from services.common.db import make_engine
 from services.common.migrate import upgrade
 from services.common.reference import ACADEMY_MEMBERS, load_councils
@@ -68,8 +68,8 @@ if ON_POSTGRES:  # EXPLAIN ANALYZE is PostgreSQL's; SQLite's nested loops never 
     @pytest.mark.parametrize(
         "measure",
         [
-            lambda session, members: workforce_sql.retention_counts(session, 2025, members),
-            lambda session, members: workforce_sql.service_counts(session, 2025, members),
+            lambda session, members: retention_counts(session, 2025, members),
+            lambda session, members: service_counts(session, 2025, members),
         ],
         ids=["retention", "time_in_service"],
     )

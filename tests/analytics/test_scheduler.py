@@ -14,9 +14,9 @@ from prometheus_client import REGISTRY
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from services.analytics import scheduler
-from services.analytics.delivery import deliver_due
-from services.analytics.models import ExtractRun, ScheduledRun
+from services.analytics.extracts import scheduler
+from services.analytics.extracts.delivery import deliver_due
+from services.analytics.extracts.models import ExtractRun, ScheduledRun
 from services.common import migrate
 from services.common.db import get_session, make_engine
 from services.common.reference import load_councils
@@ -57,7 +57,11 @@ def world(fresh_database_url, monkeypatch) -> Iterator[dict]:
                 "extract_heartbeat_seconds": 30, "extract_retry_base_seconds": 60, "dfe_endpoint_url": "",
                 "extract_outbox_dir": ""}
     )  # fmt: skip
-    for module in ("services.analytics.scheduler", "services.analytics.extracts", "services.analytics.delivery"):
+    for module in (
+        "services.analytics.extracts.scheduler",
+        "services.analytics.extracts.service",
+        "services.analytics.extracts.delivery",
+    ):
         monkeypatch.setattr(f"{module}.get_settings", lambda: settings)
 
     def placements_client() -> TestClient:
@@ -76,7 +80,11 @@ def world(fresh_database_url, monkeypatch) -> Iterator[dict]:
 
     def use(**changes) -> None:
         changed = settings.model_copy(update=changes)
-        for module in ("services.analytics.scheduler", "services.analytics.extracts", "services.analytics.delivery"):
+        for module in (
+            "services.analytics.extracts.scheduler",
+            "services.analytics.extracts.service",
+            "services.analytics.extracts.delivery",
+        ):
             monkeypatch.setattr(f"{module}.get_settings", lambda: changed)
 
     yield {"new_session": new_session, "placements": placements_client, "engine": engine,

@@ -29,7 +29,7 @@ from schemathesis.checks import (
 
 from futuresocial.cli import openapi_documents
 from gateway.docs import merge_openapi
-from services.analytics.extract_schemas import last_ended_census_year
+from services.analytics.extracts.schemas import last_ended_census_year
 from services.common.settings import SERVICE_NAMES
 from tests.e2e.harness import COUNCIL, Platform, assert_problem, own_database, running_platform
 from tests.e2e.journeys import applying_to_progress, hr_token, logging_cpd, prepare

@@ -15,7 +15,7 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, text
 
-from services.analytics.scheduler import due_periods, scheduled_jobs
+from services.analytics.extracts.scheduler import due_periods, scheduled_jobs
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings
 from tests.e2e.harness import (

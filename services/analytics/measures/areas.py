@@ -4,37 +4,19 @@ from datetime import date
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.measures import RATE_NAMES, Totals, measures
-from services.analytics.published import england, published_area
-from services.analytics.schemas import Level, WorkforceArea
+from services.analytics.access import RATES_ONLY, require_reader
+from services.analytics.measures.published import england, published_area
+from services.analytics.measures.rules import RATE_NAMES, Totals, measures
+from services.analytics.measures.schemas import Level, WorkforceArea
+from services.analytics.workforce import tables
+from services.analytics.workforce.totals import council_totals, council_totals_as_of
+from services.common import clock
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_year_of
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import NotFound
+from services.common.models import Council
 
-READERS = (Role.academy_admin, Role.dfe, Role.council_hr, Role.service)
-RATES_ONLY = "rates only: another council's figures"
 AS_OF_DAYS_LOST = "working days lost are collected per census year: ask for a 30 September"
-
-
-def require_reader(principal: Principal) -> None:
-    if principal.role not in READERS:
-        raise Forbidden("Your role has no access to analytics.")
-
-
-def member_councils(session: Session, principal: Principal, council: str | None) -> tuple[dict, list[str]]:
-    """The councils known and the academy's members, once `council` (when named) is a member this principal may
-    see on its own: a council's HR only its own; another answers 404, like a council that is not a member."""
-    require_reader(principal)
-    known = workforce_sql.councils(session)
-    members = sorted(code for code, row in known.items() if row.academy_member)
-    if council is not None and (
-        council not in members or (principal.role is Role.council_hr and council != principal.council)
-    ):
-        raise NotFound(f"No member council {council}.")
-    if not members:
-        raise NotFound("No member councils are known.")
-    return known, members
 
 
 def _area(code: str, name: str, level: Level, year: int, totals: Totals, rates_only: bool) -> WorkforceArea:
@@ -62,21 +44,21 @@ def workforce_areas(
     holds (naming those missing), and that region and England as the DfE published them.
 
     A computed region sums its councils' numerators and denominators. With `as_of`, one "year": the 12
-    months to that date (workforce_sql.as_of_totals_query says how it is read); the published areas go with
+    months to that date (workforce/totals.py, as_of_totals_query, says how it is read); the published areas go with
     it only on a 30 September. A year with no records for the area asked has no computed areas (the DfE's
     still come); when no year asked has any, a 404 names the years there are."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
+    known = tables.councils(session)
     if council is not None and council not in known:
         raise NotFound(f"No council {council}.")
     if as_of is not None:
         years = [census_year_of(as_of)]
-        totals = workforce_sql.council_totals_as_of(session, as_of)
+        totals = council_totals_as_of(session, as_of)
     else:
-        totals = workforce_sql.council_totals(session, years)
+        totals = council_totals(session, years)
     if not any(council in (None, code) for code, _ in totals):
         raise _no_records(session, known, years, council, as_of)
-    in_progress = census_year_of(today or date.today())
+    in_progress = census_year_of(today or clock.today())
     areas = _areas(known, principal, years, council, totals, published=as_of is None or _is_30_september(as_of))
     for area in areas:
         area.provisional = area.source == "computed" and area.census_year >= in_progress
@@ -90,10 +72,10 @@ def require_records(session: Session, principal: Principal, year: int, council: 
     """A 404 naming the years there are, unless census year `year` holds records for the council,
     or for any council when none is named."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
+    known = tables.councils(session)
     if council is not None and council not in known:
         raise NotFound(f"No council {council}.")
-    if year not in workforce_sql.census_years_held(session, council):
+    if year not in tables.census_years_held(session, council):
         raise _no_records(session, known, [year], council, None)
 
 
@@ -106,10 +88,8 @@ def _is_30_september(day: date) -> bool:
     return (day.month, day.day) == (9, 30)
 
 
-def _no_records(
-    session: Session, known: dict[str, workforce_sql.CouncilRow], years: list[int], council: str | None, as_of
-) -> NotFound:
-    held = workforce_sql.census_years_held(session, council)
+def _no_records(session: Session, known: dict[str, Council], years: list[int], council: str | None, as_of) -> NotFound:
+    held = tables.census_years_held(session, council)
     where = f"council {council} ({known[council].name})" if council else "any council"
     asked = f"the 12 months to {as_of}" if as_of else f"census year {years[0]}"
     if as_of is None and len(years) > 1:
@@ -138,7 +118,7 @@ def _census_year_flows_only(area: WorkforceArea) -> None:
 
 
 def _areas(
-    known: dict[str, workforce_sql.CouncilRow],
+    known: dict[str, Council],
     principal: Principal,
     years: list[int],
     council: str | None,
@@ -166,13 +146,11 @@ def _areas(
     return areas
 
 
-def _region_name(known: dict[str, workforce_sql.CouncilRow], region: str) -> str:
+def _region_name(known: dict[str, Council], region: str) -> str:
     return next(row.region_name for row in known.values() if row.region_code == region)
 
 
-def _computed_region(
-    known: dict[str, workforce_sql.CouncilRow], region: str, year: int, in_year: dict[str, Totals]
-) -> WorkforceArea:
+def _computed_region(known: dict[str, Council], region: str, year: int, in_year: dict[str, Totals]) -> WorkforceArea:
     """The region summed from the councils with records that year; its name says when some are missing."""
     members = sorted(code for code, row in known.items() if row.region_code == region and row.academy_member)
     held = [code for code in members if code in in_year]

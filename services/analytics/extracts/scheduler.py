@@ -23,9 +23,10 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.analytics.extracts import NotReady, Period, produce
-from services.analytics.metrics import CLAIMS
-from services.analytics.models import ScheduledRun
+from services.analytics.extracts.metrics import CLAIMS
+from services.analytics.extracts.models import ScheduledRun
+from services.analytics.extracts.service import NotReady, Period, produce
+from services.common import clock
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.settings import Settings, get_settings
 
@@ -225,10 +226,6 @@ def tick(
     return done
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def instance_name(settings: Settings) -> str:
     return settings.scheduler_instance or f"{socket.gethostname()}:{os.getpid()}"
 
@@ -249,8 +246,8 @@ class SchedulerThread(threading.Thread):
         while not self.stopping.is_set():
             try:
                 with self.placements() as placements:
-                    tick(self.new_session, placements, _now, instance_name(settings))
-                self.deliver(datetime.now(UTC))
+                    tick(self.new_session, placements, clock.now, instance_name(settings))
+                self.deliver(clock.now())
             except Exception:  # noqa: BLE001 - the next tick tries again
                 log.exception("scheduler tick failed")
             self.stopping.wait(settings.scheduler_interval_seconds)

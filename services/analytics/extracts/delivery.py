@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
-from services.analytics.metrics import DELIVERIES
-from services.analytics.models import ExtractRun
+from services.analytics.extracts.metrics import DELIVERIES
+from services.analytics.extracts.models import ExtractRun
 from services.common.settings import get_settings
 
 LEASE = timedelta(minutes=5)  # one instance delivers an extract at a time

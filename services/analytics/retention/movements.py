@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.schemas import CouncilFlow, Move, MovementReport
-from services.analytics.workforce import require_reader
+from services.analytics.access import require_reader
+from services.analytics.retention.schemas import CouncilFlow, Move, MovementReport
+from services.analytics.workforce import tables
 from services.common.auth import Principal
 from services.common.moves import move_pairs
 from services.common.rounding import half_up
@@ -18,8 +18,8 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
     A move is defined in services/common/moves.py, as placements counts it; each member council is listed,
     moves or not."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
-    members = sorted(code for code, row in known.items() if row.academy_member)
+    known = tables.councils(session)
+    members = tables.member_codes(known)
     pairs = move_pairs(session, year, members, window_days)
     flows = {code: [0, Decimal(0), 0, Decimal(0)] for code in members}  # in people, in FTE, out, out FTE
     for pair in pairs:
@@ -43,16 +43,7 @@ def movement_report(session: Session, principal: Principal, year: int, window_da
     return MovementReport(
         census_year=year,
         movement_window_days=window_days,
-        moves=[
-            Move(
-                from_council=pair.from_council,
-                to_council=pair.to_council,
-                headcount=pair.headcount,
-                fte=half_up(pair.fte),
-                agency_headcount=pair.agency_headcount,
-            )  # fmt: skip
-            for pair in pairs
-        ],
+        moves=[Move.of(pair) for pair in pairs],
         councils=councils,
         total_headcount=sum(pair.headcount for pair in pairs),
         total_fte=half_up(sum((pair.fte for pair in pairs), Decimal(0))),

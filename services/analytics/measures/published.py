@@ -5,8 +5,8 @@ those areas are always the DfE's own numbers, marked as published."""
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from services.analytics.measures import MEASURE_NAMES
-from services.analytics.schemas import Figure, Level, WorkforceArea
+from services.analytics.measures.rules import MEASURE_NAMES
+from services.analytics.measures.schemas import Figure, Level, WorkforceArea
 from services.common.reference import ENGLAND, published_rows
 
 ENGLAND_NAME = "England"

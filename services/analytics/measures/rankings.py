@@ -15,12 +15,14 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from services.analytics import published, workforce_sql
-from services.analytics.measures import Totals, measures
-from services.analytics.schemas import ComputedRank, RankingReport, RankingRow, RankPoint, RankSeries
-from services.analytics.workforce import require_reader
+from services.analytics.access import require_reader
+from services.analytics.measures import published
+from services.analytics.measures.rules import Totals, measures
+from services.analytics.measures.schemas import ComputedRank, RankingReport, RankingRow, RankPoint, RankSeries
+from services.analytics.workforce import tables
+from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import NotFound, invalid
 from services.common.reference import published_rows
 
 RankingLevel = Literal["region", "council"]
@@ -94,11 +96,11 @@ class Members:
 
     @classmethod
     def read(cls, session: Session, years: list[int]) -> "Members":
-        known = workforce_sql.councils(session)
-        codes = sorted(code for code, row in known.items() if row.academy_member)
+        known = tables.councils(session)
+        codes = tables.member_codes(known)
         if not codes:
             return cls([], None, {})
-        return cls(codes, known[codes[0]].region_code, workforce_sql.council_totals(session, years, codes))
+        return cls(codes, known[codes[0]].region_code, council_totals(session, years, codes))
 
     def computed(self, measure: str, year: int, level: RankingLevel, ranked: list[Decimal]) -> dict[str, ComputedRank]:
         """Each member council's own figure (or the region's, summed from them) and where it would rank."""
@@ -172,9 +174,11 @@ def rank_series(
     first = from_census_year or years_published[0]
     last = to_census_year or years_published[-1]
     if last < first:
-        raise InvalidInput(
-            "to_census_year must be at or after from_census_year.",
-            errors=[{"loc": ["query", "to_census_year"], "code": "out_of_range", "message": "before from_census_year"}],
+        raise invalid(
+            ["query", "to_census_year"],
+            "out_of_range",
+            "before from_census_year",
+            detail="to_census_year must be at or after from_census_year.",
         )
     years = [year for year in years_published if first <= year <= last]
     members = Members.read(session, years) if years else Members([], None, {})

@@ -2,8 +2,8 @@
 
 People are matched across the academy's member councils (placements keys each person by SWE number),
 so someone who leaves Coventry for Solihull is Coventry's turnover but the region's retention.
-Counts come from workforce_sql in a few set-based queries; here they become rates, once per council
-and for the region (sums of the councils' numerators and denominators, except the regional
+Counts come from the read model (workforce/matched.py) in a few set-based queries; here they become
+rates, once per council and for the region (sums of the councils' numerators and denominators, except the regional
 retention rate's, which counts each person of the region once).
 """
 
@@ -11,12 +11,15 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.measures import ZERO_DENOMINATOR, half_up, rate
-from services.analytics.schemas import LeaverDestination, RetentionArea, RetentionReport, ServiceBand
-from services.analytics.workforce import RATES_ONLY, require_reader
+from services.analytics.access import RATES_ONLY, require_reader
+from services.analytics.measures.rules import ZERO_DENOMINATOR, rate
+from services.analytics.retention.schemas import LeaverDestination, RetentionArea, RetentionReport, ServiceBand
+from services.analytics.workforce import tables
+from services.analytics.workforce.matched import destination_counts, retention_counts, service_counts
+from services.analytics.workforce.tables import as_decimal
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound
+from services.common.rounding import half_up
 
 DESTINATION_LABELS = {
     "moved_in_region": "moved to another council in the region (matched)",
@@ -44,15 +47,10 @@ COUNTS = (
 )  # fmt: skip
 
 
-def _fte(value) -> Decimal:
-    # SQLite sums NUMERIC as floating point: back to the census's six places.
-    return Decimal(str(value or 0)).quantize(Decimal("0.000001"))
-
-
 def _add(into: dict[str, object], row: dict[str, object]) -> None:
     for name, value in row.items():
         if name != "council":
-            into[name] = into.get(name, 0) + (_fte(value) if isinstance(value, float) else value)
+            into[name] = into.get(name, 0) + (as_decimal(value) if isinstance(value, float) else value)
 
 
 def _rate_into(values: dict, reasons: dict, name: str, numerator, denominator) -> None:
@@ -74,8 +72,8 @@ def _area(
 ) -> RetentionArea:
     values: dict[str, object] = {}
     reasons: dict[str, str] = {}
-    before_hc, before_fte = retained.get("headcount", 0), _fte(retained.get("fte"))
-    stayed_hc, stayed_fte = retained.get("stayed_headcount", 0), _fte(retained.get("stayed_fte"))
+    before_hc, before_fte = retained.get("headcount", 0), as_decimal(retained.get("fte"))
+    stayed_hc, stayed_fte = retained.get("stayed_headcount", 0), as_decimal(retained.get("stayed_fte"))
     values.update(
         in_post_last_year_headcount=before_hc, in_post_last_year_fte=before_fte,
         retained_headcount=stayed_hc, retained_fte=stayed_fte,
@@ -83,9 +81,9 @@ def _area(
     _rate_into(values, reasons, "retention_rate_headcount", stayed_hc, before_hc)
     _rate_into(values, reasons, "retention_rate_fte", stayed_fte, before_fte)
 
-    base_hc, base_fte = regional.get("headcount", 0), _fte(regional.get("fte"))
-    employed_hc, employed_fte = regional.get("employed_headcount", 0), _fte(regional.get("employed_fte"))
-    agency_hc, agency_fte = regional.get("agency_headcount", 0), _fte(regional.get("agency_fte"))
+    base_hc, base_fte = regional.get("headcount", 0), as_decimal(regional.get("fte"))
+    employed_hc, employed_fte = regional.get("employed_headcount", 0), as_decimal(regional.get("employed_fte"))
+    agency_hc, agency_fte = regional.get("agency_headcount", 0), as_decimal(regional.get("agency_fte"))
     values.update(
         regional_base_headcount=base_hc, regional_base_fte=base_fte,
         retained_employed_headcount=employed_hc, retained_employed_fte=employed_fte,
@@ -94,7 +92,7 @@ def _area(
     _rate_into(values, reasons, "regional_retention_rate_headcount", employed_hc + agency_hc, base_hc)
     _rate_into(values, reasons, "regional_retention_rate_fte", employed_fte + agency_fte, base_fte)
 
-    in_post_hc, in_post_fte = service.get("headcount", 0), _fte(service.get("fte"))
+    in_post_hc, in_post_fte = service.get("headcount", 0), as_decimal(service.get("fte"))
     year_or_more = service.get("year_or_more_headcount", 0)
     values.update(inpost_headcount=in_post_hc, inpost_fte=in_post_fte, year_or_more_headcount=year_or_more)
     _rate_into(values, reasons, "stability_index", year_or_more, in_post_hc)
@@ -104,7 +102,7 @@ def _area(
         share, reason = rate(people, in_post_hc)
         bands.append(
             ServiceBand(
-                band=band, label=label, headcount=people, fte=half_up(_fte(service.get(f"{band}_fte"))),
+                band=band, label=label, headcount=people, fte=half_up(as_decimal(service.get(f"{band}_fte"))),
                 share_headcount=share,
             )
         )  # fmt: skip
@@ -153,14 +151,14 @@ def retention_report(
 
     A council's HR sees its own council in full and the other councils' rates only."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
-    members = sorted(code for code, row in known.items() if row.academy_member)
+    known = tables.councils(session)
+    members = tables.member_codes(known)
     if council is not None and council not in members:
         raise NotFound(f"No member council {council}.")
-    retained, region_retained = workforce_sql.retention_counts(session, year, members)
-    service = workforce_sql.service_counts(session, year, members)
+    retained, region_retained = retention_counts(session, year, members)
+    service = service_counts(session, year, members)
     destinations: dict[str, dict[str, tuple[int, Decimal]]] = {}
-    for (code, destination), counts in workforce_sql.destination_counts(session, year, members, window_days).items():
+    for (code, destination), counts in destination_counts(session, year, members, window_days).items():
         destinations.setdefault(code, {})[destination] = counts
 
     areas = []

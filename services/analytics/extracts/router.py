@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from fastapi.responses import Response
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from services.analytics.extract_schemas import (
+from services.analytics.extracts.models import ExtractRun, ScheduledRun
+from services.analytics.extracts.schemas import (
     COUNCIL_PATTERN,
     FIRST_CENSUS_YEAR,
     PERIOD_PATTERN,
@@ -19,18 +20,23 @@ from services.analytics.extract_schemas import (
     ExtractStatus,
     ScheduledRunPublic,
 )
-from services.analytics.extracts import ExtractError, NotReady, Period, produce
-from services.analytics.models import ExtractRun, ScheduledRun
+from services.analytics.extracts.service import (
+    ExtractError,
+    NotReady,
+    Period,
+    downloaded,
+    find_extract,
+    produce,
+    visible_extracts,
+)
 from services.common.app import service_router
-from services.common.audit import audit
-from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
+from services.common.auth import CurrentPrincipal, Role, require_roles
 from services.common.db import SessionDep
-from services.common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, problem_response_doc
+from services.common.errors import Conflict, ServiceUnavailable, problem_response_doc
 from services.common.pagination import Page, PageDep, make_page, paginate
 from services.common.service_client import service_client
 
 router = service_router("analytics")
-EXTRACT_READERS = (Role.academy_admin, Role.dfe, Role.council_hr, Role.service)
 
 
 def placements_client() -> Iterator[httpx.Client]:
@@ -40,25 +46,9 @@ def placements_client() -> Iterator[httpx.Client]:
 PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
 
 
-def _visible(principal: Principal):
-    if principal.role not in EXTRACT_READERS:
-        raise Forbidden("Your role has no access to extracts.")
-    query = select(ExtractRun).order_by(ExtractRun.created_at.desc(), ExtractRun.id)
-    if principal.role is Role.council_hr:  # a council sees its own returns only
-        query = query.where(ExtractRun.council == principal.council)
-    return query
-
-
 def _public(extract: ExtractRun) -> ExtractPublic:
     fields = extract.model_dump(exclude={"content", "errors"})
     return ExtractPublic(**fields, errors=extract.errors.splitlines() if extract.errors else [])
-
-
-def _one(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
-    extract = session.exec(_visible(principal).where(ExtractRun.id == extract_id)).first()
-    if extract is None:
-        raise NotFound("No such extract.")
-    return extract
 
 
 @router.get("/extracts", response_model=Page[ExtractPublic], tags=["extracts"])
@@ -77,7 +67,7 @@ def list_extracts(
         ExtractStatus | None, Query(description="succeeded, failed or superseded (succeeded: the current ones)")
     ] = None,
 ) -> Page[ExtractPublic]:
-    query = _visible(principal)
+    query = visible_extracts(principal)
     for column, value in ((ExtractRun.kind, kind), (ExtractRun.census_year, census_year), (ExtractRun.council, council),
                           (ExtractRun.period, period), (ExtractRun.status, status)):  # fmt: skip
         if value is not None:
@@ -88,16 +78,13 @@ def list_extracts(
 
 @router.get("/extracts/{extract_id}", response_model=ExtractPublic, tags=["extracts"])
 def get_extract(extract_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ExtractPublic:
-    return _public(_one(session, principal, extract_id))
+    return _public(find_extract(session, principal, extract_id))
 
 
 @router.get("/extracts/{extract_id}/content", tags=["extracts"], response_class=Response)
-def download_extract(
-    extract_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> Response:
+def download_extract(extract_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     """The file itself; every download is audited."""
-    extract = _one(session, principal, extract_id)
-    audit(session, principal, "download", "extract", str(extract.id), request.state.request_id)
+    extract = downloaded(session, principal, extract_id)
     return Response(
         extract.content,
         media_type=extract.media_type,

@@ -1,7 +1,7 @@
 """Retention curves: the Kaplan-Meier estimate that a permanent social worker is still in post t years after
 starting, with the council and in the region, and its exponential Greenwood confidence band.
 
-The subjects and their times come from workforce_sql.time_in_post (set-based, grouped by days); the estimate
+The subjects and their times come from time_in_post (set-based, grouped by days); the estimate
 itself is a plain function of those groups, the same estimator and band as lifelines' KaplanMeierFitter.
 """
 
@@ -12,9 +12,9 @@ from statistics import NormalDist
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.schemas import RetentionCurve, RetentionCurveReport, SurvivalPoint
-from services.analytics.workforce import member_councils
+from services.analytics.access import member_councils
+from services.analytics.retention.schemas import RetentionCurve, RetentionCurveReport, SurvivalPoint
+from services.analytics.workforce.stays import latest_reference_dates, time_in_post
 from services.common.auth import Principal
 from services.common.census_calendar import census_reference_date, census_year_start
 
@@ -108,13 +108,13 @@ def retention_curves(
     org_role: int | None,
     started_census_year: int | None,
     window_days: int,
-    today: date | None = None,
+    today: date,
 ) -> RetentionCurveReport:
     """The curves of staying with the council and in the region, for one member council or (none named) for
     every member council's spells together. A council's HR may ask for its own council or the region; another
     council answers 404, like one that is not a member."""
     known, members = member_councils(session, principal, council)
-    censor_at = workforce_sql.latest_reference_dates(session, members, today or date.today())
+    censor_at = latest_reference_dates(session, members, today)
     started = None
     if started_census_year is not None:
         started = (census_year_start(started_census_year), census_reference_date(started_census_year))
@@ -122,9 +122,7 @@ def retention_curves(
     curves = [
         _curve(
             stay,
-            workforce_sql.time_in_post(
-                session, members, censor_at, council=council, stay=stay, first_start=DATA_FROM, **choices
-            ),
+            time_in_post(session, members, censor_at, council=council, stay=stay, first_start=DATA_FROM, **choices),
         )  # fmt: skip
         for stay in CURVES
     ]

@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services.analytics import workforce_sql
-from services.analytics.measures import MEASURE_NAMES, measures
-from services.analytics.published import figure as _published
-from services.analytics.schemas import BenchmarkReport, BenchmarkRow, Figure
-from services.analytics.workforce import require_reader
+from services.analytics.access import require_reader
+from services.analytics.measures.published import figure as _published
+from services.analytics.measures.rules import MEASURE_NAMES, measures
+from services.analytics.measures.schemas import BenchmarkReport, BenchmarkRow, Figure
+from services.analytics.workforce import tables
+from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound
 from services.common.reference import ENGLAND
@@ -17,11 +18,11 @@ from services.common.reference import ENGLAND
 def benchmark_report(session: Session, principal: Principal, year: int, council: str) -> BenchmarkReport:
     """A council's HR may ask for its own council only; another council answers 404, like a missing one."""
     require_reader(principal)
-    known = workforce_sql.councils(session)
+    known = tables.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
         raise NotFound(f"No council {council}.")
     row = known[council]
-    totals = workforce_sql.council_totals(session, [year], [council]).get((council, year))
+    totals = council_totals(session, [year], [council]).get((council, year))
     computed = measures(totals, year) if totals is not None else None
     rows = []
     for measure in MEASURE_NAMES:

@@ -1,11 +1,12 @@
 """Request and response models of the DfE extracts API."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from services.common import clock
 from services.common.census_calendar import census_year_of
 from services.common.reference import ACADEMY_MEMBERS
 
@@ -37,7 +38,7 @@ class ExtractRequest(BaseModel):
     @classmethod
     def _year_has_ended(cls, year: int) -> int:
         # A return of a year still running (or not begun) would be stored, and delivered, as if it were final.
-        last = last_ended_census_year(datetime.now(UTC).date())
+        last = last_ended_census_year(clock.today())  # a validator takes no dependency: the common clock
         if year > last:
             raise ValueError(f"census year {year} has not ended; the latest that has is {last}")
         return year

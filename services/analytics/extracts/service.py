@@ -13,21 +13,27 @@ from datetime import date
 
 import httpx
 from sqlalchemy import case, update
-from sqlmodel import Session
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from services.analytics import retention, workforce, workforce_sql
-from services.analytics.measures import MEASURE_NAMES
-from services.analytics.metrics import EXTRACTS
-from services.analytics.models import ExtractRun
+from services.analytics.extracts.metrics import EXTRACTS
+from services.analytics.extracts.models import ExtractRun
+from services.analytics.measures.areas import workforce_areas
+from services.analytics.measures.rules import MEASURE_NAMES
+from services.analytics.retention import report as retention
+from services.analytics.workforce import tables
+from services.analytics.workforce.totals import last_reference_year
 from services.common import csv_cells
+from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.db import release_reads
-from services.common.errors import InvalidInput
+from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.common.reference import ACADEMY_MEMBERS
 from services.common.service_client import call
 from services.common.settings import get_settings
 
 KINDS = ("csww", "retention")
+EXTRACT_READERS = (Role.academy_admin, Role.dfe, Role.council_hr, Role.service)
 SYSTEM = Principal(subject="analytics-extracts", role=Role.service)
 
 
@@ -58,10 +64,34 @@ class Period:
         return cls(key, end.year + (1 if end.month >= 10 else 0), end)
 
 
+def visible_extracts(principal: Principal) -> SelectOfScalar[ExtractRun]:
+    """The extracts this principal may read, newest first."""
+    if principal.role not in EXTRACT_READERS:
+        raise Forbidden("Your role has no access to extracts.")
+    query = select(ExtractRun).order_by(ExtractRun.created_at.desc(), ExtractRun.id)
+    if principal.role is Role.council_hr:  # a council sees its own returns only
+        query = query.where(ExtractRun.council == principal.council)
+    return query
+
+
+def find_extract(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
+    extract = session.exec(visible_extracts(principal).where(ExtractRun.id == extract_id)).first()
+    if extract is None:
+        raise NotFound("No such extract.")
+    return extract
+
+
+def downloaded(session: Session, principal: Principal, extract_id: uuid.UUID) -> ExtractRun:
+    """The extract whose file is handed over: every download is audited."""
+    extract = find_extract(session, principal, extract_id)
+    audit(session, principal, "download", "extract", str(extract.id))
+    return extract
+
+
 def retention_year(period: Period) -> int:
     """The census year whose retention a summary carries: the period's own, or for the 12 months to the end of
     a month, the last census year that has ended by then (30 September on or before it)."""
-    return period.census_year if period.as_of is None else workforce_sql.last_reference_year(period.as_of)
+    return period.census_year if period.as_of is None else last_reference_year(period.as_of)
 
 
 def missing_returns(census_year: int, expected: set[str], held: set[str], names: dict[str, str]) -> str | None:
@@ -81,18 +111,18 @@ def check_ready(session: Session, kind: str, period: Period, council: str | None
     its 12 months fall in, the records of every member council that has records of the year before: else the
     people kept read as gone (a retention of 0.0%), and the months after the last return as months in which
     nobody started or left."""
-    known = workforce_sql.councils(session)
+    known = tables.councils(session)
     names = {code: row.name for code, row in known.items()}
     if kind == "csww":
-        held = workforce_sql.councils_with_records(session, period.census_year, {council})
+        held = tables.councils_with_records(session, period.census_year, {council})
         reason = missing_returns(period.census_year, {council}, held, names)
         if reason:
             raise NotReady(reason)
         return
     members = sorted(ACADEMY_MEMBERS & set(known))
     for year in sorted({retention_year(period), period.census_year}):
-        held = workforce_sql.councils_with_records(session, year, members)
-        expected = workforce_sql.councils_with_records(session, year - 1, members)
+        held = tables.councils_with_records(session, year, members)
+        expected = tables.councils_with_records(session, year - 1, members)
         reason = missing_returns(year, expected, held, names)
         if reason:
             raise NotReady(reason)
@@ -151,7 +181,7 @@ def _retention(session: Session, period: Period) -> tuple[bytes, list[str]]:
     measures: the same figures as the analytics API. For the 12
     months to a date, the retention measures are those of the last census year ended by then."""
     as_of = {"as_of": period.as_of} if period.as_of else {}
-    areas = workforce.workforce_areas(session, SYSTEM, [period.census_year], None, **as_of)
+    areas = workforce_areas(session, SYSTEM, [period.census_year], None, **as_of)
     kept_year = retention_year(period)
     kept = retention.retention_report(session, SYSTEM, kept_year, None, get_settings().movement_window_days)
     retained = {(area.level, area.code): area for area in kept.areas}
