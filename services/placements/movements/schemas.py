@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
+from services.common.move_schemas import MovePairPublic
 from services.common.swe import normalise_swe
 
 
@@ -22,14 +23,10 @@ class MoveOut(BaseModel):
     to_agency: bool
 
 
-class Flow(BaseModel):
+class Flow(MovePairPublic):
     """The moves from one council to another: the same pairs and counts as analytics' movement matrix."""
 
-    from_council: str
-    to_council: str
-    headcount: int
     fte: Decimal = Field(description="FTE the people left, to one decimal place (half up), as the DfE publishes")
-    agency_headcount: int = Field(description="of whom started as agency workers")
 
 
 class MovementReport(BaseModel):

@@ -9,7 +9,6 @@ from services.common.audit import audit
 from services.common.auth import Principal
 from services.common.models import Council
 from services.common.moves import move_pairs, moves
-from services.common.rounding import half_up
 from services.common.settings import get_settings
 from services.placements.access import council_to_read
 from services.placements.models import Employment, Worker
@@ -40,7 +39,7 @@ def movement_report(session: Session, principal: Principal, census_year: int, wi
         census_year=census_year,
         movement_window_days=window_days,
         moves=[MoveOut(**asdict(m), days_between=m.days_between) for m in shown],
-        matrix=[Flow(**asdict(pair) | {"fte": half_up(pair.fte)}) for pair in pairs],
+        matrix=[Flow.of(pair) for pair in pairs],
     )
 
 
