@@ -25,7 +25,7 @@ from sqlmodel import Session
 from gateway.app import create_gateway
 from gateway.credentials import create_user
 from services.analytics.app import app as analytics_app
-from services.analytics.extracts.router import placements_client as analytics_placements
+from services.analytics.placements_client import placements_client as analytics_placements
 from services.careers.app import app as careers_app
 from services.careers.placements_client import placements_client as careers_placements
 from services.common.auth import Role

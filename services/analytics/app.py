@@ -10,17 +10,12 @@ from services.analytics.extracts.delivery import deliver_due
 from services.analytics.extracts.router import router as extracts_router
 from services.analytics.extracts.scheduler import SchedulerThread
 from services.analytics.measures.router import router as measures_router
+from services.analytics.placements_client import placements_client
 from services.analytics.projections.router import router as projections_router
 from services.analytics.retention.router import router as retention_router
 from services.common.app import create_service_app
 from services.common.db import new_session
-from services.common.service_client import service_client
 from services.common.settings import get_settings
-
-
-@contextmanager
-def _placements():
-    yield from service_client("placements")
 
 
 def _deliver(now: datetime) -> None:
@@ -32,7 +27,7 @@ def _deliver(now: datetime) -> None:
 async def lifespan(app: FastAPI):
     scheduler = None
     if get_settings().scheduler_enabled:
-        scheduler = SchedulerThread(new_session, _placements, _deliver)
+        scheduler = SchedulerThread(new_session, contextmanager(placements_client), _deliver)
         scheduler.start()
     yield
     if scheduler is not None:

@@ -10,8 +10,8 @@ from sqlmodel import func, select
 
 from services.analytics.app import app as analytics_app
 from services.analytics.extracts.models import ExtractRun
-from services.analytics.extracts.router import placements_client
 from services.analytics.extracts.schemas import last_ended_census_year
+from services.analytics.placements_client import placements_client
 from services.placements.app import app as placements_app
 from tests.conftest import bearer
 from tests.placements.factory import person, xml_return

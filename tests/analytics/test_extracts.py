@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from services.analytics.app import app as analytics_app
 from services.analytics.extracts.models import ExtractRun
-from services.analytics.extracts.router import placements_client
+from services.analytics.placements_client import placements_client
 from services.common.models import AuditEvent
 from services.placements.app import app as placements_app
 from services.placements.census.fields import Vacancies

@@ -69,7 +69,7 @@ def test_the_demo_workforce_reproduces_every_published_west_midlands_figure(sess
 
 def test_every_demo_councils_census_extract_reads_back_as_the_same_records(session, app_client, auth):
     from futuresocial.demo_workforce import seed_demo_workforce
-    from services.analytics.extracts.router import placements_client
+    from services.analytics.placements_client import placements_client
     from services.placements.app import app as placements_app
     from tests.conftest import bearer
 

@@ -1,10 +1,8 @@
 """Endpoints of the DfE extracts: list, read, download (audited), run by hand, and the schedule."""
 
 import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
-import httpx
 from fastapi import Depends, Query
 from fastapi.responses import Response
 from sqlmodel import select
@@ -29,21 +27,14 @@ from services.analytics.extracts.service import (
     produce,
     visible_extracts,
 )
+from services.analytics.placements_client import PlacementsClient
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Role, require_roles
 from services.common.db import SessionDep
 from services.common.errors import Conflict, ServiceUnavailable, problem_response_doc
 from services.common.pagination import Page, PageDep, make_page, paginate
-from services.common.service_client import service_client
 
 router = service_router("analytics")
-
-
-def placements_client() -> Iterator[httpx.Client]:
-    yield from service_client("placements")
-
-
-PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
 
 
 def _public(extract: ExtractRun) -> ExtractPublic:

@@ -16,6 +16,7 @@ from sqlalchemy import case, update
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from services.analytics import placements_client
 from services.analytics.extracts.metrics import EXTRACTS
 from services.analytics.extracts.models import ExtractRun
 from services.analytics.measures.areas import workforce_areas
@@ -29,7 +30,6 @@ from services.common.auth import Principal, Role
 from services.common.db import release_reads
 from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.common.reference import ACADEMY_MEMBERS
-from services.common.service_client import call
 from services.common.settings import get_settings
 
 KINDS = ("csww", "retention")
@@ -134,18 +134,14 @@ READ_BACK_ATTEMPTS = 3
 
 
 def _csww(placements: httpx.Client, council: str, period: Period) -> tuple[bytes, list[str]]:
-    params = {"census_year": period.census_year, "council": council}
     for _attempt in range(READ_BACK_ATTEMPTS):
-        answer = call(placements, "GET", "/v1/placements/exports/census.xml", params=params)
+        answer = placements_client.census_return(placements, council, period.census_year)
         if answer.status_code != 200:
             raise ExtractError(f"placements answered {answer.status_code} for the census return")
         content = answer.content
         # Checked by placements' own census import, in a dry run: element order, code lists, required
         # elements, values inside the census year, and that it reads back as the records it came from.
-        check = call(
-            placements, "POST", "/v1/placements/imports", params={**params, "dry_run": "true"},
-            files={"file": (f"csww-{council}-{period.census_year}.xml", content, "application/xml")},
-        )  # fmt: skip
+        check = placements_client.check_return(placements, council, period.census_year, content)
         if check.status_code == 422:
             return content, _refusal_reasons(check.json())
         if check.status_code != 200:
