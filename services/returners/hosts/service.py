@@ -12,16 +12,16 @@ from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.models import Council, utcnow
 from services.returners.access import visible_applicant
-from services.returners.cohorts import get_cohort_row
-from services.returners.models import HostOffer, HostPlacement
-from services.returners.rules import MATCHABLE, Stage
-from services.returners.schemas import (
+from services.returners.cohorts.service import get_cohort_row
+from services.returners.hosts.schemas import (
     HostMatchCreate,
     HostOfferCreate,
     HostOfferPublic,
     HostOfferUpdate,
     HostPlacementPublic,
 )
+from services.returners.models import HostOffer, HostPlacement
+from services.returners.rules import MATCHABLE, Stage
 
 OFFER_NOT_FOUND = "This council offers no places in this cohort."
 

@@ -2,6 +2,7 @@
 regulator requires before restoring someone to the register."""
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 
 from sqlmodel import Session, select
@@ -9,7 +10,7 @@ from sqlmodel import Session, select
 from services.common.audit import audit
 from services.common.auth import Principal
 from services.common.errors import Conflict, InvalidInput
-from services.returners.access import visible_applicant
+from services.returners.access import read_applicant, visible_applicant
 from services.returners.models import Applicant, Cohort, UpdatingActivity
 from services.returners.rules import (
     UPDATING_STAGES,
@@ -20,7 +21,7 @@ from services.returners.rules import (
     supervisor_refusal,
     updating_progress,
 )
-from services.returners.schemas import (
+from services.returners.updating.schemas import (
     ExcludedActivityPublic,
     UpdatingActivityCreate,
     UpdatingActivityPublic,
@@ -73,8 +74,7 @@ def _activities(session: Session, applicant_id: uuid.UUID) -> list[UpdatingActiv
 def list_activities(
     session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
 ) -> list[UpdatingActivityPublic]:
-    applicant = visible_applicant(session, principal, applicant_id)
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+    applicant = read_applicant(session, principal, applicant_id, request_id)
     return [UpdatingActivityPublic.model_validate(row) for row in _activities(session, applicant.id)]
 
 
@@ -104,20 +104,6 @@ def progress_for(session: Session, applicant: Applicant, window_end: date | None
 def progress(
     session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
 ) -> UpdatingProgressPublic:
-    applicant = visible_applicant(session, principal, applicant_id)
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
-    result = progress_for(session, applicant)
-    return UpdatingProgressPublic(
-        window_start=result.window_start,
-        window_end=result.window_end,
-        window_ends_at=result.window_ends_at,
-        required_days=result.required_days,
-        hours_per_day=result.hours_per_day,
-        days_by_kind=result.days_by_kind,
-        private_study_cap_days=result.private_study_cap_days,
-        private_study_days_counted=result.private_study_days_counted,
-        counted_days=result.counted_days,
-        remaining_days=result.remaining_days,
-        complete=result.complete,
-        excluded=[ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded],
-    )
+    result = progress_for(session, read_applicant(session, principal, applicant_id, request_id))
+    excluded = [ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded]
+    return UpdatingProgressPublic(**asdict(result) | {"excluded": excluded})

@@ -11,9 +11,9 @@ from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.models import utcnow
 from services.common.pagination import PageParams, paginate
 from services.common.settings import get_settings
+from services.returners.cohorts.schemas import CohortCreate, CohortPublic, CohortUpdate, cohort_problems
 from services.returners.models import Cohort
 from services.returners.rules import CohortRules
-from services.returners.schemas import CohortCreate, CohortPublic, CohortUpdate
 
 COHORT_NOT_FOUND = "No cohort with this id was found."
 
@@ -93,11 +93,7 @@ def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) ->
         _check_name_free(session, changes["name"], cohort_id)
     for name, value in changes.items():
         setattr(cohort, name, value)
-    problems = []
-    if cohort.intake_closes < cohort.intake_opens:
-        problems.append(("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens"))
-    if cohort.max_years_away < cohort.min_years_away:
-        problems.append(("max_years_away", "years_away_range", "max_years_away is below min_years_away"))
+    problems = cohort_problems(cohort.intake_opens, cohort.intake_closes, cohort.min_years_away, cohort.max_years_away)
     if problems:
         raise InvalidInput(
             "The cohort would be inconsistent.",

@@ -1,0 +1,33 @@
+"""The hand-over endpoint: record that a restored returner is employed."""
+
+import uuid
+
+from fastapi import Request
+
+from services.common.app import service_router
+from services.common.db import SessionDep
+from services.returners.api import CONFLICT, UNAVAILABLE, Admin, request_id
+from services.returners.applicants.schemas import ApplicantPublic
+from services.returners.handover import service as handover
+from services.returners.handover.schemas import EmploymentCreate
+from services.returners.placements_client import Placements
+
+router = service_router("returners")
+
+
+@router.post(
+    "/applicants/{applicant_id}/employment",
+    response_model=ApplicantPublic,
+    tags=["stages"],
+    summary="Record that a restored returner is employed: placements records the worker and the spell",
+    responses={**CONFLICT, **UNAVAILABLE},
+)
+def record_employed(
+    applicant_id: uuid.UUID,
+    body: EmploymentCreate,
+    request: Request,
+    session: SessionDep,
+    principal: Admin,
+    placements: Placements,
+) -> ApplicantPublic:
+    return handover.record_employed(session, principal, applicant_id, body, placements, request_id(request))

@@ -1,0 +1,61 @@
+"""Updating endpoints: log supervised practice or study, read the log and the progress it makes."""
+
+import uuid
+
+from fastapi import Request
+
+from services.common.app import service_router
+from services.common.db import SessionDep
+from services.common.pagination import Page, PageDep, page_of
+from services.returners.api import CONFLICT, Admin, Reader, request_id
+from services.returners.updating import service as updating
+from services.returners.updating.schemas import (
+    UpdatingActivityCreate,
+    UpdatingActivityPublic,
+    UpdatingProgressPublic,
+)
+
+router = service_router("returners")
+
+
+@router.post(
+    "/applicants/{applicant_id}/updating-activities",
+    status_code=201,
+    response_model=UpdatingActivityPublic,
+    tags=["updating"],
+    summary="Log supervised practice, formal study or private study",
+    responses=CONFLICT,
+)
+def log_activity(
+    applicant_id: uuid.UUID,
+    body: UpdatingActivityCreate,
+    request: Request,
+    session: SessionDep,
+    principal: Admin,
+) -> UpdatingActivityPublic:
+    return updating.log_activity(session, principal, applicant_id, body, request_id(request))
+
+
+@router.get(
+    "/applicants/{applicant_id}/updating-activities",
+    response_model=Page[UpdatingActivityPublic],
+    tags=["updating"],
+    summary="The updating log",
+)
+def list_activities(
+    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader, page: PageDep
+) -> Page[UpdatingActivityPublic]:
+    return page_of(updating.list_activities(session, principal, applicant_id, request_id(request)), page)
+
+
+@router.get(
+    "/applicants/{applicant_id}/updating-progress",
+    response_model=UpdatingProgressPublic,
+    tags=["updating"],
+    summary="Days counted toward the required updating, and why any activity does not count",
+    responses=CONFLICT,
+)
+def get_progress(
+    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
+) -> UpdatingProgressPublic:
+    return updating.progress(session, principal, applicant_id, request_id(request))
