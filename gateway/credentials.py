@@ -218,20 +218,23 @@ def find_user(session: Session, username: str) -> UserAccount:
 
 def authenticate_client(session: Session, client_id: str, secret: str) -> Identity:
     client = session.exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
-    # Neither a lock (SQLite's writer lock: a token request is a POST) nor a pooled connection is held while
-    # the request waits its turn and hashes.
-    release_reads(session)
-    valid = _verify(secret, client.secret_hash if client else _DUMMY_HASH)
-    if not (client and valid and client.active):
-        raise Unauthorized(BAD_CREDENTIALS)
+    _check_secret(session, secret, client.secret_hash if client else None, bool(client and client.active))
     return Identity(f"client:{client.client_id}", Role(client.role), client.council, None, client.scopes.split())
 
 
 def authenticate_user(session: Session, username: str, password: str) -> UserAccount:
     """The account whose password this is, or Unauthorized (the same however it is wrong)."""
     user = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
-    release_reads(session)
-    valid = _verify(password, user.password_hash if user else _DUMMY_HASH)
-    if not (user and valid and user.active):
-        raise Unauthorized(BAD_CREDENTIALS)
+    _check_secret(session, password, user.password_hash if user else None, bool(user and user.active))
     return user
+
+
+def _check_secret(session: Session, secret: str, stored_hash: str | None, active: bool) -> None:
+    """Unauthorized, the same whatever is wrong, unless `secret` matches an active holder's hash. A dummy hash
+    is checked when there is no holder, so the answer takes as long either way."""
+    # Neither a lock (SQLite's writer lock: a token request is a POST) nor a pooled connection is held while
+    # the request waits its turn and hashes.
+    release_reads(session)
+    valid = _verify(secret, stored_hash or _DUMMY_HASH)
+    if not (stored_hash and valid and active):
+        raise Unauthorized(BAD_CREDENTIALS)

@@ -8,7 +8,17 @@ from sqlmodel import Field, SQLModel
 from services.common.models import utcnow
 
 
-class ApiClient(SQLModel, table=True):
+class _Holder(SQLModel):
+    """What a client and an account both hold: a role, perhaps a council, scopes, and whether it is active."""
+
+    role: str = Field(max_length=32)
+    council: str | None = Field(default=None, max_length=3, foreign_key="council.code")
+    scopes: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiClient(_Holder, table=True):
     """A machine client (a council HR system, the DfE, a service) using client credentials."""
 
     __tablename__ = "api_client"
@@ -17,14 +27,9 @@ class ApiClient(SQLModel, table=True):
     client_id: str = Field(max_length=64, unique=True)
     name: str = Field(max_length=120)
     secret_hash: str = Field(max_length=255)
-    role: str = Field(max_length=32)
-    council: str | None = Field(default=None, max_length=3, foreign_key="council.code")
-    scopes: str = Field(max_length=255)
-    active: bool = True
-    created_at: datetime = Field(default_factory=utcnow)
 
 
-class UserAccount(SQLModel, table=True):
+class UserAccount(_Holder, table=True):
     """A person (academy staff, council HR staff, a social worker) signing in with a password."""
 
     __tablename__ = "user_account"
@@ -32,12 +37,7 @@ class UserAccount(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     username: str = Field(max_length=120, unique=True)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=32)
-    council: str | None = Field(default=None, max_length=3, foreign_key="council.code")
     worker: str | None = Field(default=None, max_length=12, description="SWE number of a social worker")
-    scopes: str = Field(max_length=255)
-    active: bool = True
-    created_at: datetime = Field(default_factory=utcnow)
 
 
 class RefreshToken(SQLModel, table=True):

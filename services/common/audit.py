@@ -7,6 +7,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from services.common.auth import Principal
+from services.common.logging import current_request_id
 from services.common.models import AuditEvent, utcnow
 
 
@@ -16,9 +17,10 @@ def audit(
     action: str,
     entity: str,
     entity_ids: Iterable[str] | str,
-    request_id: str | None = None,
+    request_id: str | None = None,  # transitional: every caller drops it (issue 16), then it goes
 ) -> None:
-    """Record that `principal` did `action` (read, create, update, export...) to these records.
+    """Record that `principal` did `action` (read, create, update, export...) to these records, quoting the
+    request being served (services/common/logging.py). Called from the service layer, never from a router.
 
     Written with one multi-row insert and no ORM objects, so auditing a whole export stays cheap. In a
     read request the rows are written once its reads are over, in a transaction of their own
@@ -26,7 +28,7 @@ def audit(
     ids = [entity_ids] if isinstance(entity_ids, str) else list(entity_ids)
     if not ids:
         return
-    now = utcnow()
+    now, request_id = utcnow(), request_id or current_request_id()
     rows = [
         {
             "id": uuid.uuid4(),

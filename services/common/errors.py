@@ -1,6 +1,7 @@
 """RFC 9457 problem details: the domain errors services raise and the handlers that render them."""
 
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -58,6 +59,22 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status, slug = 422, "invalid-input"
+
+
+Location = list[str | int]
+
+
+def invalid(loc: Location, code: str, message: str, *, detail: str | None = None) -> InvalidInput:
+    """A 422 for one field: `loc` as pydantic gives it (["body", "end_date"]), a stable `code`, and a message;
+    the problem's detail is the message as a sentence unless one is given."""
+    return invalid_fields(detail or message[0].upper() + message[1:] + ".", [(loc, code, message)])
+
+
+def invalid_fields(detail: str, problems: Iterable[tuple[Location, str, str]]) -> InvalidInput:
+    """A 422 listing every field's problem at once, each (loc, code, message)."""
+    return InvalidInput(
+        detail, errors=[{"loc": loc, "code": code, "message": message} for loc, code, message in problems]
+    )
 
 
 class NotFound(DomainError):

@@ -5,9 +5,10 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -72,6 +73,27 @@ def idempotent(
     claim.status_code, claim.body = status_code, json.dumps(body)
     session.add(claim)
     return JSONResponse(body, status_code=status_code, headers=headers(body) if headers else None)
+
+
+def create_once(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    request: Request,
+    body: BaseModel,
+    create: Callable[[], BaseModel],
+    location: str,
+) -> JSONResponse:
+    """A create route's answer: 201 with the new resource and its Location (`location` names it by `{id}`),
+    written once per Idempotency-Key and replayed to the key's retries."""
+    return idempotent(
+        session,
+        principal,
+        key,
+        fingerprint(request.method, request.url.path, body),
+        lambda: (201, create().model_dump(mode="json")),
+        headers=lambda created: {"Location": location.format(**created)},
+    )
 
 
 def _earlier(session: Session, principal: Principal, key: str) -> IdempotentRequest | None:

@@ -12,6 +12,7 @@ import re
 import sys
 import time
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,6 +91,14 @@ def route_template(scope: Scope) -> str | None:
     return getattr(scope.get("route"), "path", None)
 
 
+_request_id: ContextVar[str | None] = ContextVar("futuresocial_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served (None outside one): what the audit trail and the logs quote."""
+    return _request_id.get()
+
+
 class RequestContextMiddleware:
     """Keeps a well-formed incoming X-Request-ID or makes one, returns it, logs the request and counts it in the
     metrics (services/common/metrics.py)."""
@@ -107,6 +116,7 @@ class RequestContextMiddleware:
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        context = _request_id.set(request_id)
         status = 500
         started = time.perf_counter()
 
@@ -122,6 +132,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            _request_id.reset(context)
             seconds = time.perf_counter() - started
             route = route_template(scope)
             record_request(route, scope["method"], status, seconds)

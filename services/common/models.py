@@ -1,16 +1,13 @@
 """Tables owned by the shared kernel: the council reference table and the audit trail."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common import db as _db  # noqa: F401  (naming convention before any table)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from services.common.clock import now as utcnow  # the time every row is stamped with, in UTC
 
 
 class Council(SQLModel, table=True):

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.common import clock
 from web.api import ApiProblem
 from web.formats import long_date
 from web.forms import CheckedForm, FormErrors, date_answer, date_fields, done, value
@@ -123,7 +124,7 @@ async def save(
 async def cpd_year(request: Request, api: SignedInApi, year: str | None = None) -> Response:
     log = await api.get(CPD, year=year_from(year), limit=500)
     check = log["registration_year"]
-    years = range(max(registration_year_of(date.today()), check["year"]), FIRST_YEAR - 1, -1)
+    years = range(max(registration_year_of(clock.today()), check["year"]), FIRST_YEAR - 1, -1)
     # The API writes the dates in what is missing as ISO dates; the page writes dates the GOV.UK way.
     missing = [ISO_DATE.sub(lambda found: long_date(found[0]), gap) for gap in check["missing"]]
     return render(request, "pages/cpd.html", log=log, check=check, missing=missing, years=years, kinds=KINDS)

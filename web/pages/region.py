@@ -5,12 +5,12 @@ also downloads as CSV, from the same JSON of the API the page shows."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.common import clock
 from services.common.census_calendar import census_year_of
 from web.api import Api, ApiProblem
 from web.csv_tables import Column, Row, csv_download
@@ -192,7 +192,7 @@ def tables_of(report: Report) -> dict[str, Table]:
 
 
 def year_in_progress() -> int:
-    return census_year_of(date.today())
+    return census_year_of(clock.today())
 
 
 def year_choices(shown: int) -> list[int]:
