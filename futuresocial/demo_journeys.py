@@ -340,7 +340,7 @@ def seed_returners(session: Session, placements: httpx.Client, today: date) -> i
             handover.record_employed(session, SEED, applicant.id, EmploymentCreate(
                 council=returner.host, start_date=start, agency=False, fte=Decimal(1), org_role=5,
                 note="Started in the assessment team where she did her supervised practice.",
-            ), PlacementsClient(placements), None)  # fmt: skip
+            ), PlacementsClient(placements), today)  # fmt: skip
             session.commit()
     return made_now
 
@@ -355,7 +355,7 @@ def _enquired_on(returner: Returner, today: date) -> date:
 def _through_the_funnel(session: Session, cohort: Cohort, returner: Returner, today: date) -> Applicant:
     enquired_on = _enquired_on(returner, today)
     made = enquiry.create_applicant(
-        session, SEED, ApplicantCreate(name=returner.name, email=returner.email, region="West Midlands"), None,
+        session, SEED, ApplicantCreate(name=returner.name, email=returner.email, region="West Midlands"),
         enquired_on=enquired_on,
     )  # fmt: skip
     number = 8_000_000_001 + RETURNERS.index(returner)
@@ -367,7 +367,7 @@ def _through_the_funnel(session: Session, cohort: Cohort, returner: Returner, to
             date_last_practised=left_register - timedelta(days=30), years_statutory_practice=Decimal(6),
             applied_on=applied_on,
         )  # fmt: skip
-        return_application.submit_application(session, SEED, made.id, application, None)
+        return_application.submit_application(session, SEED, made.id, application, today)
     applicant = session.get(Applicant, made.id)
     furthest = FUNNEL.index(returner.furthest) if returner.furthest in FUNNEL else 0
     for stage in FUNNEL[FUNNEL.index(Stage.shortlisted) : min(furthest, FUNNEL.index(Stage.restored)) + 1]:
@@ -376,7 +376,7 @@ def _through_the_funnel(session: Session, cohort: Cohort, returner: Returner, to
             _log_updating(session, applicant, enquired_on, today)
         stages.move(session, SEED, applicant, ACTIONS[stage], on)
         if stage is Stage.offered and returner.host:
-            hosts.match(session, SEED, applicant.id, HostMatchCreate(council=returner.host), None)
+            hosts.match(session, SEED, applicant.id, HostMatchCreate(council=returner.host))
     if returner.furthest is Stage.supervised_practice:
         _log_updating(session, applicant, enquired_on, today)
     if returner.stage in OFF_RAMP_ACTIONS:
@@ -404,7 +404,7 @@ def _log_updating(session: Session, applicant: Applicant, enquired_on: date, tod
         if days > 0:
             updating.log_activity(session, SEED, applicant.id, UpdatingActivityCreate(
                 kind=kind, started_on=started_on, ended_on=ended_on, hours=Decimal(7 * days), **extra,
-            ), None)  # fmt: skip
+            ))  # fmt: skip
 
 
 def seed_demo_journeys(session: Session, placements: httpx.Client, today: date | None = None) -> dict[str, object]:

@@ -41,10 +41,8 @@ def visible_applicant(
     return applicant
 
 
-def read_applicant(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> Applicant:
+def read_applicant(session: Session, principal: Principal, applicant_id: uuid.UUID) -> Applicant:
     """An applicant the principal may see, with the read audited (personal data)."""
     applicant = visible_applicant(session, principal, applicant_id)
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "read", "applicant", str(applicant.id))
     return applicant

@@ -8,7 +8,7 @@ endpoint anyone may call without a token (the enquiry form). `app.py` includes t
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
@@ -47,7 +47,3 @@ def _in_range(day: date | None) -> date | None:
 
 
 InRange = AfterValidator(_in_range)
-
-
-def request_id(request: Request) -> str | None:
-    return getattr(request.state, "request_id", None)

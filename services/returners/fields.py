@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from services.common import clock
 from services.returners.rules import normalise_registration
 
 CouncilCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")]
@@ -41,7 +42,7 @@ def _registration(value: str) -> str:
 
 
 def _past(value: date) -> date:
-    if not EARLIEST <= value <= date.today():
+    if not EARLIEST <= value <= clock.today():
         raise PydanticCustomError(
             "date_out_of_range", "the date must be between {low} and today", {"low": str(EARLIEST)}
         )

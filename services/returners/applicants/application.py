@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from services.common.audit import audit
 from services.common.auth import Principal
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import NotFound, invalid_fields
 from services.common.settings import get_settings
 from services.returners.access import visible_applicant
 from services.returners.applicants.schemas import ApplicantPublic, ApplicationCreate, EligibilityPublic
@@ -24,31 +24,30 @@ def submit_application(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: ApplicationCreate,
-    request_id: str | None,
+    today: date,
 ) -> ApplicantPublic:
     """Record the application, decide eligibility against the cohort's rules, and move the applicant to
     applied (eligible) or not eligible, keeping the explanation."""
     applicant = visible_applicant(session, principal, applicant_id, for_update=True)
     check_transition(applicant, Action.apply)
     cohort = get_cohort_row(session, data.cohort_id)
-    applied_on = data.applied_on or date.today()
+    applied_on = data.applied_on or today
     problems = []
     if not cohort.intake_opens <= applied_on <= cohort.intake_closes:
         problems.append(
             (
-                "applied_on",
+                ["body", "applied_on"],
                 "outside_intake",
                 f"the cohort takes applications from {cohort.intake_opens} to {cohort.intake_closes}",
             )
         )
     for field in ("date_last_practised", "date_left_register"):
         if getattr(data, field) > applied_on:
-            problems.append((field, "after_application", f"{field} is after the application date {applied_on}"))
+            problems.append(
+                (["body", field], "after_application", f"{field} is after the application date {applied_on}")
+            )
     if problems:
-        raise InvalidInput(
-            "The application cannot be taken as it is.",
-            errors=[{"loc": ["body", field], "code": code, "message": message} for field, code, message in problems],
-        )
+        raise invalid_fields("The application cannot be taken as it is.", problems)
     decision = assess_eligibility(
         ApplicationFacts(
             application_date=applied_on,
@@ -59,15 +58,15 @@ def submit_application(
         cohort_rules(cohort),
         get_settings().returners_swe_rules_from,
     )
-    applicant.cohort_id = cohort.id
-    applicant.registration_number = data.registration_number
-    applicant.date_last_practised = data.date_last_practised
-    applicant.date_left_register = data.date_left_register
-    applicant.years_statutory_practice = data.years_statutory_practice
-    applicant.applied_on = applied_on
-    applicant.eligible = decision.eligible
-    applicant.updating_days_required = decision.updating_days_required
-    applicant.eligibility = json.dumps(jsonable_encoder(asdict(decision)))
+    applicant.sqlmodel_update(
+        data.model_dump()
+        | {
+            "applied_on": applied_on,
+            "eligible": decision.eligible,
+            "updating_days_required": decision.updating_days_required,
+            "eligibility": json.dumps(jsonable_encoder(asdict(decision))),
+        }
+    )
     action = Action.apply if decision.eligible else Action.rule_not_eligible
     record_event(
         session,
@@ -76,17 +75,15 @@ def submit_application(
         check_transition(applicant, action),
         principal.subject,
         principal.role.value,
-        effective_on=applied_on if applied_on >= applicant.stage_since else applicant.stage_since,
+        effective_on=max(applied_on, applicant.stage_since),
         note=decision.reason[:500],
     )
-    return updated(session, principal, applicant, request_id)
+    return updated(session, principal, applicant)
 
 
-def eligibility(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> EligibilityPublic:
+def eligibility(session: Session, principal: Principal, applicant_id: uuid.UUID) -> EligibilityPublic:
     applicant = visible_applicant(session, principal, applicant_id)
     if applicant.eligibility is None:
         raise NotFound("This applicant has not applied yet, so there is no eligibility decision.")
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "read", "applicant", str(applicant.id))
     return EligibilityPublic.model_validate_json(applicant.eligibility)

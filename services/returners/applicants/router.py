@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from services.common.app import service_router
+from services.common.clock import Today
 from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_RESPONSES
 from services.common.pagination import Page, PageDep, make_page, page_of
-from services.returners.api import CONFLICT, TOO_MANY, Admin, Reader, request_id
+from services.returners.api import CONFLICT, TOO_MANY, Admin, Reader
 from services.returners.applicants import application, enquiry, stages
 from services.returners.applicants import service as applicants
 from services.returners.applicants.enquiry_limits import client_address, enforce_enquiry_limits
@@ -41,9 +42,9 @@ public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, rou
     summary="Enquire about the programme (no token needed)",
     responses=TOO_MANY,
 )
-def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep) -> EnquiryReceived:
+def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep, today: Today) -> EnquiryReceived:
     enforce_enquiry_limits(client_address(request), body.email)
-    enquiry.submit_enquiry(session, body, request_id(request))
+    enquiry.submit_enquiry(session, body, today)
     return EnquiryReceived()
 
 
@@ -55,8 +56,8 @@ def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep) -
     summary="Record an enquiry taken by academy staff",
     responses=CONFLICT,
 )
-def create_applicant(body: ApplicantCreate, request: Request, session: SessionDep, principal: Admin) -> ApplicantPublic:
-    return enquiry.create_applicant(session, principal, body, request_id(request))
+def create_applicant(body: ApplicantCreate, session: SessionDep, principal: Admin, today: Today) -> ApplicantPublic:
+    return enquiry.create_applicant(session, principal, body, today)
 
 
 @router.get(
@@ -66,16 +67,13 @@ def create_applicant(body: ApplicantCreate, request: Request, session: SessionDe
     summary="List applicants (a council's HR: those placed with it and the talent pool)",
 )
 def list_applicants(
-    request: Request,
     session: SessionDep,
     principal: Reader,
     page: PageDep,
     cohort_id: Annotated[uuid.UUID | None, Query(description="In this cohort")] = None,
     stage: Annotated[Stage | None, Query(description="In this stage now")] = None,
 ) -> Page[ApplicantPublic]:
-    rows, total = applicants.list_applicants(
-        session, principal, page, cohort_id=cohort_id, stage=stage, request_id=request_id(request)
-    )
+    rows, total = applicants.list_applicants(session, principal, page, cohort_id=cohort_id, stage=stage)
     return make_page(rows, total, page)
 
 
@@ -85,8 +83,8 @@ def list_applicants(
     tags=["applicants"],
     summary="Read an applicant",
 )
-def get_applicant(applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader) -> ApplicantPublic:
-    return applicants.get_applicant(session, principal, applicant_id, request_id(request))
+def get_applicant(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> ApplicantPublic:
+    return applicants.get_applicant(session, principal, applicant_id)
 
 
 @router.post(
@@ -97,9 +95,9 @@ def get_applicant(applicant_id: uuid.UUID, request: Request, session: SessionDep
     responses=CONFLICT,
 )
 def submit_application(
-    applicant_id: uuid.UUID, body: ApplicationCreate, request: Request, session: SessionDep, principal: Admin
+    applicant_id: uuid.UUID, body: ApplicationCreate, session: SessionDep, principal: Admin, today: Today
 ) -> ApplicantPublic:
-    return application.submit_application(session, principal, applicant_id, body, request_id(request))
+    return application.submit_application(session, principal, applicant_id, body, today)
 
 
 @router.get(
@@ -108,10 +106,8 @@ def submit_application(
     tags=["applicants"],
     summary="The eligibility decision: which rule decided, with which dates, and the updating days",
 )
-def get_eligibility(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
-) -> EligibilityPublic:
-    return application.eligibility(session, principal, applicant_id, request_id(request))
+def get_eligibility(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> EligibilityPublic:
+    return application.eligibility(session, principal, applicant_id)
 
 
 @router.post(
@@ -122,9 +118,9 @@ def get_eligibility(
     responses=CONFLICT,
 )
 def transition(
-    applicant_id: uuid.UUID, body: TransitionCreate, request: Request, session: SessionDep, principal: Admin
+    applicant_id: uuid.UUID, body: TransitionCreate, session: SessionDep, principal: Admin, today: Today
 ) -> ApplicantPublic:
-    return stages.transition(session, principal, applicant_id, body, request_id(request))
+    return stages.transition(session, principal, applicant_id, body, today)
 
 
 @router.get(
@@ -134,9 +130,9 @@ def transition(
     summary="Every transition, with who and when",
 )
 def list_stage_events(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader, page: PageDep
+    applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[StageEventPublic]:
-    return page_of(applicants.stage_events(session, principal, applicant_id, request_id(request)), page)
+    return page_of(applicants.stage_events(session, principal, applicant_id), page)
 
 
 @router.get(
@@ -146,14 +142,11 @@ def list_stage_events(
     summary="Applicants not selected, whom member councils may recruit",
 )
 def talent_pool(
-    request: Request,
     session: SessionDep,
     principal: Reader,
     page: PageDep,
     region: Annotated[str | None, Query(max_length=60, description="In this region")] = None,
     cohort_id: Annotated[uuid.UUID | None, Query(description="From this cohort")] = None,
 ) -> Page[TalentPoolEntry]:
-    rows, total = applicants.talent_pool(
-        session, principal, page, region=region, cohort_id=cohort_id, request_id=request_id(request)
-    )
+    rows, total = applicants.talent_pool(session, principal, page, region=region, cohort_id=cohort_id)
     return make_page(rows, total, page)

@@ -19,7 +19,7 @@ from services.returners.applicants.schemas import (
 from services.returners.handover.schemas import EmploymentSummary
 from services.returners.hosts.schemas import HostPlacementPublic
 from services.returners.models import Applicant, HostPlacement, StageEvent
-from services.returners.rules import TALENT_POOL, Stage, allowed_actions
+from services.returners.rules import MOVES, TALENT_POOL, Stage
 
 
 def applicant_public(session: Session, applicant: Applicant) -> ApplicantPublic:
@@ -41,22 +41,18 @@ def applicant_public(session: Session, applicant: Applicant) -> ApplicantPublic:
         eligibility=EligibilityPublic.model_validate_json(applicant.eligibility) if applicant.eligibility else None,
         host_placement=HostPlacementPublic.model_validate(placement) if placement else None,
         employment=employment,
-        allowed_actions=allowed_actions(Stage(applicant.stage)),
+        allowed_actions=MOVES.allowed(Stage(applicant.stage)),
     )
 
 
-def get_applicant(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> ApplicantPublic:
-    return applicant_public(session, read_applicant(session, principal, applicant_id, request_id))
+def get_applicant(session: Session, principal: Principal, applicant_id: uuid.UUID) -> ApplicantPublic:
+    return applicant_public(session, read_applicant(session, principal, applicant_id))
 
 
-def _audited_page(
-    session: Session, principal: Principal, query, page: PageParams, request_id: str | None
-) -> tuple[list[Applicant], int]:
+def _audited_page(session: Session, principal: Principal, query, page: PageParams) -> tuple[list[Applicant], int]:
     rows, total = paginate(session, query, page)
     if rows:
-        audit(session, principal, "read", "applicant", [str(row.id) for row in rows], request_id)
+        audit(session, principal, "read", "applicant", [str(row.id) for row in rows])
     return rows, total
 
 
@@ -67,16 +63,13 @@ def list_applicants(
     *,
     cohort_id: uuid.UUID | None = None,
     stage: Stage | None = None,
-    request_id: str | None = None,
 ) -> tuple[list[ApplicantPublic], int]:
     query = select(Applicant).where(applicant_scope(principal))
     if cohort_id is not None:
         query = query.where(Applicant.cohort_id == cohort_id)
     if stage is not None:
         query = query.where(Applicant.stage == stage.value)
-    rows, total = _audited_page(
-        session, principal, query.order_by(Applicant.created_at, Applicant.id), page, request_id
-    )
+    rows, total = _audited_page(session, principal, query.order_by(Applicant.created_at, Applicant.id), page)
     return [applicant_public(session, row) for row in rows], total
 
 
@@ -87,7 +80,6 @@ def talent_pool(
     *,
     region: str | None = None,
     cohort_id: uuid.UUID | None = None,
-    request_id: str | None = None,
 ) -> tuple[list[TalentPoolEntry], int]:
     """Applicants not taken on by selection, whom member councils may recruit from."""
     query = select(Applicant).where(Applicant.stage == TALENT_POOL.value)
@@ -96,7 +88,7 @@ def talent_pool(
     if cohort_id is not None:
         query = query.where(Applicant.cohort_id == cohort_id)
     rows, total = _audited_page(
-        session, principal, query.order_by(col(Applicant.stage_since).desc(), Applicant.id), page, request_id
+        session, principal, query.order_by(col(Applicant.stage_since).desc(), Applicant.id), page
     )
     entries = [
         TalentPoolEntry(
@@ -108,10 +100,8 @@ def talent_pool(
     return entries, total
 
 
-def stage_events(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> list[StageEventPublic]:
-    applicant = read_applicant(session, principal, applicant_id, request_id)
+def stage_events(session: Session, principal: Principal, applicant_id: uuid.UUID) -> list[StageEventPublic]:
+    applicant = read_applicant(session, principal, applicant_id)
     events = session.exec(
         select(StageEvent)
         .where(StageEvent.applicant_id == applicant.id)

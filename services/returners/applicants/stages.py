@@ -9,15 +9,16 @@ from sqlmodel import Session, col, select
 
 from services.common.audit import audit
 from services.common.auth import Principal
-from services.common.errors import Conflict, InvalidInput
+from services.common.errors import Conflict, invalid
 from services.common.models import utcnow
+from services.common.transitions import InvalidTransition
 from services.returners.access import visible_applicant
 from services.returners.applicants.schemas import ApplicantPublic, TransitionCreate
 from services.returners.applicants.service import applicant_public
 from services.returners.cohorts.service import get_cohort_row
 from services.returners.hosts import service as hosts
 from services.returners.models import Applicant, StageEvent
-from services.returners.rules import HOLDING_A_PLACE, Action, InvalidTransition, Stage, next_stage
+from services.returners.rules import HOLDING_A_PLACE, MOVES, Action, Stage
 from services.returners.updating import service as updating
 
 ENQUIRE = "enquire"
@@ -30,7 +31,7 @@ def record_event(
     to_stage: Stage,
     actor: str,
     actor_role: str,
-    effective_on: date | None = None,
+    effective_on: date,
     note: str | None = None,
 ) -> StageEvent:
     event = StageEvent(
@@ -38,7 +39,7 @@ def record_event(
         from_stage=applicant.stage if action != ENQUIRE else None,
         to_stage=to_stage.value,
         action=action,
-        effective_on=effective_on or date.today(),
+        effective_on=effective_on,
         note=note,
         actor=actor,
         actor_role=actor_role,
@@ -54,7 +55,7 @@ def record_event(
 def _conflict_for(error: InvalidTransition) -> Conflict:
     return Conflict(
         str(error) + ".",
-        stage=error.stage.value,
+        stage=error.state.value,
         action=error.action.value,
         allowed_actions=[action.value for action in error.allowed],
     )
@@ -62,7 +63,7 @@ def _conflict_for(error: InvalidTransition) -> Conflict:
 
 def check_transition(applicant: Applicant, action: Action) -> Stage:
     try:
-        return next_stage(Stage(applicant.stage), action)
+        return MOVES.next(Stage(applicant.stage), action)
     except InvalidTransition as error:
         raise _conflict_for(error)
 
@@ -72,24 +73,26 @@ def move(
     principal: Principal,
     applicant: Applicant,
     action: Action,
-    effective_on: date | None = None,
+    effective_on: date,
     note: str | None = None,
 ) -> StageEvent:
-    """Apply one funnel action to an applicant already loaded for update: the transition table first,
-    then what the stage needs that the table cannot know (capacity, a host, updating done)."""
+    """Apply one funnel action, taking effect on `effective_on`, to an applicant already loaded for update:
+    the transition table first, then what the stage needs that the table cannot know (capacity, a host,
+    updating done)."""
     target = check_transition(applicant, action)
-    effective_on = effective_on or date.today()
     if effective_on < applicant.stage_since:
-        raise InvalidInput(
-            f"The effective date is before the current stage began ({applicant.stage_since}).",
-            errors=[{"loc": ["body", "effective_on"], "code": "before_current_stage", "message": "too early"}],
+        raise invalid(
+            ["body", "effective_on"],
+            "before_current_stage",
+            "too early",
+            detail=f"The effective date is before the current stage began ({applicant.stage_since}).",
         )
     if target is Stage.offered:
         _check_cohort_capacity(session, applicant)
     elif target is Stage.supervised_practice and hosts.active_placement(session, applicant.id) is None:
         raise Conflict("Match the applicant to a host council before supervised practice starts.")
     elif target is Stage.restoration_applied:
-        progress = updating.progress_for(session, applicant, window_end=effective_on)
+        progress = updating.progress_for(session, applicant, effective_on)
         if not progress.complete:
             raise Conflict(
                 f"Updating is not complete: {progress.counted_days} of {progress.required_days} day(s) count "
@@ -118,9 +121,9 @@ def _check_cohort_capacity(session: Session, applicant: Applicant) -> None:
         raise Conflict(f"The cohort {cohort.name!r} is full: all {cohort.capacity} place(s) are offered.")
 
 
-def updated(session: Session, principal: Principal, applicant: Applicant, request_id: str | None) -> ApplicantPublic:
+def updated(session: Session, principal: Principal, applicant: Applicant) -> ApplicantPublic:
     """The change to an applicant audited, and the applicant as answered."""
-    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "update", "applicant", str(applicant.id))
     return applicant_public(session, applicant)
 
 
@@ -129,8 +132,8 @@ def transition(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: TransitionCreate,
-    request_id: str | None,
+    today: date,
 ) -> ApplicantPublic:
     applicant = visible_applicant(session, principal, applicant_id, for_update=True)
-    move(session, principal, applicant, Action(data.action), data.effective_on, data.note)
-    return updated(session, principal, applicant, request_id)
+    move(session, principal, applicant, Action(data.action), data.effective_on or today, data.note)
+    return updated(session, principal, applicant)

@@ -7,13 +7,14 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from services.common.dates import end_before_start
 from services.returners.fields import HoursPerDay, Input, Years
 
 
 def cohort_problems(opens: date, closes: date, minimum: int, maximum: int) -> list[tuple[str, str, str]]:
     """What makes a cohort inconsistent: (field, code, message) for each rule it breaks."""
     problems = []
-    if closes < opens:
+    if end_before_start(opens, closes):
         problems.append(("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens"))
     if maximum < minimum:
         problems.append(("max_years_away", "years_away_range", "max_years_away is below min_years_away"))

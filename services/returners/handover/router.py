@@ -2,11 +2,10 @@
 
 import uuid
 
-from fastapi import Request
-
 from services.common.app import service_router
+from services.common.clock import Today
 from services.common.db import SessionDep
-from services.returners.api import CONFLICT, UNAVAILABLE, Admin, request_id
+from services.returners.api import CONFLICT, UNAVAILABLE, Admin
 from services.returners.applicants.schemas import ApplicantPublic
 from services.returners.handover import service as handover
 from services.returners.handover.schemas import EmploymentCreate
@@ -25,9 +24,9 @@ router = service_router("returners")
 def record_employed(
     applicant_id: uuid.UUID,
     body: EmploymentCreate,
-    request: Request,
     session: SessionDep,
     principal: Admin,
     placements: Placements,
+    today: Today,
 ) -> ApplicantPublic:
-    return handover.record_employed(session, principal, applicant_id, body, placements, request_id(request))
+    return handover.record_employed(session, principal, applicant_id, body, placements, today)

@@ -25,7 +25,7 @@ def record_employed(
     applicant_id: uuid.UUID,
     data: EmploymentCreate,
     placements: PlacementsClient,
-    request_id: str | None,
+    today: date,
 ) -> ApplicantPublic:
     """Placements is called before anything is written here, and outside any transaction of ours: when
     it cannot be reached the answer is 503 and the stage stays as it was. A worker recorded before the
@@ -41,6 +41,6 @@ def record_employed(
     applicant = visible_applicant(session, principal, applicant_id, for_update=True)
     check_transition(applicant, Action.employ)
     applicant.sqlmodel_update(employed_fields(handover, worker_id, employment_id))
-    on = employed_on(applicant.stage_since, handover.start_date, date.today())
+    on = employed_on(applicant.stage_since, handover.start_date, today)
     move(session, principal, applicant, Action.employ, on, data.note)
-    return updated(session, principal, applicant, request_id)
+    return updated(session, principal, applicant)

@@ -2,12 +2,10 @@
 
 import uuid
 
-from fastapi import Request
-
 from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.api import CONFLICT, Admin, CouncilPath, Reader, request_id
+from services.returners.api import CONFLICT, Admin, CouncilPath, Reader
 from services.returners.hosts import service as hosts
 from services.returners.hosts.schemas import (
     HostMatchCreate,
@@ -72,6 +70,6 @@ def update_host_offer(
     responses=CONFLICT,
 )
 def match_host(
-    applicant_id: uuid.UUID, body: HostMatchCreate, request: Request, session: SessionDep, principal: Admin
+    applicant_id: uuid.UUID, body: HostMatchCreate, session: SessionDep, principal: Admin
 ) -> HostPlacementPublic:
-    return hosts.match(session, principal, applicant_id, body, request_id(request))
+    return hosts.match(session, principal, applicant_id, body)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
-from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import Council, utcnow
 from services.returners.access import visible_applicant
 from services.returners.cohorts.service import get_cohort_row
@@ -29,9 +29,11 @@ OFFER_NOT_FOUND = "This council offers no places in this cohort."
 def check_member_council(session: Session, code: str, field: str = "council") -> None:
     council = session.get(Council, code)
     if council is None or not council.academy_member:
-        raise InvalidInput(
-            f"Council {code} is not one of the academy's councils.",
-            errors=[{"loc": ["body", field], "code": "unknown_council", "message": f"{code} is not a member"}],
+        raise invalid(
+            ["body", field],
+            "unknown_council",
+            f"{code} is not a member",
+            detail=f"Council {code} is not one of the academy's councils.",
         )
 
 
@@ -122,7 +124,6 @@ def match(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: HostMatchCreate,
-    request_id: str | None,
 ) -> HostPlacementPublic:
     """Give the applicant one of the council's places in their cohort: 409 when none is left."""
     applicant = visible_applicant(session, principal, applicant_id, for_update=True)
@@ -148,7 +149,7 @@ def match(
             session.flush()
     except IntegrityError:  # matched by a concurrent request; the request rolls back the place taken
         raise Conflict("The applicant is already matched to a host council.")
-    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "update", "applicant", str(applicant.id))
     return HostPlacementPublic.model_validate(placement)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from services.common.app import service_router
+from services.common.clock import Today
 from services.common.db import SessionDep
 from services.returners.api import UNAVAILABLE, Admin, InRange
 from services.returners.outcomes import service as outcomes
@@ -28,10 +29,11 @@ def cohort_outcomes(
     session: SessionDep,
     principal: Admin,
     placements: Placements,
+    today: Today,
     as_of: Annotated[
         date | None,
         Query(description="Retention as on this day (default today), 1950 to 2100"),
         InRange,
     ] = None,
 ) -> CohortOutcomes:
-    return outcomes.cohort_outcomes(session, cohort_id, placements, as_of)
+    return outcomes.cohort_outcomes(session, cohort_id, placements, as_of or today)

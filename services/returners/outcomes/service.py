@@ -19,10 +19,9 @@ RETENTION_MONTHS = (6, 12)
 
 
 def cohort_outcomes(
-    session: Session, cohort_id: uuid.UUID, placements: PlacementsClient, as_of: date | None = None
+    session: Session, cohort_id: uuid.UUID, placements: PlacementsClient, as_of: date
 ) -> CohortOutcomes:
     cohort = get_cohort_row(session, cohort_id)
-    as_of = as_of or date.today()
     current = dict(
         session.exec(
             select(Applicant.stage, func.count()).where(Applicant.cohort_id == cohort.id).group_by(Applicant.stage)

@@ -2,12 +2,11 @@
 
 import uuid
 
-from fastapi import Request
-
 from services.common.app import service_router
+from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.api import CONFLICT, Admin, Reader, request_id
+from services.returners.api import CONFLICT, Admin, Reader
 from services.returners.updating import service as updating
 from services.returners.updating.schemas import (
     UpdatingActivityCreate,
@@ -29,11 +28,10 @@ router = service_router("returners")
 def log_activity(
     applicant_id: uuid.UUID,
     body: UpdatingActivityCreate,
-    request: Request,
     session: SessionDep,
     principal: Admin,
 ) -> UpdatingActivityPublic:
-    return updating.log_activity(session, principal, applicant_id, body, request_id(request))
+    return updating.log_activity(session, principal, applicant_id, body)
 
 
 @router.get(
@@ -43,9 +41,9 @@ def log_activity(
     summary="The updating log",
 )
 def list_activities(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader, page: PageDep
+    applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[UpdatingActivityPublic]:
-    return page_of(updating.list_activities(session, principal, applicant_id, request_id(request)), page)
+    return page_of(updating.list_activities(session, principal, applicant_id), page)
 
 
 @router.get(
@@ -56,6 +54,6 @@ def list_activities(
     responses=CONFLICT,
 )
 def get_progress(
-    applicant_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
+    applicant_id: uuid.UUID, session: SessionDep, principal: Reader, today: Today
 ) -> UpdatingProgressPublic:
-    return updating.progress(session, principal, applicant_id, request_id(request))
+    return updating.progress(session, principal, applicant_id, today)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from services.common.dates import end_before_start
 from services.returners.fields import Input, PastDate, Years, quantized
 from services.returners.rules import ActivityKind
 
@@ -32,7 +33,7 @@ class UpdatingActivityCreate(Input):
 
     @model_validator(mode="after")
     def _consistent(self) -> "UpdatingActivityCreate":
-        if self.ended_on < self.started_on:
+        if end_before_start(self.started_on, self.ended_on):
             raise PydanticCustomError("ended_before_started", "ended_on is before started_on")
         if self.hours > 24 * ((self.ended_on - self.started_on).days + 1):
             raise PydanticCustomError("too_many_hours", "more hours than the dates hold")

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from services.common.audit import audit
 from services.common.auth import Principal
-from services.common.errors import Conflict, InvalidInput
+from services.common.errors import Conflict, invalid
 from services.returners.access import read_applicant, visible_applicant
 from services.returners.models import Applicant, Cohort, UpdatingActivity
 from services.returners.rules import (
@@ -34,7 +34,6 @@ def log_activity(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: UpdatingActivityCreate,
-    request_id: str | None,
 ) -> UpdatingActivityPublic:
     applicant = visible_applicant(session, principal, applicant_id)
     if Stage(applicant.stage) not in UPDATING_STAGES:
@@ -45,10 +44,7 @@ def log_activity(
         )
         if refusal is not None:
             field, reason = refusal
-            raise InvalidInput(
-                reason,
-                errors=[{"loc": ["body", field], "code": "supervisor_not_eligible", "message": reason}],
-            )
+            raise invalid(["body", field], "supervisor_not_eligible", reason, detail=reason)
     activity = UpdatingActivity(
         **data.model_dump(exclude={"supervisor_fitness_to_practise_sanction"}),
         applicant_id=applicant.id,
@@ -57,7 +53,7 @@ def log_activity(
     activity.kind = data.kind.value
     session.add(activity)
     session.flush()
-    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "update", "applicant", str(applicant.id))
     return UpdatingActivityPublic.model_validate(activity)
 
 
@@ -71,24 +67,21 @@ def _activities(session: Session, applicant_id: uuid.UUID) -> list[UpdatingActiv
     )
 
 
-def list_activities(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> list[UpdatingActivityPublic]:
-    applicant = read_applicant(session, principal, applicant_id, request_id)
+def list_activities(session: Session, principal: Principal, applicant_id: uuid.UUID) -> list[UpdatingActivityPublic]:
+    applicant = read_applicant(session, principal, applicant_id)
     return [UpdatingActivityPublic.model_validate(row) for row in _activities(session, applicant.id)]
 
 
-def progress_for(session: Session, applicant: Applicant, window_end: date | None = None) -> UpdatingProgress:
-    """Progress in the 12 months to `window_end`: by default the restoration application, or today."""
+RESTORATION_APPLICATION = "restoration application"
+
+
+def progress_for(
+    session: Session, applicant: Applicant, window_end: date, ends_at: str = RESTORATION_APPLICATION
+) -> UpdatingProgress:
+    """Progress in the 12 months to `window_end` (`ends_at` says what that day is)."""
     if applicant.cohort_id is None or applicant.updating_days_required is None:
         raise Conflict("The applicant has not applied yet, so no updating is required of them.")
     cohort = session.get(Cohort, applicant.cohort_id)
-    if window_end is not None:
-        ends_at = "restoration application"
-    elif applicant.restoration_applied_on is not None:
-        window_end, ends_at = applicant.restoration_applied_on, "restoration application"
-    else:
-        window_end, ends_at = date.today(), "today"
     return updating_progress(
         (
             LoggedActivity(str(row.id), ActivityKind(row.kind), row.started_on, row.ended_on, row.hours)
@@ -101,9 +94,12 @@ def progress_for(session: Session, applicant: Applicant, window_end: date | None
     )
 
 
-def progress(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> UpdatingProgressPublic:
-    result = progress_for(session, read_applicant(session, principal, applicant_id, request_id))
+def progress(session: Session, principal: Principal, applicant_id: uuid.UUID, today: date) -> UpdatingProgressPublic:
+    """Progress to the restoration application, or to today before one is made."""
+    applicant = read_applicant(session, principal, applicant_id)
+    if applicant.restoration_applied_on is not None:
+        result = progress_for(session, applicant, applicant.restoration_applied_on)
+    else:
+        result = progress_for(session, applicant, today, "today")
     excluded = [ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded]
     return UpdatingProgressPublic(**asdict(result) | {"excluded": excluded})
