@@ -29,6 +29,9 @@ from services.returners.applicants.schemas import (
 from services.returners.rules import Stage
 
 router = service_router("returners")
+APPLICANTS = ["applicants"]
+ENQUIRIES = ["enquiries"]
+STAGES = ["stages"]
 # No token, so no 401, 403 or 404: the rest of what any request may get.
 PUBLIC_PROBLEMS = {code: PROBLEM_RESPONSES[code] for code in (400, 422, 429, 503)}
 public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, route_class=RetryingRoute)
@@ -37,8 +40,7 @@ public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, rou
 @public_router.post(
     "/enquiries",
     status_code=202,
-    response_model=EnquiryReceived,
-    tags=["enquiries"],
+    tags=ENQUIRIES,
     summary="Enquire about the programme (no token needed)",
     responses=TOO_MANY,
 )
@@ -51,8 +53,7 @@ def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep, t
 @router.post(
     "/applicants",
     status_code=201,
-    response_model=ApplicantPublic,
-    tags=["applicants"],
+    tags=APPLICANTS,
     summary="Record an enquiry taken by academy staff",
     responses=CONFLICT,
 )
@@ -61,10 +62,7 @@ def create_applicant(body: ApplicantCreate, session: SessionDep, principal: Admi
 
 
 @router.get(
-    "/applicants",
-    response_model=Page[ApplicantPublic],
-    tags=["applicants"],
-    summary="List applicants (a council's HR: those placed with it and the talent pool)",
+    "/applicants", tags=APPLICANTS, summary="List applicants (a council's HR: those placed with it and the talent pool)"
 )
 def list_applicants(
     session: SessionDep,
@@ -77,20 +75,14 @@ def list_applicants(
     return make_page(rows, total, page)
 
 
-@router.get(
-    "/applicants/{applicant_id}",
-    response_model=ApplicantPublic,
-    tags=["applicants"],
-    summary="Read an applicant",
-)
+@router.get("/applicants/{applicant_id}", tags=APPLICANTS, summary="Read an applicant")
 def get_applicant(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> ApplicantPublic:
     return applicants.get_applicant(session, principal, applicant_id)
 
 
 @router.post(
     "/applicants/{applicant_id}/application",
-    response_model=ApplicantPublic,
-    tags=["applicants"],
+    tags=APPLICANTS,
     summary="Submit the application: eligibility is decided and explained",
     responses=CONFLICT,
 )
@@ -102,8 +94,7 @@ def submit_application(
 
 @router.get(
     "/applicants/{applicant_id}/eligibility",
-    response_model=EligibilityPublic,
-    tags=["applicants"],
+    tags=APPLICANTS,
     summary="The eligibility decision: which rule decided, with which dates, and the updating days",
 )
 def get_eligibility(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> EligibilityPublic:
@@ -112,8 +103,7 @@ def get_eligibility(applicant_id: uuid.UUID, session: SessionDep, principal: Rea
 
 @router.post(
     "/applicants/{applicant_id}/transitions",
-    response_model=ApplicantPublic,
-    tags=["stages"],
+    tags=STAGES,
     summary="Move an applicant along the funnel (or off it)",
     responses=CONFLICT,
 )
@@ -123,24 +113,14 @@ def transition(
     return stages.transition(session, principal, applicant_id, body, today)
 
 
-@router.get(
-    "/applicants/{applicant_id}/stage-events",
-    response_model=Page[StageEventPublic],
-    tags=["stages"],
-    summary="Every transition, with who and when",
-)
+@router.get("/applicants/{applicant_id}/stage-events", tags=STAGES, summary="Every transition, with who and when")
 def list_stage_events(
     applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[StageEventPublic]:
     return page_of(applicants.stage_events(session, principal, applicant_id), page)
 
 
-@router.get(
-    "/talent-pool",
-    response_model=Page[TalentPoolEntry],
-    tags=["applicants"],
-    summary="Applicants not selected, whom member councils may recruit",
-)
+@router.get("/talent-pool", tags=APPLICANTS, summary="Applicants not selected, whom member councils may recruit")
 def talent_pool(
     session: SessionDep,
     principal: Reader,

@@ -12,12 +12,12 @@ from services.returners.handover.schemas import EmploymentCreate
 from services.returners.placements_client import Placements
 
 router = service_router("returners")
+STAGES = ["stages"]
 
 
 @router.post(
     "/applicants/{applicant_id}/employment",
-    response_model=ApplicantPublic,
-    tags=["stages"],
+    tags=STAGES,
     summary="Record that a restored returner is employed: placements records the worker and the spell",
     responses={**CONFLICT, **UNAVAILABLE},
 )

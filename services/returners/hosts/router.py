@@ -16,13 +16,13 @@ from services.returners.hosts.schemas import (
 )
 
 router = service_router("returners")
+HOSTS = ["host councils"]
 
 
 @router.post(
     "/cohorts/{cohort_id}/host-offers",
     status_code=201,
-    response_model=HostOfferPublic,
-    tags=["host councils"],
+    tags=HOSTS,
     summary="Offer supervised-practice places in a cohort (a council's HR for its own council)",
     responses=CONFLICT,
 )
@@ -33,10 +33,7 @@ def create_host_offer(
 
 
 @router.get(
-    "/cohorts/{cohort_id}/host-offers",
-    response_model=Page[HostOfferPublic],
-    tags=["host councils"],
-    summary="Places offered in a cohort (a council's HR sees its own)",
+    "/cohorts/{cohort_id}/host-offers", tags=HOSTS, summary="Places offered in a cohort (a council's HR sees its own)"
 )
 def list_host_offers(
     cohort_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
@@ -46,17 +43,12 @@ def list_host_offers(
 
 @router.put(
     "/cohorts/{cohort_id}/host-offers/{council}",
-    response_model=HostOfferPublic,
-    tags=["host councils"],
+    tags=HOSTS,
     summary="Change the number of places offered (never below those taken)",
     responses=CONFLICT,
 )
 def update_host_offer(
-    cohort_id: uuid.UUID,
-    council: CouncilPath,
-    body: HostOfferUpdate,
-    session: SessionDep,
-    principal: Reader,
+    cohort_id: uuid.UUID, council: CouncilPath, body: HostOfferUpdate, session: SessionDep, principal: Reader
 ) -> HostOfferPublic:
     return hosts.update_offer(session, principal, cohort_id, council, body)
 
@@ -64,8 +56,7 @@ def update_host_offer(
 @router.post(
     "/applicants/{applicant_id}/host-placement",
     status_code=201,
-    response_model=HostPlacementPublic,
-    tags=["host councils"],
+    tags=HOSTS,
     summary="Match an applicant to a host council's place in their cohort",
     responses=CONFLICT,
 )

@@ -15,12 +15,12 @@ from services.returners.outcomes.schemas import CohortOutcomes
 from services.returners.placements_client import Placements
 
 router = service_router("returners")
+COHORTS = ["cohorts"]
 
 
 @router.get(
     "/cohorts/{cohort_id}/outcomes",
-    response_model=CohortOutcomes,
-    tags=["cohorts"],
+    tags=COHORTS,
     summary="Counts, conversion and median days between stages, and retention at 6 and 12 months",
     responses=UNAVAILABLE,
 )

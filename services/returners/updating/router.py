@@ -15,31 +15,23 @@ from services.returners.updating.schemas import (
 )
 
 router = service_router("returners")
+UPDATING = ["updating"]
 
 
 @router.post(
     "/applicants/{applicant_id}/updating-activities",
     status_code=201,
-    response_model=UpdatingActivityPublic,
-    tags=["updating"],
+    tags=UPDATING,
     summary="Log supervised practice, formal study or private study",
     responses=CONFLICT,
 )
 def log_activity(
-    applicant_id: uuid.UUID,
-    body: UpdatingActivityCreate,
-    session: SessionDep,
-    principal: Admin,
+    applicant_id: uuid.UUID, body: UpdatingActivityCreate, session: SessionDep, principal: Admin
 ) -> UpdatingActivityPublic:
     return updating.log_activity(session, principal, applicant_id, body)
 
 
-@router.get(
-    "/applicants/{applicant_id}/updating-activities",
-    response_model=Page[UpdatingActivityPublic],
-    tags=["updating"],
-    summary="The updating log",
-)
+@router.get("/applicants/{applicant_id}/updating-activities", tags=UPDATING, summary="The updating log")
 def list_activities(
     applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[UpdatingActivityPublic]:
@@ -48,8 +40,7 @@ def list_activities(
 
 @router.get(
     "/applicants/{applicant_id}/updating-progress",
-    response_model=UpdatingProgressPublic,
-    tags=["updating"],
+    tags=UPDATING,
     summary="Days counted toward the required updating, and why any activity does not count",
     responses=CONFLICT,
 )
