@@ -10,7 +10,6 @@ Boundary semantics (decided here, where the rules say "2 to 5 years"):
   are inside it; the day before the minimum's anniversary and the day after the maximum's are not.
 """
 
-import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,20 +18,19 @@ from decimal import Decimal
 from enum import StrEnum
 
 from services.common.dates import anniversary, months_later
+from services.common.swe import normalise_swe
 from services.common.transitions import Transitions
 
 # --- Registration numbers ----------------------------------------------------------------------
 
-_REGISTRATION = re.compile(r"SW0*([1-9][0-9]{0,9})")
-
 
 def normalise_registration(raw: str) -> str:
-    """SWE numbers as stored (rules.md, "Registration"): `SW` + digits without leading zeros, any case
-    and stray spaces on input; the HCPC's SW000123 is SWE's SW123."""
-    match = _REGISTRATION.fullmatch("".join(raw.split()).upper())
-    if match is None:
-        raise ValueError(f"{raw!r} is not a registration number (SW followed by up to ten digits)")
-    return "SW" + match.group(1)
+    """A previous HCPC or SWE registration number as SWE numbers are stored (services/common/swe.py): `SW` +
+    digits without leading zeros, any case and stray spaces on input; the HCPC's SW000123 is SWE's SW123."""
+    try:
+        return normalise_swe(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a registration number (SW followed by up to ten digits)") from None
 
 
 # --- Dates (anniversaries and months as services/common/dates.py counts them) -------------------

@@ -11,7 +11,6 @@ from services.common.clock import Today
 from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_RESPONSES
 from services.common.pagination import Page, PageDep, make_page, page_of
-from services.returners.api import CONFLICT, TOO_MANY, Admin, Reader
 from services.returners.applicants import application, enquiry, stages
 from services.returners.applicants import service as applicants
 from services.returners.applicants.enquiry_limits import client_address, enforce_enquiry_limits
@@ -26,6 +25,7 @@ from services.returners.applicants.schemas import (
     TalentPoolEntry,
     TransitionCreate,
 )
+from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader
 from services.returners.rules import Stage
 
 router = service_router("returners")

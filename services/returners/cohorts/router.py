@@ -5,9 +5,9 @@ import uuid
 from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
-from services.returners.api import CONFLICT, Admin, Reader
 from services.returners.cohorts import service as cohorts
 from services.returners.cohorts.schemas import CohortCreate, CohortPublic, CohortUpdate
+from services.returners.dependencies import CONFLICT, Admin, Reader
 
 router = service_router("returners")
 COHORTS = ["cohorts"]

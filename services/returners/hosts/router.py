@@ -5,7 +5,7 @@ import uuid
 from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.api import CONFLICT, Admin, CouncilPath, Reader
+from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader
 from services.returners.hosts import service as hosts
 from services.returners.hosts.schemas import (
     HostMatchCreate,

@@ -9,7 +9,7 @@ from fastapi import Query
 from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
-from services.returners.api import UNAVAILABLE, Admin, InRange
+from services.returners.dependencies import UNAVAILABLE, Admin, InRange
 from services.returners.outcomes import service as outcomes
 from services.returners.outcomes.schemas import CohortOutcomes
 from services.returners.placements_client import Placements

@@ -6,7 +6,7 @@ from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.api import CONFLICT, Admin, Reader
+from services.returners.dependencies import CONFLICT, Admin, Reader
 from services.returners.updating import service as updating
 from services.returners.updating.schemas import (
     UpdatingActivityCreate,

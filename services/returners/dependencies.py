@@ -1,4 +1,5 @@
-"""What every returners router shares: who may call, and the problem answers the endpoints document.
+"""What returners' routes share: who may call, the path and query checks, and the problem answers the
+endpoints document beside the common ones.
 
 Each sub-area (cohorts, outcomes, hosts, applicants, handover, updating) has its own `router.py` whose
 `router` requires a token with the returners scope; `applicants.router.public_router` holds the one
