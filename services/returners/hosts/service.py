@@ -43,6 +43,16 @@ def _own_council(principal: Principal, council: str) -> None:
         raise Forbidden("You may offer places only for your own council.")
 
 
+def _insert(session: Session, row: HostOffer | HostPlacement, conflict: str) -> None:
+    """Add the row in a savepoint; a uniqueness another request claimed first is a 409 saying `conflict`."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(conflict)
+
+
 def _offer_query(principal: Principal, cohort_id: uuid.UUID):
     query = select(HostOffer).where(HostOffer.cohort_id == cohort_id)
     if principal.role is Role.council_hr:
@@ -60,12 +70,7 @@ def create_offer(
     if session.exec(_offer_query(principal, cohort.id).where(HostOffer.council == data.council)).first():
         raise Conflict(conflict)
     offer = HostOffer(cohort_id=cohort.id, council=data.council, places=data.places)
-    try:
-        with session.begin_nested():
-            session.add(offer)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(conflict)
+    _insert(session, offer, conflict)
     return HostOfferPublic.model_validate(offer)
 
 
@@ -143,12 +148,8 @@ def match(
     placement = HostPlacement(
         applicant_id=applicant.id, host_offer_id=offer.id, council=offer.council, matched_by=principal.subject
     )
-    try:
-        with session.begin_nested():
-            session.add(placement)
-            session.flush()
-    except IntegrityError:  # matched by a concurrent request; the request rolls back the place taken
-        raise Conflict("The applicant is already matched to a host council.")
+    # Matched by a concurrent request: a 409, and the request rolls back the place taken.
+    _insert(session, placement, "The applicant is already matched to a host council.")
     audit(session, principal, "update", "applicant", str(applicant.id))
     return HostPlacementPublic.model_validate(placement)
 
