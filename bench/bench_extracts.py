@@ -83,8 +83,10 @@ def run(url: str) -> None:
     from services.common.reference import ACADEMY_MEMBERS, load_councils
     from services.common.settings import get_settings
     from services.placements.app import app as placements_app
-    from services.placements.census import CensusReturn, write_census_xml
-    from services.placements.imports import held_in_year, import_census
+    from services.placements.census.exports import held_in_year
+    from services.placements.census.fields import CensusReturn
+    from services.placements.census.imports import import_census
+    from services.placements.census.writers import write_census_xml
     from tests.placements.factory import person, xml_return
 
     ensure_development_keys(get_settings())

@@ -35,8 +35,9 @@ from services.common.auth import Principal, Role  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.common.reference import load_councils  # noqa: E402
-from services.placements.census import CensusReturn, Vacancies, write_census_xml  # noqa: E402
-from services.placements.imports import ImportOutcome, check_census_file, import_census  # noqa: E402
+from services.placements.census.fields import CensusReturn, Vacancies  # noqa: E402
+from services.placements.census.imports import ImportOutcome, check_census_file, import_census  # noqa: E402
+from services.placements.census.writers import write_census_xml  # noqa: E402
 from tests.placements.factory import census_records  # noqa: E402
 
 YEAR = 2024

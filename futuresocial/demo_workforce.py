@@ -19,8 +19,9 @@ from sqlmodel import Session
 from futuresocial.demo_targets import FTE_HEADCOUNTS, solve
 from services.common.auth import Principal, Role
 from services.common.census_calendar import census_reference_date, census_year_start
-from services.placements.census import CensusRecord, CensusReturn, Vacancies, write_census_xml
-from services.placements.imports import import_census
+from services.placements.census.fields import CensusRecord, CensusReturn, Vacancies
+from services.placements.census.imports import import_census
+from services.placements.census.writers import write_census_xml
 
 YEARS = range(2017, 2026)
 SEED = 20261122

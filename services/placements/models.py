@@ -53,6 +53,13 @@ class Employment(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+# What a census year holds for a spell beyond its agency, role and end (EmploymentYear's figures).
+YEAR_FIGURES = (
+    "fte", "fte30", "cases30", "working_days_lost", "contract_weeks", "absent_30_sept", "reason_absence",
+    "kss_status",
+)  # fmt: skip
+
+
 class EmploymentYear(SQLModel, table=True):
     """What census year N held for a spell: year N's figures are computed from these rows alone."""
 

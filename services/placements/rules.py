@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from services.common.census_calendar import add_months
+from services.common.dates import add_months
 
 REDUNDANCY_REASONS = frozenset({2, 3})  # census ReasonLeave: voluntary and compulsory redundancy
 
@@ -133,13 +133,27 @@ def check_agency_engagement(
     return AgencyDecision(allowed=all(outcome.passed for outcome in rules), rules=rules)
 
 
-def _exception(spell: SpellFact, policy: AgencyPolicy) -> str | None:
-    assert spell.end_date is not None
+def _exception(spell: SpellFact, left: date, policy: AgencyPolicy) -> str | None:
+    """Why leaving `spell` on `left` is excused, if it is: redundancy, or leaving during probation."""
     if spell.reason_leave in REDUNDANCY_REASONS:
         return f"redundancy (ReasonLeave {spell.reason_leave})"
-    if spell.end_date < add_months(spell.start_date, policy.probation_months):
+    if left < add_months(spell.start_date, policy.probation_months):
         return f"left during probation (spell shorter than {policy.probation_months} months)"
     return None
+
+
+def _after_leaving(
+    rule: str,
+    passed: bool,
+    detail: str,
+    left: date,
+    allowed_from: date | None,
+    proposed_start: date,
+    exception: str | None = None,
+) -> RuleOutcome:
+    """A cooling-off rule's outcome decided by the day a permanent post was left."""
+    deciding = {"left_permanent_post": left, "allowed_from": allowed_from, "proposed_start": proposed_start}
+    return RuleOutcome(rule, passed, detail, deciding, exception)
 
 
 def _cooling_off(
@@ -151,11 +165,12 @@ def _cooling_off(
     proposed_start: date,
     policy: AgencyPolicy,
 ) -> RuleOutcome:
-    blocking: tuple[date, SpellFact] | None = None
-    excused: tuple[date, SpellFact, str] | None = None
-    latest_left: SpellFact | None = None
+    blocking: tuple[date, SpellFact, date] | None = None  # (allowed from, spell, left)
+    excused: tuple[date, SpellFact, date, str] | None = None
+    latest_left: date | None = None
     for spell in spells:
-        if spell.end_date is None:
+        left = spell.end_date
+        if left is None:
             return RuleOutcome(
                 rule,
                 False,
@@ -167,37 +182,32 @@ def _cooling_off(
                     "proposed_start": proposed_start,
                 },
             )
-        if latest_left is None or spell.end_date > latest_left.end_date:  # type: ignore[operator]
-            latest_left = spell
-        allowed_from = add_months(spell.end_date, months)
+        if latest_left is None or left > latest_left:
+            latest_left = left
+        allowed_from = add_months(left, months)
         if allowed_from <= proposed_start:
             continue
-        reason = _exception(spell, policy) if exceptions_apply else None
+        reason = _exception(spell, left, policy) if exceptions_apply else None
         if reason is None:
             if blocking is None or allowed_from > blocking[0]:
-                blocking = (allowed_from, spell)
+                blocking = (allowed_from, spell, left)
         elif excused is None or allowed_from > excused[0]:
-            excused = (allowed_from, spell, reason)
+            excused = (allowed_from, spell, left, reason)
 
     if blocking is not None:
-        allowed_from, spell = blocking
-        return RuleOutcome(
-            rule,
-            False,
-            f"left a permanent post at council {spell.council} on {spell.end_date}; under {source} "
-            f"an agency engagement is possible from {allowed_from} ({months} months later)",
-            {"left_permanent_post": spell.end_date, "allowed_from": allowed_from, "proposed_start": proposed_start},
+        allowed_from, spell, left = blocking
+        detail = (
+            f"left a permanent post at council {spell.council} on {left}; under {source} "
+            f"an agency engagement is possible from {allowed_from} ({months} months later)"
         )
+        return _after_leaving(rule, False, detail, left, allowed_from, proposed_start)
     if excused is not None:
-        allowed_from, spell, reason = excused
-        return RuleOutcome(
-            rule,
-            True,
-            f"left a permanent post at council {spell.council} on {spell.end_date}, within {months} "
-            f"months, but {source} excuses it: {reason}",
-            {"left_permanent_post": spell.end_date, "allowed_from": None, "proposed_start": proposed_start},
-            exception=reason,
+        allowed_from, spell, left, reason = excused
+        detail = (
+            f"left a permanent post at council {spell.council} on {left}, within {months} "
+            f"months, but {source} excuses it: {reason}"
         )
+        return _after_leaving(rule, True, detail, left, None, proposed_start, exception=reason)
     if latest_left is None:
         return RuleOutcome(
             rule,
@@ -205,18 +215,11 @@ def _cooling_off(
             "no permanent post in a council of the region before the proposed start",
             {"proposed_start": proposed_start},
         )
-    assert latest_left.end_date is not None
-    return RuleOutcome(
-        rule,
-        True,
-        f"last left a permanent post in the region on {latest_left.end_date}, more than {months} months "
-        f"before the proposed start",
-        {
-            "left_permanent_post": latest_left.end_date,
-            "allowed_from": add_months(latest_left.end_date, months),
-            "proposed_start": proposed_start,
-        },
+    detail = (
+        f"last left a permanent post in the region on {latest_left}, more than {months} months "
+        f"before the proposed start"
     )
+    return _after_leaving(rule, True, detail, latest_left, add_months(latest_left, months), proposed_start)
 
 
 def _pq_experience(history: Iterable[SpellFact], proposed_start: date, policy: AgencyPolicy) -> RuleOutcome:

@@ -8,7 +8,7 @@ import pytest
 from services.analytics.app import app as analytics_app
 from services.analytics.workforce_sql import last_reference_year, twelve_months_to
 from services.common.census_calendar import census_year_of
-from services.placements.census import Vacancies
+from services.placements.census.fields import Vacancies
 from tests.placements.factory import person
 
 DUDLEY = "332"

@@ -15,7 +15,7 @@ from services.analytics.extracts_router import placements_client
 from services.analytics.models import ExtractRun
 from services.common.models import AuditEvent
 from services.placements.app import app as placements_app
-from services.placements.census import Vacancies
+from services.placements.census.fields import Vacancies
 from tests.conftest import bearer
 from tests.placements.factory import person, xml_return
 

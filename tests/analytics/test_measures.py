@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from services.analytics.app import app as analytics_app
 from services.analytics.measures import Totals, half_up, measures, rate
-from services.placements.census import Vacancies
+from services.placements.census.fields import Vacancies
 from tests.placements.factory import person
 
 DUDLEY, WALSALL = "332", "335"

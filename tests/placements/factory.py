@@ -7,13 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from services.common.census_calendar import census_reference_date, census_year_start
-from services.placements.census import (
-    CensusRecord,
-    CensusReturn,
-    Vacancies,
-    write_census_csv,
-    write_census_xml,
-)
+from services.placements.census.fields import CensusRecord, CensusReturn, Vacancies
+from services.placements.census.writers import write_census_csv, write_census_xml
 
 IN_POST = CensusRecord(
     agency_worker=False,

@@ -11,17 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.placements.census import (
-    CENSUS_FIELDS,
-    CensusRecord,
-    CensusReturn,
-    Problem,
-    Vacancies,
-    iter_census,
-    parse_census,
-    write_census_csv,
-    write_census_xml,
-)
+from services.placements.census.fields import CENSUS_FIELDS, CensusRecord, CensusReturn, Vacancies
+from services.placements.census.problems import Problem
+from services.placements.census.readers import iter_census, parse_census
+from services.placements.census.writers import write_census_csv, write_census_xml
 
 YEAR, COUNCIL = 2024, "331"
 

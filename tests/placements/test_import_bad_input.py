@@ -67,7 +67,7 @@ def test_a_file_over_the_size_limit_is_413(send, session, monkeypatch):
     from services.common.settings import get_settings
 
     small = get_settings().model_copy(update={"import_max_bytes": 1000})
-    monkeypatch.setattr("services.placements.router.get_settings", lambda: small)
+    monkeypatch.setattr("services.placements.census.router.get_settings", lambda: small)
     answer = send(xml_return(2024, BIRMINGHAM, [person(n) for n in range(1, 20)]))
     assert answer.status_code == 413
     assert answer.headers["content-type"] == "application/problem+json"

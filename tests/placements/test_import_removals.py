@@ -170,7 +170,7 @@ def test_removing_every_record_needs_confirmation_whatever_the_share(
     placements, hr, session, year_of_twenty, monkeypatch
 ):
     anything_goes = get_settings().model_copy(update={"import_max_removed_share": 1.0})
-    monkeypatch.setattr("services.placements.imports.get_settings", lambda: anything_goes)
+    monkeypatch.setattr("services.placements.census.imports.get_settings", lambda: anything_goes)
     others = xml_return(2024, BIRMINGHAM, [person(n) for n in range(101, 104)])  # none of the 20
     refused = upload(placements, hr, others)
     assert refused.status_code == 409, refused.text

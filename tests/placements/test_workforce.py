@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 from services.common.census_calendar import census_year_of
 from services.common.models import AuditEvent, IdempotentRequest
 from services.placements.app import app as placements_app
+from services.placements.employments.service import api_census_years
 from services.placements.models import Employment, EmploymentYear, Worker
-from services.placements.workforce import api_census_years, if_match_allows
+from services.placements.versions import if_match_allows
 
 BIRMINGHAM, COVENTRY, LANCASHIRE = "330", "331", "888"
 CURRENT_YEAR = census_year_of(date.today())

@@ -1,92 +1,32 @@
-"""Request and response models of the worker and employment endpoints, checked against the census codes."""
+"""Request and response models of the employment endpoints: a spell, and what each census year holds for it."""
 
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from services.common import clock
 from services.common.census_calendar import census_reference_date, census_year_of
-from services.common.swe import normalise_swe
-from services.placements.census import CENSUS_FIELDS
+from services.common.dates import END_BEFORE_START, end_before_start
+from services.placements.workers.schemas import CouncilCode, StrictInput, SweNumber, census_code, code_field
 
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 # Spell dates: no career in the register predates this, and a bound keeps per-year rows few.
 EARLIEST_SPELL_DATE = date(1950, 1, 1)
 MAX_INT4 = 2_147_483_647  # the largest count a PostgreSQL integer column holds
 
 
-def latest_spell_date(today: date | None = None) -> date:
+def latest_spell_date() -> date:
     """Spell dates may run to the end of next census year (a starter or leaver already agreed)."""
-    return census_reference_date(census_year_of(today or date.today()) + 1)
-
-
-def _census_code(element: str) -> Any:
-    """Validator: the value must be one of the census element's codes (from services.placements.census)."""
-    codes = CENSUS_FIELDS[element].codes
-    listed = ", ".join(str(code) for code in sorted(codes))
-
-    def check(value: Any) -> Any:
-        if value not in codes:
-            raise PydanticCustomError(
-                "invalid_code",
-                "{element} must be a census code ({codes})",
-                {"element": element, "codes": listed},
-            )
-        return value
-
-    return AfterValidator(check)
-
-
-def _code_field(element: str, description: str) -> Any:
-    return Field(
-        description=f"{element}: {description}",
-        json_schema_extra={"enum": sorted(CENSUS_FIELDS[element].codes)},
-    )
+    return census_reference_date(census_year_of(clock.today()) + 1)
 
 
 def _quantized(places: int) -> Any:
     """Stored with the column's scale, so an answer shows the same digits before and after a reload."""
     exponent = Decimal(1).scaleb(-places)
     return AfterValidator(lambda value: value.quantize(exponent))
-
-
-def _swe(value: str) -> str:
-    try:
-        return normalise_swe(value)
-    except ValueError as exc:
-        raise PydanticCustomError("invalid_swe_number", "{reason}", {"reason": str(exc)}) from None
-
-
-def _qual_inst(value: str) -> str:
-    """Checked as the census checks it (no control characters), and never empty: the census leaves a
-    missing value out rather than writing an empty element."""
-    if not value.strip():
-        raise PydanticCustomError("empty_text", "leave qual_inst out, or null, rather than empty")
-    try:
-        return CENSUS_FIELDS["QualInst"].parse(value.strip())
-    except ValueError as exc:
-        raise PydanticCustomError("invalid_text", "{reason}", {"reason": str(exc)}) from None
-
-
-def _birth_date(value: date) -> date:
-    if not EARLIEST_BIRTH_DATE <= value <= date.today():
-        raise PydanticCustomError(
-            "date_out_of_range",
-            "the birth date must be between {low} and today",
-            {"low": str(EARLIEST_BIRTH_DATE)},
-        )
-    return value
 
 
 def _spell_date(value: date) -> date:
@@ -100,54 +40,31 @@ def _spell_date(value: date) -> date:
     return value
 
 
-SweNumber = Annotated[
-    str,
-    Field(
-        max_length=32,
-        description="Social Work England number in any spelling (SW123, sw 0123); stored as SW123",
-    ),
-    AfterValidator(_swe),
-]
-Gender = Annotated[
-    int,
-    _code_field("GenderCurrent", "0 not known, 1 male, 2 female, 9 not specified"),
-    _census_code("GenderCurrent"),
-]
-Ethnicity = Annotated[
-    str, Field(max_length=4), _code_field("Ethnicity", "census ethnicity code"), _census_code("Ethnicity")
-]
-QualInst = Annotated[
-    str, Field(max_length=100, description="QualInst: qualifying institution"), AfterValidator(_qual_inst)
-]
-QualLevel = Annotated[
-    int, _code_field("QualLevel", "1 undergraduate, 2 postgraduate, 3 other"), _census_code("QualLevel")
-]
-BirthDate = Annotated[date, AfterValidator(_birth_date)]
 SpellDate = Annotated[date, AfterValidator(_spell_date)]
 OrgRole = Annotated[
     int,
-    _code_field(
+    code_field(
         "OrgRole",
         "1 senior manager, 2 middle manager, 3 first line manager, 4 senior practitioner, 5 case holder, "
         "6 qualified without cases",
     ),
-    _census_code("OrgRole"),
+    census_code("OrgRole"),
 ]
 StartOrigin = Annotated[
-    int, _code_field("StartOrigin", "where a starter came from (1 to 10)"), _census_code("StartOrigin")
+    int, code_field("StartOrigin", "where a starter came from (1 to 10)"), census_code("StartOrigin")
 ]
 LeaverDestination = Annotated[
-    int, _code_field("LeaverDestination", "where a leaver went (1 to 9)"), _census_code("LeaverDestination")
+    int, code_field("LeaverDestination", "where a leaver went (1 to 9)"), census_code("LeaverDestination")
 ]
-ReasonLeave = Annotated[int, _code_field("ReasonLeave", "why the spell ended (1 to 10)"), _census_code("ReasonLeave")]
+ReasonLeave = Annotated[int, code_field("ReasonLeave", "why the spell ended (1 to 10)"), census_code("ReasonLeave")]
 ReasonAbsence = Annotated[
     str,
     Field(max_length=3),
-    _code_field("ReasonAbsence", "reason for absence on 30 September"),
-    _census_code("ReasonAbsence"),
+    code_field("ReasonAbsence", "reason for absence on 30 September"),
+    census_code("ReasonAbsence"),
 ]
 KssStatus = Annotated[
-    int, _code_field("CFKSSstatus", "post-qualifying standard held (1 to 4)"), _census_code("CFKSSstatus")
+    int, code_field("CFKSSstatus", "post-qualifying standard held (1 to 4)"), census_code("CFKSSstatus")
 ]
 Fte = Annotated[
     Decimal,
@@ -163,11 +80,6 @@ ContractWeeks = Annotated[
     _quantized(1),
 ]
 Cases30 = Annotated[int, Field(ge=0, le=MAX_INT4, description="cases held on 30 September")]
-CouncilCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", min_length=3, max_length=3, description="DfE LA code")]
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _not_null(value: Any) -> Any:
@@ -180,70 +92,7 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-# --- Workers -----------------------------------------------------------------------------------
-
-
-class WorkerFields(_Input):
-    birth_date: BirthDate | None = None
-    gender: Gender | None = None
-    ethnicity: Ethnicity | None = None
-    qual_inst: QualInst | None = None
-    qual_level: QualLevel | None = None
-    step_up_grad: bool | None = None
-    frontline_grad: bool | None = None
-
-
-class WorkerCreate(WorkerFields):
-    swe_number: SweNumber
-    council: CouncilCode | None = Field(
-        default=None, description="The council whose record this is: council HR's own (default); academy staff name one"
-    )
-
-
-class WorkerUpdate(WorkerFields):
-    """Only the fields sent change; null clears a personal field. The SWE number is corrected through
-    POST /v1/placements/workers/{worker_id}/swe-number-corrections."""
-
-
-class SweNumberCorrection(_Input):
-    """The right SWE number for a record kept under a wrong one (the audit trail keeps the wrong one)."""
-
-    swe_number: SweNumber
-
-
-class WorkerPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    council: str | None = Field(description="The council whose record this is")
-    swe_number: str
-    birth_date: date | None
-    gender: int | None
-    ethnicity: str | None
-    qual_inst: str | None
-    qual_level: int | None
-    step_up_grad: bool | None
-    frontline_grad: bool | None
-    version: int = Field(description="Sent back as the ETag; send it in If-Match to update")
-    created_at: datetime
-    updated_at: datetime
-
-
-# --- Employments -------------------------------------------------------------------------------
-
-YEAR_FIGURES = (
-    "fte",
-    "fte30",
-    "cases30",
-    "working_days_lost",
-    "contract_weeks",
-    "absent_30_sept",
-    "reason_absence",
-    "kss_status",
-)
-
-
-class YearFigures(_Input):
+class YearFigures(StrictInput):
     """What one census year's return holds for a spell beyond its dates."""
 
     fte: Fte | None = None
@@ -274,9 +123,9 @@ class EmploymentCreate(YearFigures):
     @classmethod
     def _end_not_before_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("start_date")
-        if end is not None and start is not None and end < start:
+        if end_before_start(start, end):
             raise PydanticCustomError(
-                "end_before_start", "the end date is before the start date {start}", {"start": str(start)}
+                END_BEFORE_START, "the end date is before the start date {start}", {"start": str(start)}
             )
         return end
 
@@ -309,7 +158,7 @@ class EmploymentUpdate(YearFigures):
     _agency_not_null = field_validator("agency")(_not_null)
 
 
-class LeaverCreate(_Input):
+class LeaverCreate(StrictInput):
     end_date: SpellDate = Field(description="The last day in post")
     reason_leave: ReasonLeave | None = None
     leaver_destination: LeaverDestination | None = None

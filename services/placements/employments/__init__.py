@@ -1,0 +1,1 @@
+"""Employment spells: a person's time at a council, and what each census year held for it."""

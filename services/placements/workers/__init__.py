@@ -1,0 +1,1 @@
+"""A council's records of people: each the council's own (docs/architecture.md, "Tenancy")."""
