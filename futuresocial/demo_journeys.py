@@ -35,19 +35,21 @@ from services.careers.rules import Action as CareerAction
 from services.careers.rules import Spell
 from services.common.auth import Principal, Role
 from services.common.census_calendar import add_months
-from services.returners import applicants, employment, hosts, updating
+from services.returners.applicants import application as return_application
+from services.returners.applicants import enquiry, stages
+from services.returners.applicants.schemas import ApplicantCreate
+from services.returners.applicants.schemas import ApplicationCreate as ReturnApplication
+from services.returners.cohorts.schemas import CohortCreate
+from services.returners.handover import service as handover
+from services.returners.handover.schemas import EmploymentCreate
+from services.returners.hosts import service as hosts
+from services.returners.hosts.schemas import HostMatchCreate, HostOfferCreate
 from services.returners.models import Applicant, Cohort
+from services.returners.placements_client import PlacementsClient
 from services.returners.rules import FUNNEL, Stage
 from services.returners.rules import Action as FunnelAction
-from services.returners.schemas import (
-    ApplicantCreate,
-    CohortCreate,
-    EmploymentCreate,
-    HostMatchCreate,
-    HostOfferCreate,
-    UpdatingActivityCreate,
-)
-from services.returners.schemas import ApplicationCreate as ReturnApplication
+from services.returners.updating import service as updating
+from services.returners.updating.schemas import UpdatingActivityCreate
 
 BIRMINGHAM = "330"
 SEED = Principal(subject="demo-seed", role=Role.academy_admin)
@@ -310,7 +312,7 @@ def seed_returners(session: Session, placements: httpx.Client, today: date) -> i
     placements as the API does. Returns the applicants made (0 when all are there)."""
     cohort = session.exec(select(Cohort).where(Cohort.name == COHORT_NAME)).first()
     if cohort is None:
-        from services.returners import cohorts
+        from services.returners.cohorts import service as cohorts
 
         made = cohorts.create_cohort(session, SEED, CohortCreate(
             name=COHORT_NAME, intake_opens=today - timedelta(days=300), intake_closes=today + timedelta(days=60),
@@ -329,10 +331,10 @@ def seed_returners(session: Session, placements: httpx.Client, today: date) -> i
             session.commit()
         if returner.stage is Stage.employed and applicant.stage == Stage.restored.value:
             start = _enquired_on(returner, today) + timedelta(days=REACHED_AFTER[Stage.employed])
-            employment.record_employed(session, SEED, applicant.id, EmploymentCreate(
+            handover.record_employed(session, SEED, applicant.id, EmploymentCreate(
                 council=returner.host, start_date=start, agency=False, fte=Decimal(1), org_role=5,
                 note="Started in the assessment team where she did her supervised practice.",
-            ), placements, None)  # fmt: skip
+            ), PlacementsClient(placements), today)  # fmt: skip
             session.commit()
     return made_now
 
@@ -346,8 +348,8 @@ def _enquired_on(returner: Returner, today: date) -> date:
 
 def _through_the_funnel(session: Session, cohort: Cohort, returner: Returner, today: date) -> Applicant:
     enquired_on = _enquired_on(returner, today)
-    made = applicants.create_applicant(
-        session, SEED, ApplicantCreate(name=returner.name, email=returner.email, region="West Midlands"), None,
+    made = enquiry.create_applicant(
+        session, SEED, ApplicantCreate(name=returner.name, email=returner.email, region="West Midlands"),
         enquired_on=enquired_on,
     )  # fmt: skip
     number = 8_000_000_001 + RETURNERS.index(returner)
@@ -359,21 +361,21 @@ def _through_the_funnel(session: Session, cohort: Cohort, returner: Returner, to
             date_last_practised=left_register - timedelta(days=30), years_statutory_practice=Decimal(6),
             applied_on=applied_on,
         )  # fmt: skip
-        applicants.submit_application(session, SEED, made.id, application, None)
+        return_application.submit_application(session, SEED, made.id, application, today)
     applicant = session.get(Applicant, made.id)
     furthest = FUNNEL.index(returner.furthest) if returner.furthest in FUNNEL else 0
     for stage in FUNNEL[FUNNEL.index(Stage.shortlisted) : min(furthest, FUNNEL.index(Stage.restored)) + 1]:
         on = enquired_on + timedelta(days=REACHED_AFTER[stage])
         if stage is Stage.restoration_applied:
             _log_updating(session, applicant, enquired_on, today)
-        applicants.move(session, SEED, applicant, ACTIONS[stage], on)
+        stages.move(session, SEED, applicant, ACTIONS[stage], on)
         if stage is Stage.offered and returner.host:
-            hosts.match(session, SEED, applicant.id, HostMatchCreate(council=returner.host), None)
+            hosts.match(session, SEED, applicant.id, HostMatchCreate(council=returner.host))
     if returner.furthest is Stage.supervised_practice:
         _log_updating(session, applicant, enquired_on, today)
     if returner.stage in OFF_RAMP_ACTIONS:
         on = enquired_on + timedelta(days=REACHED_AFTER[returner.left_at] + 10)
-        applicants.move(session, SEED, applicant, OFF_RAMP_ACTIONS[returner.stage], on, "Demo: left the programme.")
+        stages.move(session, SEED, applicant, OFF_RAMP_ACTIONS[returner.stage], on, "Demo: left the programme.")
     session.flush()
     return applicant
 
@@ -396,7 +398,7 @@ def _log_updating(session: Session, applicant: Applicant, enquired_on: date, tod
         if days > 0:
             updating.log_activity(session, SEED, applicant.id, UpdatingActivityCreate(
                 kind=kind, started_on=started_on, ended_on=ended_on, hours=Decimal(7 * days), **extra,
-            ), None)  # fmt: skip
+            ))  # fmt: skip
 
 
 def seed_demo_journeys(session: Session, placements: httpx.Client, today: date | None = None) -> dict[str, object]:

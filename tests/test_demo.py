@@ -12,7 +12,7 @@ from services.careers.app import app as careers_app
 from services.careers.placements_client import placements_client as careers_placements
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
-from services.returners.placements_api import placements_client as returners_placements
+from services.returners.placements_client import placements_client as returners_placements
 from tests.conftest import bearer
 
 WORKER = "SW9000004032"  # began at Dudley, Birmingham since 2021: the demo workforce's demo worker

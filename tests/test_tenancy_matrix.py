@@ -31,7 +31,7 @@ from services.careers.placements_client import placements_client as careers_plac
 from services.common.auth import Role
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
-from services.returners.placements_api import placements_client as returners_placements
+from services.returners.placements_client import placements_client as returners_placements
 from tests.conftest import bearer
 from tests.placements.factory import person, xml_return
 

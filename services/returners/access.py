@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlmodel import Session, select
 
+from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.errors import NotFound
 from services.returners.models import Applicant, HostPlacement
@@ -37,4 +38,11 @@ def visible_applicant(
     applicant = session.exec(query).first()
     if applicant is None:
         raise NotFound(APPLICANT_NOT_FOUND)
+    return applicant
+
+
+def read_applicant(session: Session, principal: Principal, applicant_id: uuid.UUID) -> Applicant:
+    """An applicant the principal may see, with the read audited (personal data)."""
+    applicant = visible_applicant(session, principal, applicant_id)
+    audit(session, principal, "read", "applicant", str(applicant.id))
     return applicant

@@ -10,7 +10,6 @@ Boundary semantics (decided here, where the rules say "2 to 5 years"):
   are inside it; the day before the minimum's anniversary and the day after the maximum's are not.
 """
 
-import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,39 +17,23 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-# --- Registration numbers ----------------------------------------------------------------------
+from services.common.dates import anniversary, months_later
+from services.common.swe import normalise_swe
+from services.common.transitions import Transitions
 
-_REGISTRATION = re.compile(r"SW0*([1-9][0-9]{0,9})")
+# --- Registration numbers ----------------------------------------------------------------------
 
 
 def normalise_registration(raw: str) -> str:
-    """SWE numbers as stored (rules.md, "Registration"): `SW` + digits without leading zeros, any case
-    and stray spaces on input; the HCPC's SW000123 is SWE's SW123."""
-    match = _REGISTRATION.fullmatch("".join(raw.split()).upper())
-    if match is None:
-        raise ValueError(f"{raw!r} is not a registration number (SW followed by up to ten digits)")
-    return "SW" + match.group(1)
-
-
-# --- Dates -------------------------------------------------------------------------------------
-
-
-def anniversary(start: date, years: int) -> date:
-    """`start` moved by whole years; 29 Feb lands on 1 Mar when the target year has no 29 Feb."""
+    """A previous HCPC or SWE registration number as SWE numbers are stored (services/common/swe.py): `SW` +
+    digits without leading zeros, any case and stray spaces on input; the HCPC's SW000123 is SWE's SW123."""
     try:
-        return start.replace(year=start.year + years)
+        return normalise_swe(raw)
     except ValueError:
-        return date(start.year + years, 3, 1)
+        raise ValueError(f"{raw!r} is not a registration number (SW followed by up to ten digits)") from None
 
 
-def months_later(start: date, months: int) -> date:
-    """`start` moved by whole months; a day the target month lacks lands on the 1st of the next."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    try:
-        return date(year, month + 1, start.day)
-    except ValueError:
-        return date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+# --- Dates (anniversaries and months as services/common/dates.py counts them) -------------------
 
 
 def complete_years(since: date, on: date) -> tuple[int, int]:
@@ -305,6 +288,8 @@ TRANSITIONS: dict[tuple[Stage, Action], Stage] = {
     # Not taken on by selection: into the talent pool councils recruit from.
     **{(stage, Action.not_select): Stage.not_selected for stage in (Stage.applied, Stage.shortlisted, Stage.assessed)},
 }
+# The funnel's moves: MOVES.next(stage, action) or InvalidTransition naming what the stage allows.
+MOVES: Transitions[Stage, Action] = Transitions(TRANSITIONS)
 
 # Stages in which a cohort place is held (offer counted against the cohort's capacity).
 HOLDING_A_PLACE: frozenset[Stage] = frozenset(FUNNEL[FUNNEL.index(Stage.offered) :])
@@ -313,25 +298,6 @@ MATCHABLE: frozenset[Stage] = frozenset({Stage.offered, Stage.pre_employment_che
 UPDATING_STAGES: frozenset[Stage] = frozenset(
     FUNNEL[FUNNEL.index(Stage.applied) : FUNNEL.index(Stage.restoration_applied) + 1]
 )
-
-
-class InvalidTransition(ValueError):
-    def __init__(self, stage: Stage, action: Action):
-        self.stage, self.action = stage, action
-        self.allowed = allowed_actions(stage)
-        listed = ", ".join(a.value for a in self.allowed) or "none: the stage is final"
-        super().__init__(f"'{action.value}' is not possible from stage '{stage.value}' (possible: {listed})")
-
-
-def allowed_actions(stage: Stage) -> list[Action]:
-    return [action for (source, action) in TRANSITIONS if source is stage]
-
-
-def next_stage(stage: Stage, action: Action) -> Stage:
-    try:
-        return TRANSITIONS[(stage, action)]
-    except KeyError:
-        raise InvalidTransition(stage, action) from None
 
 
 # --- Updating log and progress -----------------------------------------------------------------

@@ -16,7 +16,7 @@ from services.common.rate_limits import limiter
 from services.placements.app import app as placements_app
 from services.returners.app import app as returners_app
 from services.returners.models import Applicant, Cohort, StageEvent
-from services.returners.placements_api import placements_client
+from services.returners.placements_client import placements_client
 from tests.conftest import bearer
 
 TODAY = date.today()

@@ -75,7 +75,7 @@ def test_a_cohort_cannot_be_renamed_to_another_cohorts_name(client, admin, new_c
 def test_a_name_taken_between_the_check_and_the_write_is_still_a_409(client, admin, new_cohort, monkeypatch):
     new_cohort(name="Taken meanwhile")
     renamed = new_cohort()
-    monkeypatch.setattr("services.returners.cohorts._check_name_free", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr("services.returners.cohorts.service._check_name_free", lambda *_args, **_kwargs: None)
     answer = client.patch(f"{BASE}/cohorts/{renamed['id']}", json={"name": "Taken meanwhile"}, headers=admin)
     assert answer.status_code == 409, answer.text
     assert "'Taken meanwhile'" in answer.json()["detail"]

@@ -9,7 +9,7 @@ from sqlmodel import select
 from services.placements.models import Employment, Worker
 from services.returners.app import app as returners_app
 from services.returners.models import StageEvent
-from services.returners.placements_api import placements_client
+from services.returners.placements_client import placements_client
 from tests.returners.conftest import BASE, BIRMINGHAM, COVENTRY, LANCASHIRE, TODAY, put_in_stage
 
 SWE = "SW4242"  # put_in_stage's registration number

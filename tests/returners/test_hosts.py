@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from services.common.db import get_engine
-from services.returners import hosts
+from services.returners.hosts import service as hosts
 from services.returners.models import Cohort, HostOffer
 from tests.returners.conftest import BASE, BIRMINGHAM, COVENTRY, LANCASHIRE, put_in_stage
 

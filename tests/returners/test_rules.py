@@ -10,8 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.dates import anniversary, months_later
+from services.common.transitions import InvalidTransition
 from services.returners.rules import (
     FUNNEL,
+    MOVES,
     TRANSITIONS,
     Action,
     ActivityKind,
@@ -19,26 +22,24 @@ from services.returners.rules import (
     CohortRules,
     Eligibility,
     ExcludedActivity,
-    InvalidTransition,
     LoggedActivity,
     Regulator,
     RuleCheck,
     Stage,
     UpdatingBand,
     UpdatingProgress,
-    anniversary,
     assess_eligibility,
     complete_years,
     conversion,
     in_post_after,
     median_days,
-    months_later,
-    next_stage,
     normalise_registration,
     supervisor_refusal,
     updating_band,
     updating_progress,
 )
+
+next_stage = MOVES.next
 
 SWITCH = date(2019, 12, 2)
 TWO_TO_TEN = CohortRules(

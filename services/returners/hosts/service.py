@@ -9,19 +9,19 @@ from sqlmodel import Session, col, select
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
-from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import Council, utcnow
 from services.returners.access import visible_applicant
-from services.returners.cohorts import get_cohort_row
-from services.returners.models import HostOffer, HostPlacement
-from services.returners.rules import MATCHABLE, Stage
-from services.returners.schemas import (
+from services.returners.cohorts.service import get_cohort_row
+from services.returners.hosts.schemas import (
     HostMatchCreate,
     HostOfferCreate,
     HostOfferPublic,
     HostOfferUpdate,
     HostPlacementPublic,
 )
+from services.returners.models import HostOffer, HostPlacement
+from services.returners.rules import MATCHABLE, Stage
 
 OFFER_NOT_FOUND = "This council offers no places in this cohort."
 
@@ -29,9 +29,11 @@ OFFER_NOT_FOUND = "This council offers no places in this cohort."
 def check_member_council(session: Session, code: str, field: str = "council") -> None:
     council = session.get(Council, code)
     if council is None or not council.academy_member:
-        raise InvalidInput(
-            f"Council {code} is not one of the academy's councils.",
-            errors=[{"loc": ["body", field], "code": "unknown_council", "message": f"{code} is not a member"}],
+        raise invalid(
+            ["body", field],
+            "unknown_council",
+            f"{code} is not a member",
+            detail=f"Council {code} is not one of the academy's councils.",
         )
 
 
@@ -39,6 +41,16 @@ def _own_council(principal: Principal, council: str) -> None:
     """A council's HR records its own council's offer; academy staff any council's."""
     if principal.role is Role.council_hr and council != principal.council:
         raise Forbidden("You may offer places only for your own council.")
+
+
+def _insert(session: Session, row: HostOffer | HostPlacement, conflict: str) -> None:
+    """Add the row in a savepoint; a uniqueness another request claimed first is a 409 saying `conflict`."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(conflict)
 
 
 def _offer_query(principal: Principal, cohort_id: uuid.UUID):
@@ -58,12 +70,7 @@ def create_offer(
     if session.exec(_offer_query(principal, cohort.id).where(HostOffer.council == data.council)).first():
         raise Conflict(conflict)
     offer = HostOffer(cohort_id=cohort.id, council=data.council, places=data.places)
-    try:
-        with session.begin_nested():
-            session.add(offer)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(conflict)
+    _insert(session, offer, conflict)
     return HostOfferPublic.model_validate(offer)
 
 
@@ -122,7 +129,6 @@ def match(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: HostMatchCreate,
-    request_id: str | None,
 ) -> HostPlacementPublic:
     """Give the applicant one of the council's places in their cohort: 409 when none is left."""
     applicant = visible_applicant(session, principal, applicant_id, for_update=True)
@@ -142,13 +148,9 @@ def match(
     placement = HostPlacement(
         applicant_id=applicant.id, host_offer_id=offer.id, council=offer.council, matched_by=principal.subject
     )
-    try:
-        with session.begin_nested():
-            session.add(placement)
-            session.flush()
-    except IntegrityError:  # matched by a concurrent request; the request rolls back the place taken
-        raise Conflict("The applicant is already matched to a host council.")
-    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    # Matched by a concurrent request: a 409, and the request rolls back the place taken.
+    _insert(session, placement, "The applicant is already matched to a host council.")
+    audit(session, principal, "update", "applicant", str(applicant.id))
     return HostPlacementPublic.model_validate(placement)
 
 

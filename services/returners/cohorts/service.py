@@ -7,13 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from services.common.auth import Principal
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.errors import Conflict, NotFound, invalid_fields
 from services.common.models import utcnow
 from services.common.pagination import PageParams, paginate
 from services.common.settings import get_settings
+from services.returners.cohorts.schemas import CohortCreate, CohortPublic, CohortUpdate, cohort_problems
 from services.returners.models import Cohort
 from services.returners.rules import CohortRules
-from services.returners.schemas import CohortCreate, CohortPublic, CohortUpdate
 
 COHORT_NOT_FOUND = "No cohort with this id was found."
 
@@ -85,23 +85,18 @@ def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) ->
     changes = data.model_dump(exclude_unset=True)
     nulls = [name for name, value in changes.items() if value is None and name != "starts_on"]
     if nulls:
-        raise InvalidInput(
+        raise invalid_fields(
             "These fields cannot be null; leave them out to keep them.",
-            errors=[{"loc": ["body", name], "code": "null_not_allowed", "message": "cannot be null"} for name in nulls],
+            [(["body", name], "null_not_allowed", "cannot be null") for name in nulls],
         )
     if changes.get("name") is not None and changes["name"] != cohort.name:
         _check_name_free(session, changes["name"], cohort_id)
-    for name, value in changes.items():
-        setattr(cohort, name, value)
-    problems = []
-    if cohort.intake_closes < cohort.intake_opens:
-        problems.append(("intake_closes", "intake_closes_before_it_opens", "intake_closes is before intake_opens"))
-    if cohort.max_years_away < cohort.min_years_away:
-        problems.append(("max_years_away", "years_away_range", "max_years_away is below min_years_away"))
+    cohort.sqlmodel_update(changes)
+    problems = cohort_problems(cohort.intake_opens, cohort.intake_closes, cohort.min_years_away, cohort.max_years_away)
     if problems:
-        raise InvalidInput(
+        raise invalid_fields(
             "The cohort would be inconsistent.",
-            errors=[{"loc": ["body", field], "code": code, "message": message} for field, code, message in problems],
+            [(["body", field], code, message) for field, code, message in problems],
         )
     cohort.updated_at = utcnow()
     _save(session, cohort)

@@ -5,25 +5,23 @@ import uuid
 from collections import defaultdict
 from datetime import date
 
-import httpx
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.common.db import release_reads
-from services.returners import placements_api
-from services.returners.cohorts import get_cohort_row
+from services.returners.cohorts.service import get_cohort_row
 from services.returners.models import Applicant, StageEvent
+from services.returners.outcomes.schemas import CohortOutcomes, Retention, StageConversion, StageCount
+from services.returners.placements_client import PlacementsClient
 from services.returners.rules import FUNNEL, OFF_RAMPS, Stage, conversion, in_post_after, median_days
-from services.returners.schemas import CohortOutcomes, Retention, StageConversion, StageCount
 
 RETENTION_MONTHS = (6, 12)
 
 
 def cohort_outcomes(
-    session: Session, cohort_id: uuid.UUID, placements: httpx.Client, as_of: date | None = None
+    session: Session, cohort_id: uuid.UUID, placements: PlacementsClient, as_of: date
 ) -> CohortOutcomes:
     cohort = get_cohort_row(session, cohort_id)
-    as_of = as_of or date.today()
     current = dict(
         session.exec(
             select(Applicant.stage, func.count()).where(Applicant.cohort_id == cohort.id).group_by(Applicant.stage)
@@ -65,7 +63,7 @@ def cohort_outcomes(
     )
 
 
-def _retention(session: Session, cohort_id: uuid.UUID, placements: httpx.Client, as_of: date) -> list[Retention]:
+def _retention(session: Session, cohort_id: uuid.UUID, placements: PlacementsClient, as_of: date) -> list[Retention]:
     """Asks placements for each employed returner's spell, so a leaver recorded there counts here."""
     employment_ids = session.exec(
         select(Applicant.placements_employment_id).where(
@@ -76,9 +74,7 @@ def _retention(session: Session, cohort_id: uuid.UUID, placements: httpx.Client,
     ).all()
     release_reads(session)  # placements is asked next
     spells = [
-        dates
-        for employment_id in employment_ids
-        if (dates := placements_api.employment_dates(placements, employment_id)) is not None
+        dates for employment_id in employment_ids if (dates := placements.employment_dates(employment_id)) is not None
     ]
     retention = []
     for months in RETENTION_MONTHS:

@@ -2,14 +2,15 @@
 regulator requires before restoring someone to the register."""
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 
 from sqlmodel import Session, select
 
 from services.common.audit import audit
 from services.common.auth import Principal
-from services.common.errors import Conflict, InvalidInput
-from services.returners.access import visible_applicant
+from services.common.errors import Conflict, invalid
+from services.returners.access import read_applicant, visible_applicant
 from services.returners.models import Applicant, Cohort, UpdatingActivity
 from services.returners.rules import (
     UPDATING_STAGES,
@@ -20,7 +21,7 @@ from services.returners.rules import (
     supervisor_refusal,
     updating_progress,
 )
-from services.returners.schemas import (
+from services.returners.updating.schemas import (
     ExcludedActivityPublic,
     UpdatingActivityCreate,
     UpdatingActivityPublic,
@@ -33,7 +34,6 @@ def log_activity(
     principal: Principal,
     applicant_id: uuid.UUID,
     data: UpdatingActivityCreate,
-    request_id: str | None,
 ) -> UpdatingActivityPublic:
     applicant = visible_applicant(session, principal, applicant_id)
     if Stage(applicant.stage) not in UPDATING_STAGES:
@@ -44,10 +44,7 @@ def log_activity(
         )
         if refusal is not None:
             field, reason = refusal
-            raise InvalidInput(
-                reason,
-                errors=[{"loc": ["body", field], "code": "supervisor_not_eligible", "message": reason}],
-            )
+            raise invalid(["body", field], "supervisor_not_eligible", reason, detail=reason)
     activity = UpdatingActivity(
         **data.model_dump(exclude={"supervisor_fitness_to_practise_sanction"}),
         applicant_id=applicant.id,
@@ -56,7 +53,7 @@ def log_activity(
     activity.kind = data.kind.value
     session.add(activity)
     session.flush()
-    audit(session, principal, "update", "applicant", str(applicant.id), request_id)
+    audit(session, principal, "update", "applicant", str(applicant.id))
     return UpdatingActivityPublic.model_validate(activity)
 
 
@@ -70,25 +67,21 @@ def _activities(session: Session, applicant_id: uuid.UUID) -> list[UpdatingActiv
     )
 
 
-def list_activities(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> list[UpdatingActivityPublic]:
-    applicant = visible_applicant(session, principal, applicant_id)
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
+def list_activities(session: Session, principal: Principal, applicant_id: uuid.UUID) -> list[UpdatingActivityPublic]:
+    applicant = read_applicant(session, principal, applicant_id)
     return [UpdatingActivityPublic.model_validate(row) for row in _activities(session, applicant.id)]
 
 
-def progress_for(session: Session, applicant: Applicant, window_end: date | None = None) -> UpdatingProgress:
-    """Progress in the 12 months to `window_end`: by default the restoration application, or today."""
+RESTORATION_APPLICATION = "restoration application"
+
+
+def progress_for(
+    session: Session, applicant: Applicant, window_end: date, ends_at: str = RESTORATION_APPLICATION
+) -> UpdatingProgress:
+    """Progress in the 12 months to `window_end` (`ends_at` says what that day is)."""
     if applicant.cohort_id is None or applicant.updating_days_required is None:
         raise Conflict("The applicant has not applied yet, so no updating is required of them.")
     cohort = session.get(Cohort, applicant.cohort_id)
-    if window_end is not None:
-        ends_at = "restoration application"
-    elif applicant.restoration_applied_on is not None:
-        window_end, ends_at = applicant.restoration_applied_on, "restoration application"
-    else:
-        window_end, ends_at = date.today(), "today"
     return updating_progress(
         (
             LoggedActivity(str(row.id), ActivityKind(row.kind), row.started_on, row.ended_on, row.hours)
@@ -101,23 +94,12 @@ def progress_for(session: Session, applicant: Applicant, window_end: date | None
     )
 
 
-def progress(
-    session: Session, principal: Principal, applicant_id: uuid.UUID, request_id: str | None
-) -> UpdatingProgressPublic:
-    applicant = visible_applicant(session, principal, applicant_id)
-    audit(session, principal, "read", "applicant", str(applicant.id), request_id)
-    result = progress_for(session, applicant)
-    return UpdatingProgressPublic(
-        window_start=result.window_start,
-        window_end=result.window_end,
-        window_ends_at=result.window_ends_at,
-        required_days=result.required_days,
-        hours_per_day=result.hours_per_day,
-        days_by_kind=result.days_by_kind,
-        private_study_cap_days=result.private_study_cap_days,
-        private_study_days_counted=result.private_study_days_counted,
-        counted_days=result.counted_days,
-        remaining_days=result.remaining_days,
-        complete=result.complete,
-        excluded=[ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded],
-    )
+def progress(session: Session, principal: Principal, applicant_id: uuid.UUID, today: date) -> UpdatingProgressPublic:
+    """Progress to the restoration application, or to today before one is made."""
+    applicant = read_applicant(session, principal, applicant_id)
+    if applicant.restoration_applied_on is not None:
+        result = progress_for(session, applicant, applicant.restoration_applied_on)
+    else:
+        result = progress_for(session, applicant, today, "today")
+    excluded = [ExcludedActivityPublic(activity_id=item.reference, reason=item.reason) for item in result.excluded]
+    return UpdatingProgressPublic(**asdict(result) | {"excluded": excluded})

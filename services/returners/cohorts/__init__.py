@@ -1,0 +1,1 @@
+"""Cohorts: the programme's intakes, with their eligibility rules held as data."""

@@ -1,0 +1,1 @@
+"""The updating log (supervised practice, formal and private study) and progress toward the required days."""
