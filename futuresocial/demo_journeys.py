@@ -33,8 +33,9 @@ from services.careers.records import service as records
 from services.careers.records.schemas import AsyeReviewCreate, CareerRecordCreate
 from services.careers.rules import Action as CareerAction
 from services.careers.rules import Spell
+from services.common import clock
 from services.common.auth import Principal, Role
-from services.common.census_calendar import add_months
+from services.common.dates import add_months
 from services.returners.applicants import application as return_application
 from services.returners.applicants import enquiry, stages
 from services.returners.applicants.schemas import ApplicantCreate
@@ -403,7 +404,7 @@ def _log_updating(session: Session, applicant: Applicant, enquired_on: date, tod
 
 def seed_demo_journeys(session: Session, placements: httpx.Client, today: date | None = None) -> dict[str, object]:
     """Everything above, for the demo worker; what was made now (nothing on a second start)."""
-    today = today or date.today()
+    today = today or clock.today()
     swe_number = demo_worker(session)
     made = {
         "worker": swe_number,

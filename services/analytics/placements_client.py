@@ -15,7 +15,7 @@ def placements_client() -> Iterator[httpx.Client]:
     yield from service_client("placements")
 
 
-PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
+Placements = Annotated[httpx.Client, Depends(placements_client)]
 
 
 def census_return(client: httpx.Client, council: str, census_year: int) -> httpx.Response:

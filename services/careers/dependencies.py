@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from services.careers.access import check_can_manage, check_can_read, own_swe
-from services.careers.placements_client import PlacementsClient, WorkerEmployment, WorkerFor
+from services.careers.placements_client import Placements, WorkerEmployment, WorkerFor
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.clock import Today
@@ -39,7 +39,7 @@ IDEMPOTENCY = {409: _problem("Conflict: the Idempotency-Key was used for a diffe
 # --- The worker a request is about -------------------------------------------------------------
 
 
-def _me(principal: CurrentPrincipal, client: PlacementsClient, today: Today) -> WorkerEmployment:
+def _me(principal: CurrentPrincipal, client: Placements, today: Today) -> WorkerEmployment:
     return WorkerEmployment(client, own_swe(principal), today)
 
 
@@ -57,7 +57,7 @@ def _worker_checked(check: Callable[[Principal, WorkerEmployment], None]):
 
     def worker(
         principal: CurrentPrincipal,
-        client: PlacementsClient,
+        client: Placements,
         today: Today,
         swe_number: Annotated[str, Depends(_swe_in_path)],
     ) -> WorkerEmployment:
@@ -68,7 +68,7 @@ def _worker_checked(check: Callable[[Principal, WorkerEmployment], None]):
     return worker
 
 
-def _worker_lookup(client: PlacementsClient, today: Today) -> WorkerFor:
+def _worker_lookup(client: Placements, today: Today) -> WorkerFor:
     return lambda swe_number: WorkerEmployment(client, swe_number, today)
 
 

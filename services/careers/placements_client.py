@@ -21,7 +21,7 @@ def placements_client() -> Iterator[httpx.Client]:
     yield from service_client("placements")
 
 
-PlacementsClient = Annotated[httpx.Client, Depends(placements_client)]
+Placements = Annotated[httpx.Client, Depends(placements_client)]
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from services.common.dates import add_months
+from services.common.registration_year import registration_year_ending, registration_year_of
 from services.common.transitions import InvalidTransition as InvalidTransition
 from services.common.transitions import Transitions
 
@@ -27,16 +28,6 @@ class CpdFact:
     activity_on: date
     hours: Decimal
     peer_reflection: bool
-
-
-def registration_year_ending(year: int) -> tuple[date, date]:
-    """The SWE registration year that ends on 30 November `year`: 1 December year-1 to 30 November year."""
-    return date(year - 1, 12, 1), date(year, 11, 30)
-
-
-def registration_year_of(d: date) -> int:
-    """The registration year a date falls in, named by the year it ends (1 Dec 2025 is in year 2026)."""
-    return d.year + 1 if d.month == 12 else d.year
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from services.careers.rules import (
     registration_year_of,
     review_order_problem,
 )
-from services.common.census_calendar import add_months
+from services.common.dates import add_months
 from services.common.swe import normalise_swe
 
 S, A = ApplicationState, Action

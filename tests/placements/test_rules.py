@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.common.census_calendar import add_months, census_reference_date, census_year_of, census_year_start
+from services.common.census_calendar import census_reference_date, census_year_of, census_year_start
+from services.common.dates import add_months
 from services.common.swe import normalise_swe, swe_for_census
 from services.placements.rules import (
     NATIONAL_RULE,

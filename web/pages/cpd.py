@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.common import clock
+from services.common.registration_year import registration_year_of
 from web.api import ApiProblem
 from web.formats import long_date
 from web.forms import CheckedForm, FormErrors, date_answer, date_fields, done, value
@@ -38,11 +39,6 @@ FIELDS |= {name: name for name in ("reflection", "peer_name", "evidence_descript
 FIRST_YEAR = 2020  # the first registration year the API keeps
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 MAX_HOURS = Decimal(500)
-
-
-def registration_year_of(day: date) -> int:
-    """Social Work England's registration year runs 1 December to 30 November and is named by the year it ends."""
-    return day.year + 1 if day.month == 12 else day.year
 
 
 def cpd_body(form: dict[str, str], errors: FormErrors) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from services.analytics.extracts.service import (
     produce,
     visible_extracts,
 )
-from services.analytics.placements_client import PlacementsClient
+from services.analytics.placements_client import Placements
 from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Role, require_roles
 from services.common.db import SessionDep
@@ -95,7 +95,7 @@ def download_extract(extract_id: uuid.UUID, session: SessionDep, principal: Curr
     dependencies=[Depends(require_roles(Role.academy_admin))],
 )
 def run_extract(
-    body: ExtractRequest, session: SessionDep, principal: CurrentPrincipal, placements: PlacementsClient
+    body: ExtractRequest, session: SessionDep, principal: CurrentPrincipal, placements: Placements
 ) -> ExtractPublic:
     """Produce an extract now (academy staff): checked and stored like a scheduled one. Once it succeeds it
     supersedes the earlier extracts of the same kind, council and year. A year whose returns are not in

@@ -14,8 +14,6 @@ from services.careers.rules import (
     CpdFact,
     check_registration_year,
     cpd_hours_last_12_months,
-    registration_year_ending,
-    registration_year_of,
 )
 from services.common.audit import audit
 from services.common.auth import Principal
@@ -23,6 +21,7 @@ from services.common.dates import add_months
 from services.common.errors import NotFound, invalid
 from services.common.models import utcnow
 from services.common.pagination import PageParams, make_page, paginate
+from services.common.registration_year import registration_year_ending, registration_year_of
 
 NOT_FOUND = "No CPD record with this id was found."
 

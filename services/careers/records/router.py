@@ -14,7 +14,7 @@ from services.careers.dependencies import (
     Staff,
     careers_router,
 )
-from services.careers.placements_client import PlacementsClient, WorkerEmployment
+from services.careers.placements_client import Placements, WorkerEmployment
 from services.careers.records import service
 from services.careers.records.next_step import next_step
 from services.careers.records.schemas import (
@@ -64,7 +64,7 @@ def create_record(
     body: CareerRecordCreate,
     request: Request,
     principal: Staff,
-    client: PlacementsClient,
+    client: Placements,
     today: Today,
     session: SessionDep,
     key: IdempotencyKey = None,
