@@ -17,6 +17,7 @@ app = create_service_app(
         outcomes.router,
         hosts.router,
         applicants.router,
+        applicants.stages_router,
         handover.router,
         updating.router,
     ],

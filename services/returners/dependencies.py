@@ -2,20 +2,33 @@
 endpoints document beside the common ones.
 
 Each sub-area (cohorts, outcomes, hosts, applicants, handover, updating) has its own `router.py` whose
-`router` requires a token with the returners scope; `applicants.router.public_router` holds the one
-endpoint anyone may call without a token (the enquiry form). `app.py` includes them all.
+`router`, made by `returners_router`, requires a token with the returners scope and names the area's tag;
+`applicants.router.public_router` holds the one endpoint anyone may call without a token (the enquiry
+form). `app.py` includes them all.
 """
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
+from services.common.app import service_router
 from services.common.auth import Principal, Role, require_roles
 from services.common.errors import PROBLEM_MEDIA_TYPE, Problem
 from services.returners.fields import EARLIEST
+
+
+def returners_router(tag: str, *roles: Role) -> APIRouter:
+    """A router of returners endpoints listed under one tag; given `roles`, every endpoint on it needs one of
+    them (for routers whose endpoints all need the same role and never use the principal)."""
+    router = service_router("returners")
+    router.tags.append(tag)
+    if roles:
+        router.dependencies.append(Depends(require_roles(*roles)))
+    return router
+
 
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Reader = Annotated[Principal, Depends(require_roles(Role.academy_admin, Role.council_hr))]

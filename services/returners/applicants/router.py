@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_RESPONSES
@@ -25,22 +24,21 @@ from services.returners.applicants.schemas import (
     TalentPoolEntry,
     TransitionCreate,
 )
-from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader
+from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader, returners_router
 from services.returners.rules import Stage
 
-router = service_router("returners")
-APPLICANTS = ["applicants"]
-ENQUIRIES = ["enquiries"]
-STAGES = ["stages"]
+router = returners_router("applicants")
+stages_router = returners_router("stages")
 # No token, so no 401, 403 or 404: the rest of what any request may get.
 PUBLIC_PROBLEMS = {code: PROBLEM_RESPONSES[code] for code in (400, 422, 429, 503)}
-public_router = APIRouter(prefix="/v1/returners", responses=PUBLIC_PROBLEMS, route_class=RetryingRoute)
+public_router = APIRouter(
+    prefix="/v1/returners", tags=["enquiries"], responses=PUBLIC_PROBLEMS, route_class=RetryingRoute
+)
 
 
 @public_router.post(
     "/enquiries",
     status_code=202,
-    tags=ENQUIRIES,
     summary="Enquire about the programme (no token needed)",
     responses=TOO_MANY,
 )
@@ -53,7 +51,6 @@ def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep, t
 @router.post(
     "/applicants",
     status_code=201,
-    tags=APPLICANTS,
     summary="Record an enquiry taken by academy staff",
     responses=CONFLICT,
 )
@@ -61,9 +58,7 @@ def create_applicant(body: ApplicantCreate, session: SessionDep, principal: Admi
     return enquiry.create_applicant(session, principal, body, today)
 
 
-@router.get(
-    "/applicants", tags=APPLICANTS, summary="List applicants (a council's HR: those placed with it and the talent pool)"
-)
+@router.get("/applicants", summary="List applicants (a council's HR: those placed with it and the talent pool)")
 def list_applicants(
     session: SessionDep,
     principal: Reader,
@@ -75,14 +70,13 @@ def list_applicants(
     return make_page(rows, total, page)
 
 
-@router.get("/applicants/{applicant_id}", tags=APPLICANTS, summary="Read an applicant")
+@router.get("/applicants/{applicant_id}", summary="Read an applicant")
 def get_applicant(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> ApplicantPublic:
     return applicants.get_applicant(session, principal, applicant_id)
 
 
 @router.post(
     "/applicants/{applicant_id}/application",
-    tags=APPLICANTS,
     summary="Submit the application: eligibility is decided and explained",
     responses=CONFLICT,
 )
@@ -94,33 +88,13 @@ def submit_application(
 
 @router.get(
     "/applicants/{applicant_id}/eligibility",
-    tags=APPLICANTS,
     summary="The eligibility decision: which rule decided, with which dates, and the updating days",
 )
 def get_eligibility(applicant_id: uuid.UUID, session: SessionDep, principal: Reader) -> EligibilityPublic:
     return application.eligibility(session, principal, applicant_id)
 
 
-@router.post(
-    "/applicants/{applicant_id}/transitions",
-    tags=STAGES,
-    summary="Move an applicant along the funnel (or off it)",
-    responses=CONFLICT,
-)
-def transition(
-    applicant_id: uuid.UUID, body: TransitionCreate, session: SessionDep, principal: Admin, today: Today
-) -> ApplicantPublic:
-    return stages.transition(session, principal, applicant_id, body, today)
-
-
-@router.get("/applicants/{applicant_id}/stage-events", tags=STAGES, summary="Every transition, with who and when")
-def list_stage_events(
-    applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
-) -> Page[StageEventPublic]:
-    return page_of(applicants.stage_events(session, principal, applicant_id), page)
-
-
-@router.get("/talent-pool", tags=APPLICANTS, summary="Applicants not selected, whom member councils may recruit")
+@router.get("/talent-pool", summary="Applicants not selected, whom member councils may recruit")
 def talent_pool(
     session: SessionDep,
     principal: Reader,
@@ -130,3 +104,21 @@ def talent_pool(
 ) -> Page[TalentPoolEntry]:
     rows, total = applicants.talent_pool(session, principal, page, region=region, cohort_id=cohort_id)
     return make_page(rows, total, page)
+
+
+@stages_router.post(
+    "/applicants/{applicant_id}/transitions",
+    summary="Move an applicant along the funnel (or off it)",
+    responses=CONFLICT,
+)
+def transition(
+    applicant_id: uuid.UUID, body: TransitionCreate, session: SessionDep, principal: Admin, today: Today
+) -> ApplicantPublic:
+    return stages.transition(session, principal, applicant_id, body, today)
+
+
+@stages_router.get("/applicants/{applicant_id}/stage-events", summary="Every transition, with who and when")
+def list_stage_events(
+    applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
+) -> Page[StageEventPublic]:
+    return page_of(applicants.stage_events(session, principal, applicant_id), page)

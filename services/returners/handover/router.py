@@ -2,22 +2,19 @@
 
 import uuid
 
-from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.returners.applicants.schemas import ApplicantPublic
-from services.returners.dependencies import CONFLICT, UNAVAILABLE, Admin
+from services.returners.dependencies import CONFLICT, UNAVAILABLE, Admin, returners_router
 from services.returners.handover import service as handover
 from services.returners.handover.schemas import EmploymentCreate
 from services.returners.placements_client import Placements
 
-router = service_router("returners")
-STAGES = ["stages"]
+router = returners_router("stages")
 
 
 @router.post(
     "/applicants/{applicant_id}/employment",
-    tags=STAGES,
     summary="Record that a restored returner is employed: placements records the worker and the spell",
     responses={**CONFLICT, **UNAVAILABLE},
 )

@@ -2,10 +2,9 @@
 
 import uuid
 
-from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader
+from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader, returners_router
 from services.returners.hosts import service as hosts
 from services.returners.hosts.schemas import (
     HostMatchCreate,
@@ -15,14 +14,12 @@ from services.returners.hosts.schemas import (
     HostPlacementPublic,
 )
 
-router = service_router("returners")
-HOSTS = ["host councils"]
+router = returners_router("host councils")
 
 
 @router.post(
     "/cohorts/{cohort_id}/host-offers",
     status_code=201,
-    tags=HOSTS,
     summary="Offer supervised-practice places in a cohort (a council's HR for its own council)",
     responses=CONFLICT,
 )
@@ -32,9 +29,7 @@ def create_host_offer(
     return hosts.create_offer(session, principal, cohort_id, body)
 
 
-@router.get(
-    "/cohorts/{cohort_id}/host-offers", tags=HOSTS, summary="Places offered in a cohort (a council's HR sees its own)"
-)
+@router.get("/cohorts/{cohort_id}/host-offers", summary="Places offered in a cohort (a council's HR sees its own)")
 def list_host_offers(
     cohort_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[HostOfferPublic]:
@@ -43,7 +38,6 @@ def list_host_offers(
 
 @router.put(
     "/cohorts/{cohort_id}/host-offers/{council}",
-    tags=HOSTS,
     summary="Change the number of places offered (never below those taken)",
     responses=CONFLICT,
 )
@@ -56,7 +50,6 @@ def update_host_offer(
 @router.post(
     "/applicants/{applicant_id}/host-placement",
     status_code=201,
-    tags=HOSTS,
     summary="Match an applicant to a host council's place in their cohort",
     responses=CONFLICT,
 )

@@ -6,28 +6,26 @@ from typing import Annotated
 
 from fastapi import Query
 
-from services.common.app import service_router
+from services.common.auth import Role
 from services.common.clock import Today
 from services.common.db import SessionDep
-from services.returners.dependencies import UNAVAILABLE, Admin, InRange
+from services.returners.dependencies import UNAVAILABLE, InRange, returners_router
 from services.returners.outcomes import service as outcomes
 from services.returners.outcomes.schemas import CohortOutcomes
 from services.returners.placements_client import Placements
 
-router = service_router("returners")
-COHORTS = ["cohorts"]
+# Academy staff only; the principal is not needed beyond that.
+router = returners_router("cohorts", Role.academy_admin)
 
 
 @router.get(
     "/cohorts/{cohort_id}/outcomes",
-    tags=COHORTS,
     summary="Counts, conversion and median days between stages, and retention at 6 and 12 months",
     responses=UNAVAILABLE,
 )
 def cohort_outcomes(
     cohort_id: uuid.UUID,
     session: SessionDep,
-    principal: Admin,
     placements: Placements,
     today: Today,
     as_of: Annotated[

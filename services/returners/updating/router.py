@@ -2,11 +2,10 @@
 
 import uuid
 
-from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, Reader
+from services.returners.dependencies import CONFLICT, Admin, Reader, returners_router
 from services.returners.updating import service as updating
 from services.returners.updating.schemas import (
     UpdatingActivityCreate,
@@ -14,14 +13,12 @@ from services.returners.updating.schemas import (
     UpdatingProgressPublic,
 )
 
-router = service_router("returners")
-UPDATING = ["updating"]
+router = returners_router("updating")
 
 
 @router.post(
     "/applicants/{applicant_id}/updating-activities",
     status_code=201,
-    tags=UPDATING,
     summary="Log supervised practice, formal study or private study",
     responses=CONFLICT,
 )
@@ -31,7 +28,7 @@ def log_activity(
     return updating.log_activity(session, principal, applicant_id, body)
 
 
-@router.get("/applicants/{applicant_id}/updating-activities", tags=UPDATING, summary="The updating log")
+@router.get("/applicants/{applicant_id}/updating-activities", summary="The updating log")
 def list_activities(
     applicant_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
 ) -> Page[UpdatingActivityPublic]:
@@ -40,7 +37,6 @@ def list_activities(
 
 @router.get(
     "/applicants/{applicant_id}/updating-progress",
-    tags=UPDATING,
     summary="Days counted toward the required updating, and why any activity does not count",
     responses=CONFLICT,
 )
