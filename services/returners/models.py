@@ -10,7 +10,16 @@ from sqlmodel import Field, SQLModel
 from services.common.models import utcnow
 
 
-class Cohort(SQLModel, table=True):
+class Record(SQLModel):
+    """The columns of a row that is changed after it is written: its id, and when it was created and last
+    changed (the service that changes it sets `updated_at`)."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Cohort(Record, table=True):
     """One intake of the programme, with its eligibility rules as data."""
 
     __table_args__ = (
@@ -18,7 +27,6 @@ class Cohort(SQLModel, table=True):
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     intake_opens: date
     intake_closes: date
@@ -29,14 +37,11 @@ class Cohort(SQLModel, table=True):
     min_statutory_practice_years: Decimal = Field(sa_column=Column(Numeric(4, 1), nullable=False))
     hours_per_day: Decimal = Field(sa_column=Column(Numeric(4, 2), nullable=False))
     created_by: str = Field(max_length=120)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Applicant(SQLModel, table=True):
+class Applicant(Record, table=True):
     """A person who enquired, and what became of them: application, stage, host, employment."""
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=254, unique=True, description="lower case, as matched")
     phone: str | None = Field(default=None, max_length=32)
@@ -65,8 +70,6 @@ class Applicant(SQLModel, table=True):
     employed_org_role: int | None = None
     placements_worker_id: uuid.UUID | None = None
     placements_employment_id: uuid.UUID | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class StageEvent(SQLModel, table=True):
@@ -106,7 +109,7 @@ class UpdatingActivity(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class HostOffer(SQLModel, table=True):
+class HostOffer(Record, table=True):
     """Supervised-practice places one member council offers in one cohort, and how many are taken."""
 
     __tablename__ = "host_offer"
@@ -115,13 +118,10 @@ class HostOffer(SQLModel, table=True):
         CheckConstraint("places_taken >= 0 AND places_taken <= places", name="within_places"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     cohort_id: uuid.UUID = Field(foreign_key="cohort.id", index=True)
     council: str = Field(max_length=3, foreign_key="council.code")
     places: int
     places_taken: int = 0
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class HostPlacement(SQLModel, table=True):
