@@ -66,10 +66,7 @@ def delete_my_cpd(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
     return Response(status_code=204)
 
 
-@workers.get(
-    "/workers/{swe_number}/cpd",
-    summary="A worker's CPD for a registration year, with the SWE check",
-)
+@workers.get("/workers/{swe_number}/cpd", summary="A worker's CPD for a registration year, with the SWE check")
 def worker_cpd(
     worker: ReadableWorker,
     session: SessionDep,

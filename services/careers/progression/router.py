@@ -52,10 +52,7 @@ def create_my_application(
     return service.create_draft(session, principal, me, body)
 
 
-@workers.get(
-    "/workers/{swe_number}/applications",
-    summary="A worker's progression applications, newest first",
-)
+@workers.get("/workers/{swe_number}/applications", summary="A worker's progression applications, newest first")
 def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = service.list_worker_applications(session, worker.swe_number, page)
     return make_page(items, total, page)

@@ -36,18 +36,12 @@ workers = careers_router("workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 
-@mine.get(
-    "/me",
-    summary="My career: level, local grade, experience, ASYE progress and history",
-)
+@mine.get("/me", summary="My career: level, local grade, experience, ASYE progress and history")
 def my_record(me: Me, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     return service.read_record(session, principal, me)
 
 
-@mine.get(
-    "/me/next-step",
-    summary="What my next level needs: each requirement met or not, and what is missing",
-)
+@mine.get("/me/next-step", summary="What my next level needs: each requirement met or not, and what is missing")
 def my_next_step(me: Me, session: SessionDep) -> NextStep:
     return next_step(session, me)
 
@@ -82,10 +76,7 @@ def worker_record(worker: ReadableWorker, session: SessionDep, principal: Curren
     return service.read_record(session, principal, worker)
 
 
-@workers.patch(
-    "/workers/{swe_number}",
-    summary="Change a worker's qualification and ASYE start dates",
-)
+@workers.patch("/workers/{swe_number}", summary="Change a worker's qualification and ASYE start dates")
 def update_worker_record(
     body: CareerRecordUpdate, worker: ManagedWorker, session: SessionDep, principal: Staff
 ) -> CareerRecordPublic:
@@ -115,9 +106,6 @@ def record_asye_review(
     return service.record_asye_review(session, principal, worker, body)
 
 
-@workers.get(
-    "/workers/{swe_number}/next-step",
-    summary="What a worker's next level needs",
-)
+@workers.get("/workers/{swe_number}/next-step", summary="What a worker's next level needs")
 def worker_next_step(worker: ReadableWorker, session: SessionDep) -> NextStep:
     return next_step(session, worker)
