@@ -1,7 +1,7 @@
 """What careers' routes share: the worker a request is about (their spells fetched from placements before the
 request's transaction begins), the roles that may call, and the answers documented beside the common ones."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -15,14 +15,21 @@ from services.common.errors import PROBLEM_MEDIA_TYPE, Problem, invalid
 from services.common.swe import normalise_swe
 
 
-def careers_router(tag: str) -> APIRouter:
-    """A router of careers endpoints that share one tag, the heading the API's documents list them under."""
+def careers_router(
+    tag: str, *, roles: Sequence[Role] = (), responses: dict[int | str, dict[str, Any]] | None = None
+) -> APIRouter:
+    """A router of careers endpoints that share one tag, the heading the API's documents list them under.
+    With `roles`, only those roles may call any of its endpoints; `responses` are answers every one of them
+    may give, beside the common ones."""
     router = service_router("careers")
     router.tags.append(tag)
+    if roles:
+        router.dependencies.append(Depends(require_roles(*roles)))
+    # A new dict: the one service_router gives is the platform's, shared by every router.
+    router.responses = {**router.responses, **(responses or {})}
     return router
 
 
-Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Staff = Annotated[Principal, Depends(require_roles(Role.council_hr, Role.academy_admin))]
 Worker = Annotated[Principal, Depends(require_roles(Role.social_worker))]
 

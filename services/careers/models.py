@@ -11,15 +11,28 @@ from sqlmodel import Field, SQLModel
 
 from services.common.models import utcnow
 
+
+class Keyed(SQLModel):
+    """The key of every careers table: a random UUID."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+
+
+class Stamped(Keyed):
+    """A row that is changed after it is made: when it was made, and when last changed."""
+
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # --- The framework -----------------------------------------------------------------------------
 
 
-class CareerLevel(SQLModel, table=True):
+class CareerLevel(Keyed, table=True):
     """A PCF level; `rank` orders them (student 1 to strategic 6)."""
 
     __tablename__ = "career_level"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=120)
     rank: int = Field(index=True)
@@ -27,26 +40,24 @@ class CareerLevel(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class CareerPathway(SQLModel, table=True):
+class CareerPathway(Keyed, table=True):
     """A pathway within a level (the advanced level's practitioner, educator and manager pathways)."""
 
     __tablename__ = "career_pathway"
     __table_args__ = (UniqueConstraint("level_id", "code", name="uq_career_pathway_level_code"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     level_id: uuid.UUID = Field(foreign_key="career_level.id", index=True)
     code: str = Field(max_length=40)
     name: str = Field(max_length=120)
     description: str | None = Field(default=None, max_length=2000)
 
 
-class LevelRequirement(SQLModel, table=True):
+class LevelRequirement(Keyed, table=True):
     """What reaching a level (on a pathway, or on the level as a whole) needs, and how it is reached."""
 
     __tablename__ = "level_requirement"
     __table_args__ = (UniqueConstraint("level_id", "pathway_id", name="uq_level_requirement_level_pathway"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     level_id: uuid.UUID = Field(foreign_key="career_level.id", index=True)
     pathway_id: uuid.UUID | None = Field(default=None, foreign_key="career_pathway.id")
     min_pq_years: Decimal = Field(sa_column=Column(Numeric(4, 1), nullable=False))
@@ -55,37 +66,34 @@ class LevelRequirement(SQLModel, table=True):
     how_reached: str = Field(max_length=16, description="automatic, panel or recruitment")
 
 
-class PcfDomain(SQLModel, table=True):
+class PcfDomain(Keyed, table=True):
     """One of the nine domains of the Professional Capabilities Framework."""
 
     __tablename__ = "pcf_domain"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=120)
     position: int
     description: str | None = Field(default=None, max_length=2000)
 
 
-class KssStandard(SQLModel, table=True):
+class KssStandard(Keyed, table=True):
     """A post-qualifying standard (knowledge and skills statement) and the level it belongs to."""
 
     __tablename__ = "kss_standard"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=120)
     level_id: uuid.UUID | None = Field(default=None, foreign_key="career_level.id")
     description: str | None = Field(default=None, max_length=2000)
 
 
-class LocalGrade(SQLModel, table=True):
+class LocalGrade(Keyed, table=True):
     """A council's own grade and the level (and pathway) it maps to."""
 
     __tablename__ = "local_grade"
     __table_args__ = (UniqueConstraint("council", "name", name="uq_local_grade_council_name"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     council: str = Field(max_length=3, foreign_key="council.code", index=True)
     name: str = Field(max_length=120)
     level_id: uuid.UUID = Field(foreign_key="career_level.id")
@@ -95,25 +103,21 @@ class LocalGrade(SQLModel, table=True):
 # --- A social worker's career ------------------------------------------------------------------
 
 
-class CareerRecord(SQLModel, table=True):
+class CareerRecord(Stamped, table=True):
     """One social worker's career, keyed by SWE number: it stays with them from council to council."""
 
     __tablename__ = "career_record"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     swe_number: str = Field(max_length=12, unique=True)
     qualified_on: date | None = None
     asye_started_on: date | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class LevelChange(SQLModel, table=True):
+class LevelChange(Keyed, table=True):
     """One step of a worker's level history; the latest in force on a day is their level that day."""
 
     __tablename__ = "level_change"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     record_id: uuid.UUID = Field(foreign_key="career_record.id", index=True)
     level_id: uuid.UUID = Field(foreign_key="career_level.id")
     pathway_id: uuid.UUID | None = Field(default=None, foreign_key="career_pathway.id")
@@ -125,13 +129,12 @@ class LevelChange(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class AsyeReview(SQLModel, table=True):
+class AsyeReview(Keyed, table=True):
     """A review of the assessed and supported year in employment, at 3, 6, 9 or 12 months."""
 
     __tablename__ = "asye_review"
     __table_args__ = (UniqueConstraint("record_id", "month", name="uq_asye_review_record_month"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     record_id: uuid.UUID = Field(foreign_key="career_record.id", index=True)
     month: int
     outcome: str = Field(max_length=16)
@@ -141,13 +144,12 @@ class AsyeReview(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class CpdRecord(SQLModel, table=True):
+class CpdRecord(Stamped, table=True):
     """One continuing professional development activity a worker logged."""
 
     __tablename__ = "cpd_record"
     __table_args__ = (Index("ix_cpd_record_swe_number_activity_on", "swe_number", "activity_on"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     swe_number: str = Field(max_length=12)
     activity_on: date
     hours: Decimal = Field(sa_column=Column(Numeric(5, 1), nullable=False))
@@ -159,16 +161,13 @@ class CpdRecord(SQLModel, table=True):
     pcf_domains: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     evidence_description: str | None = Field(default=None, max_length=500)
     evidence_reference: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class EvidenceItem(SQLModel, table=True):
+class EvidenceItem(Keyed, table=True):
     """A piece of evidence in a worker's portfolio (its metadata: the document stays where it is)."""
 
     __tablename__ = "evidence_item"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     swe_number: str = Field(max_length=12, index=True)
     kind: str = Field(max_length=30)
     title: str = Field(max_length=200)
@@ -181,12 +180,11 @@ class EvidenceItem(SQLModel, table=True):
 # --- Progression -------------------------------------------------------------------------------
 
 
-class ProgressionApplication(SQLModel, table=True):
+class ProgressionApplication(Stamped, table=True):
     """A worker's application to progress to a level; its state changes only through its transitions."""
 
     __tablename__ = "progression_application"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     record_id: uuid.UUID = Field(foreign_key="career_record.id", index=True)
     swe_number: str = Field(max_length=12, index=True)
     target_level_id: uuid.UUID = Field(foreign_key="career_level.id")
@@ -200,27 +198,23 @@ class ProgressionApplication(SQLModel, table=True):
     feedback: str | None = Field(default=None, max_length=4000)
     resubmission_of: uuid.UUID | None = Field(default=None, foreign_key="progression_application.id")
     version: int = 1
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class ApplicationEvidence(SQLModel, table=True):
+class ApplicationEvidence(Keyed, table=True):
     """Evidence attached to an application."""
 
     __tablename__ = "application_evidence"
     __table_args__ = (UniqueConstraint("application_id", "evidence_id", name="uq_application_evidence_pair"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     application_id: uuid.UUID = Field(foreign_key="progression_application.id", index=True)
     evidence_id: uuid.UUID = Field(foreign_key="evidence_item.id", index=True)
 
 
-class ApplicationEvent(SQLModel, table=True):
+class ApplicationEvent(Keyed, table=True):
     """One transition of an application: who did what, when, and from which state to which."""
 
     __tablename__ = "application_event"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     application_id: uuid.UUID = Field(foreign_key="progression_application.id", index=True)
     action: str = Field(max_length=12)
     from_state: str | None = Field(default=None, max_length=12)
@@ -236,12 +230,11 @@ class ApplicationEvent(SQLModel, table=True):
 # --- Regional opportunities --------------------------------------------------------------------
 
 
-class Opportunity(SQLModel, table=True):
+class Opportunity(Stamped, table=True):
     """A development post, secondment or vacancy a council offers the region's social workers."""
 
     __tablename__ = "opportunity"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     council: str = Field(max_length=3, foreign_key="council.code", index=True)
     kind: str = Field(max_length=20)
     title: str = Field(max_length=200)
@@ -250,17 +243,14 @@ class Opportunity(SQLModel, table=True):
     closing_on: date = Field(index=True)
     description: str = Field(max_length=4000)
     posted_by: str = Field(max_length=120)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class OpportunityInterest(SQLModel, table=True):
+class OpportunityInterest(Keyed, table=True):
     """A social worker's registered interest in an opportunity."""
 
     __tablename__ = "opportunity_interest"
     __table_args__ = (UniqueConstraint("opportunity_id", "swe_number", name="uq_opportunity_interest_worker"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     opportunity_id: uuid.UUID = Field(foreign_key="opportunity.id", index=True)
     swe_number: str = Field(max_length=12, index=True)
     note: str | None = Field(default=None, max_length=1000)

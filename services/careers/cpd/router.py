@@ -17,7 +17,7 @@ from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import PageDep
 
 mine = careers_router("my CPD")
-workers = careers_router("workers")
+workers = careers_router("workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 RegistrationYear = Annotated[
@@ -66,11 +66,7 @@ def delete_my_cpd(cpd_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
     return Response(status_code=204)
 
 
-@workers.get(
-    "/workers/{swe_number}/cpd",
-    responses=UNAVAILABLE,
-    summary="A worker's CPD for a registration year, with the SWE check",
-)
+@workers.get("/workers/{swe_number}/cpd", summary="A worker's CPD for a registration year, with the SWE check")
 def worker_cpd(
     worker: ReadableWorker,
     session: SessionDep,

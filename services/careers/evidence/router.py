@@ -14,7 +14,7 @@ from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
 mine = careers_router("my evidence")
-workers = careers_router("workers")
+workers = careers_router("workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 
@@ -42,7 +42,7 @@ def delete_my_evidence(evidence_id: uuid.UUID, principal: CurrentPrincipal, sess
     return Response(status_code=204)
 
 
-@workers.get("/workers/{swe_number}/evidence", responses=UNAVAILABLE, summary="A worker's evidence portfolio")
+@workers.get("/workers/{swe_number}/evidence", summary="A worker's evidence portfolio")
 def worker_evidence(
     worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal, page: PageDep
 ) -> Page[EvidencePublic]:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, Admin, Staff, careers_router
+from services.careers.dependencies import CONFLICT, Staff, careers_router
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.framework import local_grades, service
 from services.careers.framework.schemas import (
@@ -30,13 +30,15 @@ from services.careers.framework.schemas import (
     RequirementPublic,
     RequirementUpdate,
 )
+from services.common.auth import Role
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
 framework = careers_router("framework")
+editing = careers_router("framework", roles=[Role.academy_admin])
 grades = careers_router("local grades")
-routers = [framework, grades]
+routers = [framework, editing, grades]
 
 
 @framework.get("/framework", summary="The whole career framework")
@@ -44,75 +46,69 @@ def read_framework(session: SessionDep) -> Framework:
     return service.read_framework(session)
 
 
-@framework.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
-def create_level(body: LevelCreate, session: SessionDep, principal: Admin) -> LevelPublic:
+@editing.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
+def create_level(body: LevelCreate, session: SessionDep) -> LevelPublic:
     return service.create_level(session, body)
 
 
-@framework.patch("/levels/{level_id}", summary="Change a level")
-def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep, principal: Admin) -> LevelPublic:
+@editing.patch("/levels/{level_id}", summary="Change a level")
+def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep) -> LevelPublic:
     return service.update_level(session, level_id, body)
 
 
-@framework.post(
+@editing.post(
     "/levels/{level_id}/pathways",
     status_code=201,
     summary="Add a pathway to a level",
     responses=CONFLICT,
 )
-def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep, principal: Admin) -> PathwayPublic:
+def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep) -> PathwayPublic:
     return service.create_pathway(session, level_id, body)
 
 
-@framework.patch("/pathways/{pathway_id}", summary="Change a pathway")
-def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep, principal: Admin) -> PathwayPublic:
+@editing.patch("/pathways/{pathway_id}", summary="Change a pathway")
+def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionDep) -> PathwayPublic:
     return service.update_pathway(session, pathway_id, body)
 
 
-@framework.post(
+@editing.post(
     "/requirements",
     status_code=201,
     summary="Set what a level (or one of its pathways) needs",
     responses=CONFLICT,
 )
-def create_requirement(body: RequirementCreate, session: SessionDep, principal: Admin) -> RequirementPublic:
+def create_requirement(body: RequirementCreate, session: SessionDep) -> RequirementPublic:
     return service.create_requirement(session, body)
 
 
-@framework.patch("/requirements/{requirement_id}", summary="Change what a level needs")
-def update_requirement(
-    requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep, principal: Admin
-) -> RequirementPublic:
+@editing.patch("/requirements/{requirement_id}", summary="Change what a level needs")
+def update_requirement(requirement_id: uuid.UUID, body: RequirementUpdate, session: SessionDep) -> RequirementPublic:
     return service.update_requirement(session, requirement_id, body)
 
 
-@framework.delete("/requirements/{requirement_id}", status_code=204, summary="Remove a requirement")
-def delete_requirement(requirement_id: uuid.UUID, session: SessionDep, principal: Admin) -> Response:
+@editing.delete("/requirements/{requirement_id}", status_code=204, summary="Remove a requirement")
+def delete_requirement(requirement_id: uuid.UUID, session: SessionDep) -> Response:
     service.delete_requirement(session, requirement_id)
     return Response(status_code=204)
 
 
-@framework.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
-def create_pcf_domain(body: PcfDomainCreate, session: SessionDep, principal: Admin) -> PcfDomainPublic:
+@editing.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
+def create_pcf_domain(body: PcfDomainCreate, session: SessionDep) -> PcfDomainPublic:
     return service.create_pcf_domain(session, body)
 
 
-@framework.patch("/pcf-domains/{domain_id}", summary="Change a PCF domain")
-def update_pcf_domain(
-    domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep, principal: Admin
-) -> PcfDomainPublic:
+@editing.patch("/pcf-domains/{domain_id}", summary="Change a PCF domain")
+def update_pcf_domain(domain_id: uuid.UUID, body: PcfDomainUpdate, session: SessionDep) -> PcfDomainPublic:
     return service.update_pcf_domain(session, domain_id, body)
 
 
-@framework.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
-def create_kss_standard(body: KssStandardCreate, session: SessionDep, principal: Admin) -> KssStandardPublic:
+@editing.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
+def create_kss_standard(body: KssStandardCreate, session: SessionDep) -> KssStandardPublic:
     return service.create_kss_standard(session, body)
 
 
-@framework.patch("/kss-standards/{standard_id}", summary="Change a KSS standard")
-def update_kss_standard(
-    standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep, principal: Admin
-) -> KssStandardPublic:
+@editing.patch("/kss-standards/{standard_id}", summary="Change a KSS standard")
+def update_kss_standard(standard_id: uuid.UUID, body: KssStandardUpdate, session: SessionDep) -> KssStandardPublic:
     return service.update_kss_standard(session, standard_id, body)
 
 

@@ -27,7 +27,7 @@ from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
 mine = careers_router("my career")
-workers = careers_router("workers")
+workers = careers_router("workers", responses=UNAVAILABLE)
 applications = careers_router("applications")
 routers = [mine, workers, applications]
 
@@ -52,11 +52,7 @@ def create_my_application(
     return service.create_draft(session, principal, me, body)
 
 
-@workers.get(
-    "/workers/{swe_number}/applications",
-    responses=UNAVAILABLE,
-    summary="A worker's progression applications, newest first",
-)
+@workers.get("/workers/{swe_number}/applications", summary="A worker's progression applications, newest first")
 def worker_applications(worker: ReadableWorker, session: SessionDep, page: PageDep) -> Page[ApplicationSummary]:
     items, total = service.list_worker_applications(session, worker.swe_number, page)
     return make_page(items, total, page)

@@ -30,25 +30,18 @@ from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 
-mine = careers_router("my career")
-workers = careers_router("workers")
+# Every endpoint here looks the worker up in placements first.
+mine = careers_router("my career", responses=UNAVAILABLE)
+workers = careers_router("workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 
-@mine.get(
-    "/me",
-    responses=UNAVAILABLE,
-    summary="My career: level, local grade, experience, ASYE progress and history",
-)
+@mine.get("/me", summary="My career: level, local grade, experience, ASYE progress and history")
 def my_record(me: Me, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     return service.read_record(session, principal, me)
 
 
-@mine.get(
-    "/me/next-step",
-    responses=UNAVAILABLE,
-    summary="What my next level needs: each requirement met or not, and what is missing",
-)
+@mine.get("/me/next-step", summary="What my next level needs: each requirement met or not, and what is missing")
 def my_next_step(me: Me, session: SessionDep) -> NextStep:
     return next_step(session, me)
 
@@ -57,7 +50,7 @@ def my_next_step(me: Me, session: SessionDep) -> NextStep:
     "/workers",
     status_code=201,
     response_model=CareerRecordPublic,
-    responses={**CONFLICT, **UNAVAILABLE},
+    responses=CONFLICT,
     summary="Start a worker's career record at the level they hold",
 )
 def create_record(
@@ -78,16 +71,12 @@ def create_record(
     return create_once(session, principal, key, request, body, create, "/v1/careers/workers/{swe_number}")
 
 
-@workers.get("/workers/{swe_number}", responses=UNAVAILABLE, summary="A worker's career record")
+@workers.get("/workers/{swe_number}", summary="A worker's career record")
 def worker_record(worker: ReadableWorker, session: SessionDep, principal: CurrentPrincipal) -> CareerRecordPublic:
     return service.read_record(session, principal, worker)
 
 
-@workers.patch(
-    "/workers/{swe_number}",
-    responses=UNAVAILABLE,
-    summary="Change a worker's qualification and ASYE start dates",
-)
+@workers.patch("/workers/{swe_number}", summary="Change a worker's qualification and ASYE start dates")
 def update_worker_record(
     body: CareerRecordUpdate, worker: ManagedWorker, session: SessionDep, principal: Staff
 ) -> CareerRecordPublic:
@@ -97,7 +86,6 @@ def update_worker_record(
 @workers.post(
     "/workers/{swe_number}/levels",
     status_code=201,
-    responses=UNAVAILABLE,
     summary="Record a level reached by recruitment, or a correction",
 )
 def record_level(
@@ -109,7 +97,7 @@ def record_level(
 @workers.post(
     "/workers/{swe_number}/asye-reviews",
     status_code=201,
-    responses={**CONFLICT, **UNAVAILABLE},
+    responses=CONFLICT,
     summary="Record an ASYE review (a passed 12-month review moves the worker up)",
 )
 def record_asye_review(
@@ -118,10 +106,6 @@ def record_asye_review(
     return service.record_asye_review(session, principal, worker, body)
 
 
-@workers.get(
-    "/workers/{swe_number}/next-step",
-    responses=UNAVAILABLE,
-    summary="What a worker's next level needs",
-)
+@workers.get("/workers/{swe_number}/next-step", summary="What a worker's next level needs")
 def worker_next_step(worker: ReadableWorker, session: SessionDep) -> NextStep:
     return next_step(session, worker)
