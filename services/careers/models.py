@@ -7,23 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from services.common.models import utcnow
-
-
-class Keyed(SQLModel):
-    """The key of every careers table: a random UUID."""
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-
-
-class Stamped(Keyed):
-    """A row that is changed after it is made: when it was made, and when last changed."""
-
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-
+from services.common.models import Keyed, Stamped, utcnow
 
 # --- The framework -----------------------------------------------------------------------------
 

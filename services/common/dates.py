@@ -14,25 +14,24 @@ from datetime import date
 END_BEFORE_START = "end_before_start"
 
 
-def _month_index(d: date, months: int) -> tuple[int, int]:
-    """The (year, month) `months` after d's month."""
-    year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
-    return year, month + 1
+def _shifted(year: int, month: int, months: int) -> tuple[int, int]:
+    """The (year, month) `months` after `month` of `year`."""
+    year, index = divmod(year * 12 + month - 1 + months, 12)
+    return year, index + 1
 
 
 def add_months(d: date, months: int) -> date:
     """d moved by whole calendar months, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    year, month = _month_index(d, months)
+    year, month = _shifted(d.year, d.month, months)
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def months_later(start: date, months: int) -> date:
     """`start` moved by whole months; a day the target month lacks lands on the 1st of the next."""
-    year, month = _month_index(start, months)
+    year, month = _shifted(start.year, start.month, months)
     if start.day <= calendar.monthrange(year, month)[1]:
         return date(year, month, start.day)
-    year, month = _month_index(date(year, month, 1), 1)
-    return date(year, month, 1)
+    return date(*_shifted(year, month, 1), 1)
 
 
 def anniversary(start: date, years: int) -> date:

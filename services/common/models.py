@@ -10,6 +10,20 @@ from services.common import db as _db  # noqa: F401  (naming convention before a
 from services.common.clock import now as utcnow  # the time every row is stamped with, in UTC
 
 
+class Keyed(SQLModel):
+    """The key of a service's table: a random UUID."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+
+
+class Stamped(Keyed):
+    """A row that is changed after it is made: when it was made, and when last changed (the service that
+    changes it sets `updated_at`)."""
+
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Council(SQLModel, table=True):
     """An English local authority, as the DfE and ONS identify it."""
 

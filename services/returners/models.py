@@ -7,19 +7,10 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from services.common.models import utcnow
+from services.common.models import Stamped, utcnow
 
 
-class Record(SQLModel):
-    """The columns of a row that is changed after it is written: its id, and when it was created and last
-    changed (the service that changes it sets `updated_at`)."""
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-
-
-class Cohort(Record, table=True):
+class Cohort(Stamped, table=True):
     """One intake of the programme, with its eligibility rules as data."""
 
     __table_args__ = (
@@ -39,7 +30,7 @@ class Cohort(Record, table=True):
     created_by: str = Field(max_length=120)
 
 
-class Applicant(Record, table=True):
+class Applicant(Stamped, table=True):
     """A person who enquired, and what became of them: application, stage, host, employment."""
 
     name: str = Field(max_length=200)
@@ -109,7 +100,7 @@ class UpdatingActivity(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class HostOffer(Record, table=True):
+class HostOffer(Stamped, table=True):
     """Supervised-practice places one member council offers in one cohort, and how many are taken."""
 
     __tablename__ = "host_offer"
