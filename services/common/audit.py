@@ -17,7 +17,6 @@ def audit(
     action: str,
     entity: str,
     entity_ids: Iterable[str] | str,
-    request_id: str | None = None,  # transitional: every caller drops it (issue 16), then it goes
 ) -> None:
     """Record that `principal` did `action` (read, create, update, export...) to these records, quoting the
     request being served (services/common/logging.py). Called from the service layer, never from a router.
@@ -28,7 +27,7 @@ def audit(
     ids = [entity_ids] if isinstance(entity_ids, str) else list(entity_ids)
     if not ids:
         return
-    now, request_id = utcnow(), request_id or current_request_id()
+    now, request_id = utcnow(), current_request_id()
     rows = [
         {
             "id": uuid.uuid4(),
