@@ -15,13 +15,6 @@ def _swe(value: str) -> str:
         raise PydanticCustomError("invalid_swe_number", "{reason}", {"reason": str(exc)}) from None
 
 
-def not_null(value):
-    """For a field an update may leave out but not set to null: `field_validator(...)(not_null)`."""
-    if value is None:
-        raise PydanticCustomError("null_not_allowed", "this field cannot be null; leave it out to keep it")
-    return value
-
-
 SweNumber = Annotated[
     str,
     Field(max_length=32, description="Social Work England number in any spelling (SW123, sw 0123)"),

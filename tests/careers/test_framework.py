@@ -178,3 +178,18 @@ def test_a_grade_for_a_council_outside_the_academy_is_refused(careers):
     response = careers.post(f"{CAREERS}/local-grades", json=body, headers=academy_admin())
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "unknown_council"
+
+
+def test_a_change_may_clear_what_may_be_empty_and_refuses_null_for_what_may_not(careers):
+    domain = careers.post(
+        f"{CAREERS}/pcf-domains",
+        json={"code": "ethics", "name": "Ethics", "position": 11, "description": "Values and ethics"},
+        headers=academy_admin(),
+    ).json()
+    url = f"{CAREERS}/pcf-domains/{domain['id']}"
+    refused = careers.patch(url, json={"name": None, "description": None}, headers=academy_admin())
+    assert refused.status_code == 422
+    assert [(e["loc"], e["code"]) for e in refused.json()["errors"]] == [(["body", "name"], "null_not_allowed")]
+    cleared = careers.patch(url, json={"description": None}, headers=academy_admin())
+    assert cleared.status_code == 200
+    assert (cleared.json()["name"], cleared.json()["description"]) == ("Ethics", None)

@@ -3,8 +3,9 @@ creates and the request id the audit trail quotes."""
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi import Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlmodel import select
 
 from services.common import clock
@@ -15,6 +16,7 @@ from services.common.db import SessionDep
 from services.common.errors import invalid, invalid_fields
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.models import AuditEvent
+from services.common.updates import Changes
 
 # --- Clock ---------------------------------------------------------------------------------------
 
@@ -100,3 +102,21 @@ def test_the_audit_trail_quotes_the_request_id_without_being_handed_it(app_clien
     assert answer.status_code == 201
     [event] = session.exec(select(AuditEvent).where(AuditEvent.entity == "note")).all()
     assert (event.entity_id, event.request_id) == (answer.json()["id"], "req-77")
+
+
+# --- Changes -------------------------------------------------------------------------------------
+
+
+class LevelChange(Changes):
+    nullable = frozenset({"description"})
+    name: str | None = None
+    description: str | None = None
+
+
+def test_a_change_keeps_what_is_left_out_and_clears_only_what_may_be_empty():
+    assert LevelChange(description=None).model_dump(exclude_unset=True) == {"description": None}
+    assert LevelChange().model_dump(exclude_unset=True) == {}
+    with pytest.raises(ValidationError) as refused:
+        LevelChange(name=None)
+    [error] = refused.value.errors()
+    assert (error["loc"], error["type"]) == (("name",), "null_not_allowed")

@@ -57,6 +57,19 @@ def test_a_cohort_cannot_be_made_inconsistent(client, admin, cohort, change, fie
     assert answer.json()["errors"][0]["loc"] == ["body", field]
 
 
+def test_a_cohorts_start_date_may_be_cleared_and_nothing_else(client, admin, cohort):
+    url = f"{BASE}/cohorts/{cohort['id']}"
+    assert client.patch(url, json={"starts_on": "2027-01-04"}, headers=admin).json()["starts_on"] == "2027-01-04"
+    cleared = client.patch(url, json={"starts_on": None}, headers=admin)
+    assert (cleared.status_code, cleared.json()["starts_on"]) == (200, None)
+    refused = client.patch(url, json={"hours_per_day": None, "name": None}, headers=admin)
+    assert refused.status_code == 422
+    assert {(tuple(e["loc"]), e["code"]) for e in refused.json()["errors"]} == {
+        (("body", "hours_per_day"), "null_not_allowed"),
+        (("body", "name"), "null_not_allowed"),
+    }
+
+
 def test_a_cohort_name_is_used_once(client, admin):
     assert client.post(f"{BASE}/cohorts", json=cohort_body(name="Once"), headers=admin).status_code == 201
     assert client.post(f"{BASE}/cohorts", json=cohort_body(name="Once"), headers=admin).status_code == 409

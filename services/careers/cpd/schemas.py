@@ -5,10 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from services.careers.fields import Code, Input, LongText, Name, Output, Title, not_null
+from services.careers.fields import Code, Input, LongText, Name, Output, Title
 from services.common.pagination import Page
+from services.common.updates import Changes
 
 
 class CpdKind(StrEnum):
@@ -40,14 +41,14 @@ class CpdCreate(CpdFields):
     peer_reflection: bool = False
 
 
-class CpdUpdate(CpdFields):
+class CpdUpdate(CpdFields, Changes):
     activity_on: date | None = None
     hours: Decimal | None = Field(default=None, gt=0, le=500, decimal_places=1)
     kind: CpdKind | None = None
     title: Title | None = None
     peer_reflection: bool | None = None
 
-    _required = field_validator("activity_on", "hours", "kind", "title", "peer_reflection")(not_null)
+    nullable = frozenset({"evidence_description", "evidence_reference", "pcf_domains", "peer_name", "reflection"})
 
 
 class CpdPublic(Output):

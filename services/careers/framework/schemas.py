@@ -4,10 +4,11 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from services.careers.fields import Code, CouncilCode, Description, Input, Name, Output, not_null
+from services.careers.fields import Code, CouncilCode, Description, Input, Name, Output
 from services.careers.rules import EvidenceKind, HowReached
+from services.common.updates import Changes
 
 Years = Annotated[Decimal, Field(ge=0, le=60, decimal_places=1)]
 Hours = Annotated[Decimal, Field(ge=0, le=10000, decimal_places=1)]
@@ -85,13 +86,13 @@ class LevelCreate(Input):
     description: Description | None = None
 
 
-class LevelUpdate(Input):
+class LevelUpdate(Input, Changes):
     name: Name | None = None
     rank: int | None = Field(default=None, ge=1, le=100)
     typical_local_grade: str | None = Field(default=None, max_length=200)
     description: Description | None = None
 
-    _required = field_validator("name", "rank")(not_null)
+    nullable = frozenset({"description", "typical_local_grade"})
 
 
 class PathwayCreate(Input):
@@ -100,11 +101,11 @@ class PathwayCreate(Input):
     description: Description | None = None
 
 
-class PathwayUpdate(Input):
+class PathwayUpdate(Input, Changes):
     name: Name | None = None
     description: Description | None = None
 
-    _required = field_validator("name")(not_null)
+    nullable = frozenset({"description"})
 
 
 class RequirementCreate(Input):
@@ -116,13 +117,11 @@ class RequirementCreate(Input):
     how_reached: HowReached
 
 
-class RequirementUpdate(Input):
+class RequirementUpdate(Input, Changes):
     min_pq_years: Years | None = None
     min_cpd_hours: Hours | None = None
     evidence_kinds: list[EvidenceKind] | None = Field(default=None, max_length=10)
     how_reached: HowReached | None = None
-
-    _required = field_validator("min_pq_years", "min_cpd_hours", "evidence_kinds", "how_reached")(not_null)
 
 
 class PcfDomainCreate(Input):
@@ -132,12 +131,12 @@ class PcfDomainCreate(Input):
     description: Description | None = None
 
 
-class PcfDomainUpdate(Input):
+class PcfDomainUpdate(Input, Changes):
     name: Name | None = None
     position: int | None = Field(default=None, ge=1, le=100)
     description: Description | None = None
 
-    _required = field_validator("name", "position")(not_null)
+    nullable = frozenset({"description"})
 
 
 class KssStandardCreate(Input):
@@ -147,12 +146,12 @@ class KssStandardCreate(Input):
     description: Description | None = None
 
 
-class KssStandardUpdate(Input):
+class KssStandardUpdate(Input, Changes):
     name: Name | None = None
     level: Code | None = None
     description: Description | None = None
 
-    _required = field_validator("name")(not_null)
+    nullable = frozenset({"description", "level"})
 
 
 class LocalGradeCreate(Input):
@@ -162,12 +161,12 @@ class LocalGradeCreate(Input):
     pathway: Code | None = None
 
 
-class LocalGradeUpdate(Input):
+class LocalGradeUpdate(Input, Changes):
     name: Name | None = None
     level: Code | None = None
     pathway: Code | None = None
 
-    _required = field_validator("name", "level")(not_null)
+    nullable = frozenset({"pathway"})
 
 
 class LocalGradePublic(BaseModel):

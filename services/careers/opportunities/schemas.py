@@ -5,10 +5,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from services.careers.fields import Code, CouncilCode, Input, LongText, Title, not_null
+from services.careers.fields import Code, CouncilCode, Input, LongText, Title
 from services.careers.framework.schemas import LevelRef, PathwayRef
+from services.common.updates import Changes
 
 
 class OpportunityKind(StrEnum):
@@ -27,7 +28,7 @@ class OpportunityCreate(Input):
     description: LongText
 
 
-class OpportunityUpdate(Input):
+class OpportunityUpdate(Input, Changes):
     kind: OpportunityKind | None = None
     title: Title | None = None
     level: Code | None = None
@@ -35,7 +36,7 @@ class OpportunityUpdate(Input):
     closing_on: date | None = None
     description: LongText | None = None
 
-    _required = field_validator("kind", "title", "level", "closing_on", "description")(not_null)
+    nullable = frozenset({"pathway"})
 
 
 class OpportunityPublic(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from services.common.dates import end_before_start
+from services.common.updates import Changes
 from services.returners.fields import HoursPerDay, Input, Years
 
 
@@ -51,9 +52,10 @@ class CohortCreate(CohortFields):
         return self
 
 
-class CohortUpdate(CohortFields):
-    """Only the fields sent change."""
+class CohortUpdate(CohortFields, Changes):
+    """Only the fields sent change; only the start date may be cleared."""
 
+    nullable = frozenset({"starts_on"})
     name: str | None = Field(default=None, min_length=1, max_length=120)
 
 

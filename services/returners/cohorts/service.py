@@ -83,12 +83,6 @@ def get_cohort(session: Session, cohort_id: uuid.UUID) -> CohortPublic:
 def update_cohort(session: Session, cohort_id: uuid.UUID, data: CohortUpdate) -> CohortPublic:
     cohort = get_cohort_row(session, cohort_id, for_update=True)
     changes = data.model_dump(exclude_unset=True)
-    nulls = [name for name, value in changes.items() if value is None and name != "starts_on"]
-    if nulls:
-        raise invalid_fields(
-            "These fields cannot be null; leave them out to keep them.",
-            [(["body", name], "null_not_allowed", "cannot be null") for name in nulls],
-        )
     if changes.get("name") is not None and changes["name"] != cohort.name:
         _check_name_free(session, changes["name"], cohort_id)
     cohort.sqlmodel_update(changes)
