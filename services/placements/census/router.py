@@ -20,7 +20,7 @@ from services.placements.api import CensusYear, CouncilQuery
 from services.placements.census import exports, imports
 from services.placements.census.schemas import ImportHistoryItem, ImportReport
 
-router = service_router("placements")
+router = service_router("placements", "imports")
 
 
 def _read_upload(upload: UploadFile) -> bytes:
@@ -52,7 +52,6 @@ NOT_IMPORTED = {
     "/imports",
     status_code=201,
     response_model=ImportReport,
-    tags=["imports"],
     summary="Import a census return (CSWW XML, or CSV with the same fields)",
     responses={
         200: {"description": "Dry run, or a file that changes nothing"},
@@ -95,18 +94,18 @@ def import_census_file(
     return JSONResponse(report.model_dump(mode="json"), status_code=201 if outcome.status == "applied" else 200)
 
 
-@router.get("/imports", response_model=Page[ImportHistoryItem], tags=["imports"])
+@router.get("/imports", response_model=Page[ImportHistoryItem])
 def import_history(session: SessionDep, principal: CurrentPrincipal, page: PageDep, council: CouncilQuery = None):
     rows, total = paginate(session, imports.newest_first(council_to_read(principal, council)), page)
     return make_page([imports.history_item(row) for row in rows], total, page)
 
 
-@router.get("/imports/{import_id}", response_model=ImportHistoryItem, tags=["imports"])
+@router.get("/imports/{import_id}")
 def import_detail(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ImportHistoryItem:
     return imports.history_item(imports.visible_batch(session, principal, import_id))
 
 
-@router.get("/imports/{import_id}/report.csv", tags=["imports"], response_class=Response)
+@router.get("/imports/{import_id}/report.csv", response_class=Response)
 def import_report_csv(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     batch = imports.visible_batch(session, principal, import_id)
     name = f"import-{batch.council}-{batch.census_year}-{batch.id}-report.csv"
@@ -120,7 +119,7 @@ def _export_council(principal, council: str | None) -> str:
     return target
 
 
-@router.get("/exports/census.csv", tags=["imports"], response_class=Response, summary="A year's records as census CSV")
+@router.get("/exports/census.csv", response_class=Response, summary="A year's records as census CSV")
 def export_census_csv(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -132,12 +131,7 @@ def export_census_csv(
     return Response(text, media_type="text/csv", headers=_attachment(f"csww-{target}-{census_year}.csv"))
 
 
-@router.get(
-    "/exports/census.xml",
-    tags=["imports"],
-    response_class=StreamingResponse,
-    summary="A year's return as CSWW XML",
-)
+@router.get("/exports/census.xml", response_class=StreamingResponse, summary="A year's return as CSWW XML")
 def export_census_xml(
     session: SessionDep,
     principal: CurrentPrincipal,
