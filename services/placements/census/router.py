@@ -1,10 +1,10 @@
 """Census endpoints: import a council's return, its history and report, and export a year as CSV or XML (thin)."""
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from fastapi import File, Query, UploadFile
+from fastapi import Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -112,39 +112,39 @@ def import_report_csv(import_id: uuid.UUID, session: SessionDep, principal: Curr
     return Response(imports.report_csv(batch), media_type="text/csv", headers=_attachment(name))
 
 
-def _export_council(principal, council: str | None) -> str:
+@dataclass
+class Export:
+    """What an export is of: one council's census year."""
+
+    council: str
+    census_year: int
+
+
+def census_export(principal: CurrentPrincipal, census_year: CensusYear, council: CouncilQuery = None) -> Export:
+    """The council an export is of: the caller's own where its role fixes one, else the one named."""
     target = council_to_read(principal, council)
     if target is None:
         raise InvalidInput("Name the council (DfE code) with council=CODE.")
-    return target
+    return Export(target, census_year)
+
+
+ExportOf = Annotated[Export, Depends(census_export)]
 
 
 @router.get("/exports/census.csv", response_class=Response, summary="A year's records as census CSV")
-def export_census_csv(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    census_year: CensusYear,
-    council: CouncilQuery = None,
-) -> Response:
-    target = _export_council(principal, council)
-    text = exports.census_csv(session, principal, target, census_year)
-    return Response(text, media_type="text/csv", headers=_attachment(f"csww-{target}-{census_year}.csv"))
+def export_census_csv(session: SessionDep, principal: CurrentPrincipal, export: ExportOf) -> Response:
+    text = exports.census_csv(session, principal, export.council, export.census_year)
+    return Response(text, media_type="text/csv", headers=_attachment(f"csww-{export.council}-{export.census_year}.csv"))
 
 
 @router.get("/exports/census.xml", response_class=StreamingResponse, summary="A year's return as CSWW XML")
-def export_census_xml(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    census_year: CensusYear,
-    council: CouncilQuery = None,
-) -> StreamingResponse:
+def export_census_xml(session: SessionDep, principal: CurrentPrincipal, export: ExportOf) -> StreamingResponse:
     """The council's records for the year in the DfE's XML format, vacancy block included; written
     as a stream to a spooled file so memory stays flat however large the council."""
-    target = _export_council(principal, council)
-    spooled = exports.census_xml(session, principal, target, census_year)
+    spooled = exports.census_xml(session, principal, export.council, export.census_year)
     return StreamingResponse(
         iter(lambda: spooled.read(64 * 1024), b""),
         media_type="application/xml",
-        headers=_attachment(f"csww-{target}-{census_year}.xml"),
+        headers=_attachment(f"csww-{export.council}-{export.census_year}.xml"),
         background=BackgroundTask(spooled.close),
     )
