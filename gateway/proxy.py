@@ -44,15 +44,13 @@ RETRY_AFTER_SECONDS = 5
 UPSTREAM_KEEPALIVE_SECONDS = 4.0
 
 
-class UpstreamUnavailable(DomainError):
-    status, slug = 503, "upstream-unavailable"
-
+class UpstreamUnavailable(DomainError, status=503, slug="upstream-unavailable"):
     def __init__(self, service: str):
         super().__init__(f"The {service} service cannot be reached.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-class UpstreamTimeout(DomainError):
-    status, slug = 504, "upstream-timeout"
+class UpstreamTimeout(DomainError, status=504, slug="upstream-timeout"):
+    """A service took longer than the gateway waits."""
 
 
 def _client(base_url: str, settings: Settings) -> httpx.AsyncClient:

@@ -34,10 +34,12 @@ async def metrics() -> Response:
     return metrics_response()
 
 
-def service_router(service: str) -> APIRouter:
-    """The router every endpoint of a service hangs from: /v1/<service>, a valid token required."""
+def service_router(service: str, tag: str | None = None) -> APIRouter:
+    """The router every endpoint of a service hangs from: /v1/<service>, a valid token required; with `tag`, the
+    heading the API's documents list all its endpoints under."""
     return APIRouter(
         prefix=f"/v1/{service}",
+        tags=[tag] if tag else None,
         dependencies=[Depends(require_scope(service))],
         responses=PROBLEM_RESPONSES,
         route_class=RetryingRoute,

@@ -37,10 +37,18 @@ class Problem(BaseModel):
 
 
 class DomainError(Exception):
-    """Raised by services; one handler turns it into problem details."""
+    """Raised by services; one handler turns it into problem details. A kind of error states its HTTP status
+    and its problem type's slug in its class statement: `class Gone(DomainError, status=410, slug="gone")`."""
 
     status = 400
     slug = "bad-request"
+
+    def __init_subclass__(cls, *, status: int | None = None, slug: str | None = None, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if slug is not None:
+            cls.slug = slug
 
     def __init__(
         self,
@@ -57,8 +65,8 @@ class DomainError(Exception):
         self.extra = extra
 
 
-class InvalidInput(DomainError):
-    status, slug = 422, "invalid-input"
+class InvalidInput(DomainError, status=422, slug="invalid-input"):
+    """Input a rule refuses (beyond what the request's model checks); `errors` lists each field's problem."""
 
 
 Location = list[str | int]
@@ -77,32 +85,32 @@ def invalid_fields(detail: str, problems: Iterable[tuple[Location, str, str]]) -
     )
 
 
-class NotFound(DomainError):
-    status, slug = 404, "not-found"
+class NotFound(DomainError, status=404, slug="not-found"):
+    """Nothing by that id that this caller may see: another council's record answers as if it did not exist."""
 
 
-class Conflict(DomainError):
-    status, slug = 409, "conflict"
+class Conflict(DomainError, status=409, slug="conflict"):
+    """The request is sound but what is held refuses it now (a duplicate, a step the state does not allow)."""
 
 
-class Forbidden(DomainError):
-    status, slug = 403, "forbidden"
+class Forbidden(DomainError, status=403, slug="forbidden"):
+    """The caller is known, but their role, scope or council may not do this."""
 
 
-class Unauthorized(DomainError):
-    status, slug = 401, "unauthorized"
+class Unauthorized(DomainError, status=401, slug="unauthorized"):
+    """No credentials, or wrong, invalid or expired ones; the handler adds `WWW-Authenticate: Bearer`."""
 
 
-class PreconditionFailed(DomainError):
-    status, slug = 412, "precondition-failed"
+class PreconditionFailed(DomainError, status=412, slug="precondition-failed"):
+    """`If-Match` named a version that is no longer the current one."""
 
 
-class PayloadTooLarge(DomainError):
-    status, slug = 413, "payload-too-large"
+class PayloadTooLarge(DomainError, status=413, slug="payload-too-large"):
+    """An upload over its limit."""
 
 
-class ServiceUnavailable(DomainError):
-    status, slug = 503, "service-unavailable"
+class ServiceUnavailable(DomainError, status=503, slug="service-unavailable"):
+    """The database or a service this needs cannot answer now; the handler adds `Retry-After`."""
 
 
 def problem_response(

@@ -21,8 +21,8 @@ REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+clust
 CLEAN_UP_SECONDS = 1.0
 
 
-class TooManyRequests(DomainError):
-    status, slug = 429, "too-many-requests"
+class TooManyRequests(DomainError, status=429, slug="too-many-requests"):
+    """Over the per-principal rate limit; the answer says when to try again."""
 
 
 class _EventLoopMemoryStorage(async_storage.MemoryStorage):

@@ -34,7 +34,7 @@ from services.common.db import SessionDep
 from services.common.errors import Conflict, ServiceUnavailable, problem_response_doc
 from services.common.pagination import Page, PageDep, make_page, paginate
 
-router = service_router("analytics")
+router = service_router("analytics", "extracts")
 
 
 def _public(extract: ExtractRun) -> ExtractPublic:
@@ -42,7 +42,7 @@ def _public(extract: ExtractRun) -> ExtractPublic:
     return ExtractPublic(**fields, errors=extract.errors.splitlines() if extract.errors else [])
 
 
-@router.get("/extracts", response_model=Page[ExtractPublic], tags=["extracts"])
+@router.get("/extracts")
 def list_extracts(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -67,12 +67,12 @@ def list_extracts(
     return make_page([_public(row) for row in rows], total, page)
 
 
-@router.get("/extracts/{extract_id}", response_model=ExtractPublic, tags=["extracts"])
+@router.get("/extracts/{extract_id}")
 def get_extract(extract_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ExtractPublic:
     return _public(find_extract(session, principal, extract_id))
 
 
-@router.get("/extracts/{extract_id}/content", tags=["extracts"], response_class=Response)
+@router.get("/extracts/{extract_id}/content", response_class=Response)
 def download_extract(extract_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     """The file itself; every download is audited."""
     extract = downloaded(session, principal, extract_id)
@@ -88,9 +88,7 @@ def download_extract(extract_id: uuid.UUID, session: SessionDep, principal: Curr
 
 @router.post(
     "/extracts",
-    response_model=ExtractPublic,
     status_code=201,
-    tags=["extracts"],
     responses={409: problem_response_doc(409, "The returns of that year are not in yet: nothing was stored")},
     dependencies=[Depends(require_roles(Role.academy_admin))],
 )
@@ -112,12 +110,7 @@ def run_extract(
     return _public(extract)
 
 
-@router.get(
-    "/extract-schedule",
-    response_model=Page[ScheduledRunPublic],
-    tags=["extracts"],
-    dependencies=[Depends(require_roles(Role.academy_admin, Role.dfe, Role.service))],
-)
+@router.get("/extract-schedule", dependencies=[Depends(require_roles(Role.academy_admin, Role.dfe, Role.service))])
 def extract_schedule(session: SessionDep, page: PageDep) -> Page[ScheduledRunPublic]:
     """Each scheduled job and period claimed so far: running, succeeded, or failed with its error."""
     query = select(ScheduledRun).order_by(ScheduledRun.period.desc(), ScheduledRun.job)

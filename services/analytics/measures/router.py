@@ -75,7 +75,7 @@ def as_of_date(as_of: date, *census_years_given: int | None) -> date:
     return as_of
 
 
-@router.get("/workforce", response_model=WorkforceReport, responses=CSV_TABLE, tags=["workforce"])
+@router.get("/workforce", responses=CSV_TABLE, tags=["workforce"])
 def workforce_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -108,7 +108,7 @@ def workforce_measures(
     return answer(report, accept, f"workforce-{years[0]}-{years[-1]}", "areas")
 
 
-@router.get("/benchmarks", response_model=BenchmarkReport, responses=CSV_TABLE, tags=["workforce"])
+@router.get("/benchmarks", responses=CSV_TABLE, tags=["workforce"])
 def benchmark(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -126,7 +126,7 @@ RankedMeasure = Annotated[rankings.RankedMeasure, Query(description="A DfE rate;
 RankingLevel = Annotated[rankings.RankingLevel, Query(description="rank England's regions or its councils")]
 
 
-@router.get("/rankings", response_model=RankingReport, responses=CSV_TABLE, tags=["benchmarks"])
+@router.get("/rankings", responses=CSV_TABLE, tags=["benchmarks"])
 def rank_areas(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -168,7 +168,7 @@ def rank_series(
 RankSeriesAnswer = Annotated[RankSeries, Depends(rank_series)]
 
 
-@router.get("/rankings/series", response_model=RankSeries, responses=CSV_TABLE, tags=["benchmarks"])
+@router.get("/rankings/series", responses=CSV_TABLE, tags=["benchmarks"])
 def rank_over_time(series: RankSeriesAnswer, accept: Accept = None) -> RankSeries:
     """One region's (by default the West Midlands') or council's published rank in each census year, with the
     rank its computed figure would have. Without years, every year published."""

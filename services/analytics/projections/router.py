@@ -64,7 +64,7 @@ TargetVacancyRate = Annotated[
 ]
 
 
-@router.get("/projections", response_model=ProjectionReport, responses=CSV_TABLE, tags=["workforce"])
+@router.get("/projections", responses=CSV_TABLE, tags=["workforce"])
 def project_workforce(
     asked: ProjectionAsked, target_vacancy_rate: TargetVacancyRate = None, accept: Accept = None
 ) -> ProjectionReport:

@@ -29,7 +29,7 @@ from services.common.settings import get_settings
 router = service_router("analytics")
 
 
-@router.get("/retention", response_model=RetentionReport, responses=CSV_TABLE, tags=["retention"])
+@router.get("/retention", responses=CSV_TABLE, tags=["retention"])
 def retention_measures(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -45,7 +45,7 @@ def retention_measures(
     return answer(report, accept, f"retention-{census_year}", "areas")
 
 
-@router.get("/movements", response_model=MovementReport, responses=CSV_TABLE, tags=["retention"])
+@router.get("/movements", responses=CSV_TABLE, tags=["retention"])
 def movement_matrix(
     session: SessionDep, principal: CurrentPrincipal, census_year: RequiredCensusYear, accept: Accept = None
 ) -> MovementReport:
@@ -77,7 +77,7 @@ def retention_curves(
 CurvesAnswer = Annotated[RetentionCurveReport, Depends(retention_curves)]
 
 
-@router.get("/retention-curve", response_model=RetentionCurveReport, responses=CSV_TABLE, tags=["retention"])
+@router.get("/retention-curve", responses=CSV_TABLE, tags=["retention"])
 def retention_curve(report: CurvesAnswer, accept: Accept = None) -> RetentionCurveReport:
     """Kaplan-Meier curves of the share of permanent social workers still in post t years after starting on or
     after 1 October 2016: with the council (or, none named, with whichever member council they started at) and

@@ -119,12 +119,12 @@ def _check_and_reconcile(
     return problems, vacancies
 
 
-class NoRecords(InvalidInput):
-    slug = "census-file-has-no-records"
+class NoRecords(InvalidInput, slug="census-file-has-no-records"):
+    """A census file that holds no records."""
 
 
-class RemovalsNotConfirmed(Conflict):
-    slug = "removals-not-confirmed"
+class RemovalsNotConfirmed(Conflict, slug="removals-not-confirmed"):
+    """A return that would remove too many of the year's records, without `confirm_removals` giving that number."""
 
 
 def _refusal(

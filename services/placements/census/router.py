@@ -1,10 +1,10 @@
 """Census endpoints: import a council's return, its history and report, and export a year as CSV or XML (thin)."""
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from fastapi import File, Query, UploadFile
+from fastapi import Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -20,7 +20,7 @@ from services.placements.api import CensusYear, CouncilQuery
 from services.placements.census import exports, imports
 from services.placements.census.schemas import ImportHistoryItem, ImportReport
 
-router = service_router("placements")
+router = service_router("placements", "imports")
 
 
 def _read_upload(upload: UploadFile) -> bytes:
@@ -52,7 +52,6 @@ NOT_IMPORTED = {
     "/imports",
     status_code=201,
     response_model=ImportReport,
-    tags=["imports"],
     summary="Import a census return (CSWW XML, or CSV with the same fields)",
     responses={
         200: {"description": "Dry run, or a file that changes nothing"},
@@ -95,62 +94,57 @@ def import_census_file(
     return JSONResponse(report.model_dump(mode="json"), status_code=201 if outcome.status == "applied" else 200)
 
 
-@router.get("/imports", response_model=Page[ImportHistoryItem], tags=["imports"])
+@router.get("/imports", response_model=Page[ImportHistoryItem])
 def import_history(session: SessionDep, principal: CurrentPrincipal, page: PageDep, council: CouncilQuery = None):
     rows, total = paginate(session, imports.newest_first(council_to_read(principal, council)), page)
     return make_page([imports.history_item(row) for row in rows], total, page)
 
 
-@router.get("/imports/{import_id}", response_model=ImportHistoryItem, tags=["imports"])
+@router.get("/imports/{import_id}")
 def import_detail(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ImportHistoryItem:
     return imports.history_item(imports.visible_batch(session, principal, import_id))
 
 
-@router.get("/imports/{import_id}/report.csv", tags=["imports"], response_class=Response)
+@router.get("/imports/{import_id}/report.csv", response_class=Response)
 def import_report_csv(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     batch = imports.visible_batch(session, principal, import_id)
     name = f"import-{batch.council}-{batch.census_year}-{batch.id}-report.csv"
     return Response(imports.report_csv(batch), media_type="text/csv", headers=_attachment(name))
 
 
-def _export_council(principal, council: str | None) -> str:
+@dataclass
+class Export:
+    """What an export is of: one council's census year."""
+
+    council: str
+    census_year: int
+
+
+def census_export(principal: CurrentPrincipal, census_year: CensusYear, council: CouncilQuery = None) -> Export:
+    """The council an export is of: the caller's own where its role fixes one, else the one named."""
     target = council_to_read(principal, council)
     if target is None:
         raise InvalidInput("Name the council (DfE code) with council=CODE.")
-    return target
+    return Export(target, census_year)
 
 
-@router.get("/exports/census.csv", tags=["imports"], response_class=Response, summary="A year's records as census CSV")
-def export_census_csv(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    census_year: CensusYear,
-    council: CouncilQuery = None,
-) -> Response:
-    target = _export_council(principal, council)
-    text = exports.census_csv(session, principal, target, census_year)
-    return Response(text, media_type="text/csv", headers=_attachment(f"csww-{target}-{census_year}.csv"))
+ExportOf = Annotated[Export, Depends(census_export)]
 
 
-@router.get(
-    "/exports/census.xml",
-    tags=["imports"],
-    response_class=StreamingResponse,
-    summary="A year's return as CSWW XML",
-)
-def export_census_xml(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    census_year: CensusYear,
-    council: CouncilQuery = None,
-) -> StreamingResponse:
+@router.get("/exports/census.csv", response_class=Response, summary="A year's records as census CSV")
+def export_census_csv(session: SessionDep, principal: CurrentPrincipal, export: ExportOf) -> Response:
+    text = exports.census_csv(session, principal, export.council, export.census_year)
+    return Response(text, media_type="text/csv", headers=_attachment(f"csww-{export.council}-{export.census_year}.csv"))
+
+
+@router.get("/exports/census.xml", response_class=StreamingResponse, summary="A year's return as CSWW XML")
+def export_census_xml(session: SessionDep, principal: CurrentPrincipal, export: ExportOf) -> StreamingResponse:
     """The council's records for the year in the DfE's XML format, vacancy block included; written
     as a stream to a spooled file so memory stays flat however large the council."""
-    target = _export_council(principal, council)
-    spooled = exports.census_xml(session, principal, target, census_year)
+    spooled = exports.census_xml(session, principal, export.council, export.census_year)
     return StreamingResponse(
         iter(lambda: spooled.read(64 * 1024), b""),
         media_type="application/xml",
-        headers=_attachment(f"csww-{target}-{census_year}.xml"),
+        headers=_attachment(f"csww-{export.council}-{export.census_year}.xml"),
         background=BackgroundTask(spooled.close),
     )

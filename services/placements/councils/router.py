@@ -10,10 +10,10 @@ from services.common.pagination import Page, PageDep, make_page
 from services.placements.councils import service
 from services.placements.councils.schemas import CouncilPublic
 
-router = service_router("placements")
+router = service_router("placements", "councils")
 
 
-@router.get("/councils", response_model=Page[CouncilPublic], tags=["councils"])
+@router.get("/councils")
 def list_councils(
     session: SessionDep,
     page: PageDep,

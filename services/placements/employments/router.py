@@ -24,11 +24,10 @@ from services.placements.employments.schemas import (
 from services.placements.versions import tagged, with_etag
 from services.placements.workers.schemas import CouncilCode, SweNumber
 
-router = service_router("placements")
-A_SPELL = {"response_model": EmploymentPublic, "tags": ["employments"]}
+router = service_router("placements", "employments")
 
 
-@router.post("/employments", summary="Record a spell (a starter)", **A_SPELL, **CREATED)
+@router.post("/employments", summary="Record a spell (a starter)", response_model=EmploymentPublic, **CREATED)
 def create_employment(
     body: EmploymentCreate,
     request: Request,
@@ -43,7 +42,7 @@ def create_employment(
     return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/employments/{id}"))
 
 
-@router.get("/employments", response_model=Page[EmploymentPublic], tags=["employments"], summary="List spells")
+@router.get("/employments", summary="List spells")
 def list_employments(
     session: SessionDep,
     principal: Reader,
@@ -65,16 +64,14 @@ def list_employments(
     return make_page(employments, total, page)
 
 
-@router.get("/employments/{employment_id}", summary="Read a spell and the census years that hold it", **A_SPELL, **READ)
+@router.get("/employments/{employment_id}", summary="Read a spell and the census years that hold it", **READ)
 def get_employment(
     employment_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader
 ) -> EmploymentPublic:
     return tagged(response, service.get_employment(session, principal, employment_id))
 
 
-@router.patch(
-    "/employments/{employment_id}", summary="Change a spell and one census year's figures", **A_SPELL, **CHANGED
-)
+@router.patch("/employments/{employment_id}", summary="Change a spell and one census year's figures", **CHANGED)
 def update_employment(
     employment_id: uuid.UUID,
     body: EmploymentUpdate,
@@ -90,7 +87,7 @@ def update_employment(
 @router.post(
     "/employments/{employment_id}/leaver",
     summary="Record that a spell ended (a leaver)",
-    **A_SPELL,
+    response_model=EmploymentPublic,
     **CHANGED_OR_CONFLICT,
 )
 def record_leaver(

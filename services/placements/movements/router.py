@@ -13,10 +13,10 @@ from services.placements.api import CensusYear
 from services.placements.movements import service
 from services.placements.movements.schemas import AgencyCheckRequest, AgencyCheckResult, MovementReport
 
-router = service_router("placements")
+router = service_router("placements", "movements")
 
 
-@router.get("/movements", response_model=MovementReport, tags=["movements"])
+@router.get("/movements")
 def movements_in_year(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -27,7 +27,7 @@ def movements_in_year(
     return service.movement_report(session, principal, census_year, window)
 
 
-@router.post("/agency-checks", response_model=AgencyCheckResult, tags=["movements"])
+@router.post("/agency-checks")
 def agency_check(body: AgencyCheckRequest, session: SessionDep, principal: CurrentPrincipal) -> AgencyCheckResult:
     council = council_to_write(principal, body.council)
     check_known_council(session, council)

@@ -22,11 +22,10 @@ from services.placements.workers.schemas import (
     WorkerUpdate,
 )
 
-router = service_router("placements")
-A_WORKER = {"response_model": WorkerPublic, "tags": ["workers"]}
+router = service_router("placements", "workers")
 
 
-@router.post("/workers", summary="Record a worker", **A_WORKER, **CREATED)
+@router.post("/workers", summary="Record a worker", response_model=WorkerPublic, **CREATED)
 def create_worker(
     body: WorkerCreate, request: Request, session: SessionDep, principal: Writer, key: IdempotencyKey = None
 ) -> JSONResponse:
@@ -36,7 +35,7 @@ def create_worker(
     return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/workers/{id}"))
 
 
-@router.get("/workers", response_model=Page[WorkerPublic], tags=["workers"], summary="List workers")
+@router.get("/workers", summary="List workers")
 def list_workers(
     session: SessionDep,
     principal: Reader,
@@ -51,12 +50,12 @@ def list_workers(
     return make_page(workers, total, page)
 
 
-@router.get("/workers/{worker_id}", summary="Read a worker", **A_WORKER, **READ)
+@router.get("/workers/{worker_id}", summary="Read a worker", **READ)
 def get_worker(worker_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader) -> WorkerPublic:
     return tagged(response, service.get_worker(session, principal, worker_id))
 
 
-@router.patch("/workers/{worker_id}", summary="Change a worker's personal fields", **A_WORKER, **CHANGED_OR_CONFLICT)
+@router.patch("/workers/{worker_id}", summary="Change a worker's personal fields", **CHANGED_OR_CONFLICT)
 def update_worker(
     worker_id: uuid.UUID,
     body: WorkerUpdate,
@@ -71,7 +70,6 @@ def update_worker(
 @router.post(
     "/workers/{worker_id}/swe-number-corrections",
     summary="Correct the SWE number a council's record was kept under",
-    **A_WORKER,
     **CHANGED_OR_CONFLICT,
 )
 def correct_swe_number(
