@@ -427,6 +427,18 @@ def test_a_stale_if_match_on_a_worker_is_412_and_changes_nothing(client, admin, 
     assert count(session, AuditEvent) == audits_before + 1  # only the read just made
 
 
+def test_a_change_to_a_spell_may_clear_its_figures_but_not_whether_it_is_agency_work(client, admin):
+    employment = new_employment(client, admin, fte="1")
+    path = f"{EMPLOYMENTS}/{employment['id']}"
+    refused = client.patch(path, json={"agency": None}, headers={**admin, "If-Match": '"1"'})
+    assert refused.status_code == 422
+    assert [(e["loc"], e["code"]) for e in refused.json()["errors"]] == [(["body", "agency"], "null_not_allowed")]
+    cleared = client.patch(path, json={"fte": None}, headers={**admin, "If-Match": '"1"'})
+    assert cleared.status_code == 200
+    years = cleared.json()["years"]  # the change is to the current census year's figures, the newest
+    assert (years[-1]["fte"], years[0]["fte"], cleared.json()["agency"]) == (None, "1.000000", False)
+
+
 def test_a_stale_if_match_on_a_spell_or_its_leaver_is_412_and_changes_nothing(client, admin):
     employment = new_employment(client, admin, fte="1")
     path = f"{EMPLOYMENTS}/{employment['id']}"

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from services.common import clock
 from services.common.census_calendar import census_reference_date, census_year_of
 from services.common.dates import END_BEFORE_START, end_before_start
+from services.common.updates import Changes
 from services.placements.workers.schemas import CouncilCode, StrictInput, SweNumber, census_code, code_field
 
 # Spell dates: no career in the register predates this, and a bound keeps per-year rows few.
@@ -82,16 +83,6 @@ ContractWeeks = Annotated[
 Cases30 = Annotated[int, Field(ge=0, le=MAX_INT4, description="cases held on 30 September")]
 
 
-def _not_null(value: Any) -> Any:
-    """Optional in a PATCH means "leave it as it is"; null is not a value some fields can hold.
-
-    Runs only on a value that was sent: a field left out keeps its default without validation.
-    """
-    if value is None:
-        raise PydanticCustomError("null_not_allowed", "this field cannot be null; leave it out to keep it")
-    return value
-
-
 class YearFigures(StrictInput):
     """What one census year's return holds for a spell beyond its dates."""
 
@@ -147,15 +138,18 @@ class EmploymentCreate(YearFigures):
         return self
 
 
-class EmploymentUpdate(YearFigures):
+class EmploymentUpdate(YearFigures, Changes):
     """Changes to a spell and to what census year `census_year` holds for it (default: the current year)."""
+
+    nullable = frozenset(
+        {"absent_30_sept", "cases30", "census_year", "contract_weeks", "fte", "fte30", "kss_status", "org_role",
+         "reason_absence", "start_origin", "working_days_lost"}
+    )  # fmt: skip
 
     census_year: int | None = Field(default=None, ge=1950, description="The census year the figures belong to")
     agency: bool | None = None
     org_role: OrgRole | None = None
     start_origin: StartOrigin | None = None
-
-    _agency_not_null = field_validator("agency")(_not_null)
 
 
 class LeaverCreate(StrictInput):

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from services.common import clock
 from services.common.swe import normalise_swe
+from services.common.updates import Changes
 from services.placements.census.fields import CENSUS_FIELDS
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -97,16 +98,6 @@ class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _not_null(value: Any) -> Any:
-    """Optional in a PATCH means "leave it as it is"; null is not a value some fields can hold.
-
-    Runs only on a value that was sent: a field left out keeps its default without validation.
-    """
-    if value is None:
-        raise PydanticCustomError("null_not_allowed", "this field cannot be null; leave it out to keep it")
-    return value
-
-
 # --- Workers -----------------------------------------------------------------------------------
 
 
@@ -127,9 +118,11 @@ class WorkerCreate(WorkerFields):
     )
 
 
-class WorkerUpdate(WorkerFields):
+class WorkerUpdate(WorkerFields, Changes):
     """Only the fields sent change; null clears a personal field. The SWE number is corrected through
     POST /v1/placements/workers/{worker_id}/swe-number-corrections."""
+
+    nullable = frozenset(WorkerFields.model_fields)
 
 
 class SweNumberCorrection(StrictInput):
