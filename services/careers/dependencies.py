@@ -1,46 +1,25 @@
 """What careers' routes share: the worker a request is about (their spells fetched from placements before the
 request's transaction begins), the roles that may call, and the answers documented beside the common ones."""
 
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
 from services.careers.access import check_can_manage, check_can_read, own_swe
 from services.careers.placements_client import Placements, WorkerEmployment, WorkerFor
-from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal, Role, require_roles
 from services.common.clock import Today
-from services.common.errors import PROBLEM_MEDIA_TYPE, Problem, invalid
+from services.common.errors import invalid, problem_response_doc
 from services.common.swe import normalise_swe
-
-
-def careers_router(
-    tag: str, *, roles: Sequence[Role] = (), responses: dict[int | str, dict[str, Any]] | None = None
-) -> APIRouter:
-    """A router of careers endpoints that share one tag, the heading the API's documents list them under.
-    With `roles`, only those roles may call any of its endpoints; `responses` are answers every one of them
-    may give, beside the common ones."""
-    router = service_router("careers")
-    router.tags.append(tag)
-    if roles:
-        router.dependencies.append(Depends(require_roles(*roles)))
-    # A new dict: the one service_router gives is the platform's, shared by every router.
-    router.responses = {**router.responses, **(responses or {})}
-    return router
-
 
 Staff = Annotated[Principal, Depends(require_roles(Role.council_hr, Role.academy_admin))]
 Worker = Annotated[Principal, Depends(require_roles(Role.social_worker))]
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
-
-
-CONFLICT = {409: _problem("Conflict: already recorded, or not allowed in the current state")}
-UNAVAILABLE = {503: _problem("Placements, which holds the employment history, cannot be reached")}
-IDEMPOTENCY = {409: _problem("Conflict: the Idempotency-Key was used for a different request")}
+CONFLICT = {409: problem_response_doc(409, "Conflict: already recorded, or not allowed in the current state")}
+UNAVAILABLE = {503: problem_response_doc(503, "Placements, which holds the employment history, cannot be reached")}
+IDEMPOTENCY = {409: problem_response_doc(409, "Conflict: the Idempotency-Key was used for a different request")}
 
 
 # --- The worker a request is about -------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Builds a service's FastAPI app the same way for all four: auth at router level, errors, ids, health,
 the transaction rules and how many requests it serves at once."""
 
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from pydantic import BaseModel
 
 from services.common import openapi
-from services.common.auth import CurrentPrincipal, require_scope
+from services.common.auth import CurrentPrincipal, Role, require_roles, require_scope
 from services.common.body_limit import BodyLimit, body_limits
 from services.common.capacity import RequestSlots, request_threads
 from services.common.db import RequestSessionsMiddleware, RetryingRoute, pool_size
@@ -34,14 +36,24 @@ async def metrics() -> Response:
     return metrics_response()
 
 
-def service_router(service: str, tag: str | None = None) -> APIRouter:
-    """The router every endpoint of a service hangs from: /v1/<service>, a valid token required; with `tag`, the
-    heading the API's documents list all its endpoints under."""
+def service_router(
+    service: str,
+    tag: str | None = None,
+    *,
+    roles: Sequence[Role] = (),
+    responses: dict[int | str, dict[str, Any]] | None = None,
+) -> APIRouter:
+    """The router every endpoint of a service hangs from: /v1/<service>, a valid token required. Said once for
+    all its endpoints: `tag`, the heading the API's documents list them under; `roles`, the only roles that may
+    call any of them (where none uses the principal); `responses`, answers each may give beside the common ones."""
+    dependencies = [Depends(require_scope(service))]
+    if roles:
+        dependencies.append(Depends(require_roles(*roles)))
     return APIRouter(
         prefix=f"/v1/{service}",
         tags=[tag] if tag else None,
-        dependencies=[Depends(require_scope(service))],
-        responses=PROBLEM_RESPONSES,
+        dependencies=dependencies,
+        responses={**PROBLEM_RESPONSES, **(responses or {})},
         route_class=RetryingRoute,
     )
 

@@ -1,11 +1,11 @@
 """What placements' routers share: who may call, the query parameters several take, and the answers they document."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Query
 
 from services.common.auth import Principal, Role, require_roles
-from services.common.errors import PROBLEM_MEDIA_TYPE, Problem
+from services.common.errors import problem_response_doc
 
 # The census and movement endpoints: a census year that may have records, and the council (academy staff name one).
 CensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
@@ -29,12 +29,10 @@ IfMatch = Annotated[
 HeldInYear = Annotated[int | None, Query(ge=1950, le=9999, description="Held in census year N")]
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
-
-
-CONFLICT = {409: _problem("Conflict: already recorded, or the Idempotency-Key was used for another request")}
-PRECONDITION = {412: _problem("Precondition Failed: the If-Match ETag is stale")}
+CONFLICT = {
+    409: problem_response_doc(409, "Conflict: already recorded, or the Idempotency-Key was used for another request")
+}
+PRECONDITION = {412: problem_response_doc(412, "Precondition Failed: the If-Match ETag is stale")}
 ETAG_HEADER = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
 # What a route of a versioned record documents, given to its decorator: @router.post(path, **CREATED).
 CREATED = {"status_code": 201, "responses": CONFLICT}  # a create: 201, or 409 for a record already held

@@ -8,27 +8,15 @@ form). `app.py` includes them all.
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from services.common.app import service_router
 from services.common.auth import Principal, Role, require_roles
-from services.common.errors import PROBLEM_MEDIA_TYPE, Problem
+from services.common.errors import problem_response_doc
 from services.returners.fields import EARLIEST
-
-
-def returners_router(tag: str, *roles: Role) -> APIRouter:
-    """A router of returners endpoints listed under one tag; given `roles`, every endpoint on it needs one of
-    them (for routers whose endpoints all need the same role and never use the principal)."""
-    router = service_router("returners")
-    router.tags.append(tag)
-    if roles:
-        router.dependencies.append(Depends(require_roles(*roles)))
-    return router
-
 
 Admin = Annotated[Principal, Depends(require_roles(Role.academy_admin))]
 Reader = Annotated[Principal, Depends(require_roles(Role.academy_admin, Role.council_hr))]
@@ -36,15 +24,11 @@ CouncilPath = Annotated[str, Path(pattern=r"^[0-9]{3}$", description="DfE LA cod
 LATEST = date(2100, 12, 31)
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
-
-
-CONFLICT = {409: _problem("Conflict: not possible in the applicant's stage, or no capacity left")}
-UNAVAILABLE = {503: _problem("Placements cannot be reached now; nothing was changed")}
+CONFLICT = {409: problem_response_doc(409, "Conflict: not possible in the applicant's stage, or no capacity left")}
+UNAVAILABLE = {503: problem_response_doc(503, "Placements cannot be reached now; nothing was changed")}
 TOO_MANY = {
     429: {
-        **_problem("Too many enquiries from this address or for this email"),
+        **problem_response_doc(429, "Too many enquiries from this address or for this email"),
         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
     }
 }

@@ -9,15 +9,16 @@ from fastapi.responses import JSONResponse
 from services.careers.access import own_swe
 from services.careers.cpd import service
 from services.careers.cpd.schemas import CpdCreate, CpdLog, CpdPublic, CpdUpdate
-from services.careers.dependencies import IDEMPOTENCY, UNAVAILABLE, ReadableWorker, Worker, careers_router
+from services.careers.dependencies import IDEMPOTENCY, UNAVAILABLE, ReadableWorker, Worker
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import PageDep
 
-mine = careers_router("my CPD")
-workers = careers_router("workers", responses=UNAVAILABLE)
+mine = service_router("careers", "my CPD")
+workers = service_router("careers", "workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 RegistrationYear = Annotated[

@@ -5,16 +5,17 @@ import uuid
 from fastapi import Response
 
 from services.careers.access import own_swe
-from services.careers.dependencies import CONFLICT, UNAVAILABLE, ReadableWorker, careers_router
+from services.careers.dependencies import CONFLICT, UNAVAILABLE, ReadableWorker
 from services.careers.evidence import service
 from services.careers.evidence.schemas import EvidenceCreate, EvidencePublic
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
-mine = careers_router("my evidence")
-workers = careers_router("workers", responses=UNAVAILABLE)
+mine = service_router("careers", "my evidence")
+workers = service_router("careers", "workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 

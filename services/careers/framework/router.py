@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, Staff, careers_router
+from services.careers.dependencies import CONFLICT, Staff
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.framework import local_grades, service
 from services.careers.framework.schemas import (
@@ -30,14 +30,15 @@ from services.careers.framework.schemas import (
     RequirementPublic,
     RequirementUpdate,
 )
+from services.common.app import service_router
 from services.common.auth import Role
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-framework = careers_router("framework")
-editing = careers_router("framework", roles=[Role.academy_admin])
-grades = careers_router("local grades")
+framework = service_router("careers", "framework")
+editing = service_router("careers", "framework", roles=[Role.academy_admin])
+grades = service_router("careers", "local grades")
 routers = [framework, editing, grades]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker, careers_router
+from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.opportunities import service
 from services.careers.opportunities.schemas import (
@@ -17,13 +17,14 @@ from services.careers.opportunities.schemas import (
     OpportunityPublic,
     OpportunityUpdate,
 )
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 
-opportunities = careers_router("opportunities")
+opportunities = service_router("careers", "opportunities")
 routers = [opportunities]
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from services.careers.access import own_swe
-from services.careers.dependencies import CONFLICT, UNAVAILABLE, Me, ReadableWorker, WorkerLookup, careers_router
+from services.careers.dependencies import CONFLICT, UNAVAILABLE, Me, ReadableWorker, WorkerLookup
 from services.careers.fields import CouncilCode, SweNumber
 from services.careers.progression import service, transitions
 from services.careers.progression.schemas import (
@@ -22,13 +22,14 @@ from services.careers.progression.schemas import (
     ApplicationUpdate,
 )
 from services.careers.rules import TRANSITIONS, Action, ApplicationState
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal, Principal
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 
-mine = careers_router("my career")
-workers = careers_router("workers", responses=UNAVAILABLE)
-applications = careers_router("applications")
+mine = service_router("careers", "my career")
+workers = service_router("careers", "workers", responses=UNAVAILABLE)
+applications = service_router("careers", "applications")
 routers = [mine, workers, applications]
 
 TRANSITION_RESPONSES = {**CONFLICT, **UNAVAILABLE}

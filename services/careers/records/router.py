@@ -12,7 +12,6 @@ from services.careers.dependencies import (
     Me,
     ReadableWorker,
     Staff,
-    careers_router,
 )
 from services.careers.placements_client import Placements, WorkerEmployment
 from services.careers.records import service
@@ -25,14 +24,15 @@ from services.careers.records.schemas import (
     LevelChangeCreate,
     NextStep,
 )
+from services.common.app import service_router
 from services.common.auth import CurrentPrincipal
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 
 # Every endpoint here looks the worker up in placements first.
-mine = careers_router("my career", responses=UNAVAILABLE)
-workers = careers_router("workers", responses=UNAVAILABLE)
+mine = service_router("careers", "my career", responses=UNAVAILABLE)
+workers = service_router("careers", "workers", responses=UNAVAILABLE)
 routers = [mine, workers]
 
 

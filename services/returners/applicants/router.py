@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import RetryingRoute, SessionDep
 from services.common.errors import PROBLEM_RESPONSES
@@ -24,11 +25,11 @@ from services.returners.applicants.schemas import (
     TalentPoolEntry,
     TransitionCreate,
 )
-from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader, returners_router
+from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader
 from services.returners.rules import Stage
 
-router = returners_router("applicants")
-stages_router = returners_router("stages")
+router = service_router("returners", "applicants")
+stages_router = service_router("returners", "stages")
 # No token, so no 401, 403 or 404: the rest of what any request may get.
 PUBLIC_PROBLEMS = {code: PROBLEM_RESPONSES[code] for code in (400, 422, 429, 503)}
 public_router = APIRouter(

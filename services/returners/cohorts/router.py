@@ -2,13 +2,14 @@
 
 import uuid
 
+from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 from services.returners.cohorts import service as cohorts
 from services.returners.cohorts.schemas import CohortCreate, CohortPublic, CohortUpdate
-from services.returners.dependencies import CONFLICT, Admin, Reader, returners_router
+from services.returners.dependencies import CONFLICT, Admin, Reader
 
-router = returners_router("cohorts")
+router = service_router("returners", "cohorts")
 
 
 @router.post("/cohorts", status_code=201, summary="Open a cohort", responses=CONFLICT)

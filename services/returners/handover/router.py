@@ -2,15 +2,16 @@
 
 import uuid
 
+from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.returners.applicants.schemas import ApplicantPublic
-from services.returners.dependencies import CONFLICT, UNAVAILABLE, Admin, returners_router
+from services.returners.dependencies import CONFLICT, UNAVAILABLE, Admin
 from services.returners.handover import service as handover
 from services.returners.handover.schemas import EmploymentCreate
 from services.returners.placements_client import Placements
 
-router = returners_router("stages")
+router = service_router("returners", "stages")
 
 
 @router.post(

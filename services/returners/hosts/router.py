@@ -2,9 +2,10 @@
 
 import uuid
 
+from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader, returners_router
+from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader
 from services.returners.hosts import service as hosts
 from services.returners.hosts.schemas import (
     HostMatchCreate,
@@ -14,7 +15,7 @@ from services.returners.hosts.schemas import (
     HostPlacementPublic,
 )
 
-router = returners_router("host councils")
+router = service_router("returners", "host councils")
 
 
 @router.post(

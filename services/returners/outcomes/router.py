@@ -6,16 +6,17 @@ from typing import Annotated
 
 from fastapi import Query
 
+from services.common.app import service_router
 from services.common.auth import Role
 from services.common.clock import Today
 from services.common.db import SessionDep
-from services.returners.dependencies import UNAVAILABLE, InRange, returners_router
+from services.returners.dependencies import UNAVAILABLE, InRange
 from services.returners.outcomes import service as outcomes
 from services.returners.outcomes.schemas import CohortOutcomes
 from services.returners.placements_client import Placements
 
 # Academy staff only; the principal is not needed beyond that.
-router = returners_router("cohorts", Role.academy_admin)
+router = service_router("returners", "cohorts", roles=[Role.academy_admin])
 
 
 @router.get(

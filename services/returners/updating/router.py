@@ -2,10 +2,11 @@
 
 import uuid
 
+from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, Reader, returners_router
+from services.returners.dependencies import CONFLICT, Admin, Reader
 from services.returners.updating import service as updating
 from services.returners.updating.schemas import (
     UpdatingActivityCreate,
@@ -13,7 +14,7 @@ from services.returners.updating.schemas import (
     UpdatingProgressPublic,
 )
 
-router = returners_router("updating")
+router = service_router("returners", "updating")
 
 
 @router.post(
