@@ -83,16 +83,18 @@ def create_once(
     body: BaseModel,
     create: Callable[[], BaseModel],
     location: str,
+    headers: Callable[[Any], dict[str, str]] | None = None,
 ) -> JSONResponse:
     """A create route's answer: 201 with the new resource and its Location (`location` names it by `{id}`),
-    written once per Idempotency-Key and replayed to the key's retries."""
+    written once per Idempotency-Key and replayed to the key's retries; `headers`, any more the answer's body
+    gives (an ETag)."""
     return idempotent(
         session,
         principal,
         key,
         fingerprint(request.method, request.url.path, body),
         lambda: (201, create().model_dump(mode="json")),
-        headers=lambda created: {"Location": location.format(**created)},
+        headers=lambda created: {"Location": location.format(**created), **(headers(created) if headers else {})},
     )
 
 

@@ -1,12 +1,10 @@
 """A record's version: its ETag, the If-Match check before a change, the new version a change makes, and the
 ETag on an answer."""
 
-import json
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from fastapi import Response
-from fastapi.responses import JSONResponse
 
 from services.common.errors import PreconditionFailed
 from services.common.models import utcnow
@@ -52,7 +50,6 @@ def tagged(response: Response, record: Record) -> Record:
     return record
 
 
-def with_etag(answer: JSONResponse) -> JSONResponse:
-    """An answer (made now or replayed for an Idempotency-Key) with the ETag of the record it carries."""
-    answer.headers["ETag"] = etag(json.loads(answer.body)["version"])
-    return answer
+def etag_header(answer: dict) -> dict[str, str]:
+    """The ETag header of an answer carrying a record (made now or replayed for an Idempotency-Key)."""
+    return {"ETag": etag(answer["version"])}

@@ -469,6 +469,7 @@ def test_a_retried_worker_post_returns_the_first_answer_and_writes_one_worker(cl
     retry = client.post(WORKERS, json={"swe_number": "SW0009", "council": BIRMINGHAM}, headers=headers)
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["id"] == first.json()["id"]
+    assert first.headers["etag"] == retry.headers["etag"] == '"1"'  # the replay carries the record's ETag too
     assert count(session, Worker) == 1
 
 
@@ -490,6 +491,7 @@ def test_a_retried_leaver_returns_the_first_answer_and_ends_the_spell_once(clien
     retry = client.post(f"{EMPLOYMENTS}/{employment['id']}/leaver", json={"end_date": "2024-01-31"}, headers=headers)
     assert (first.status_code, retry.status_code) == (200, 200)
     assert retry.json() == first.json()
+    assert first.headers["etag"] == retry.headers["etag"] == '"2"'
     assert client.get(f"{EMPLOYMENTS}/{employment['id']}", headers=admin).json()["version"] == 2
 
 

@@ -21,7 +21,7 @@ from services.placements.employments.schemas import (
     LeaverCreate,
     OrgRole,
 )
-from services.placements.versions import tagged, with_etag
+from services.placements.versions import etag_header, tagged
 from services.placements.workers.schemas import CouncilCode, SweNumber
 
 router = service_router("placements", "employments")
@@ -39,7 +39,7 @@ def create_employment(
     def create() -> EmploymentPublic:
         return service.create_employment(session, principal, body, today)
 
-    return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/employments/{id}"))
+    return create_once(session, principal, key, request, body, create, "/v1/placements/employments/{id}", etag_header)
 
 
 @router.get("/employments", summary="List spells")
@@ -102,4 +102,4 @@ def record_leaver(
     def end() -> tuple[int, dict]:
         return 200, service.record_leaver(session, principal, employment_id, body, if_match).model_dump(mode="json")
 
-    return with_etag(idempotent(session, principal, key, fingerprint("POST", request.url.path, body), end))
+    return idempotent(session, principal, key, fingerprint("POST", request.url.path, body), end, etag_header)

@@ -11,7 +11,7 @@ from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyKey, create_once
 from services.common.pagination import Page, PageDep, make_page
 from services.placements.api import CHANGED_OR_CONFLICT, CREATED, READ, HeldInYear, IfMatch, Reader, Writer
-from services.placements.versions import tagged, with_etag
+from services.placements.versions import etag_header, tagged
 from services.placements.workers import service
 from services.placements.workers.schemas import (
     CouncilCode,
@@ -32,7 +32,7 @@ def create_worker(
     def create() -> WorkerPublic:
         return service.create_worker(session, principal, body)
 
-    return with_etag(create_once(session, principal, key, request, body, create, "/v1/placements/workers/{id}"))
+    return create_once(session, principal, key, request, body, create, "/v1/placements/workers/{id}", etag_header)
 
 
 @router.get("/workers", summary="List workers")
