@@ -9,7 +9,6 @@ from sqlmodel import Session, col, select
 from services.careers.cpd.schemas import CpdCreate, CpdLog, CpdPublic, CpdUpdate, RegistrationYearCheck
 from services.careers.framework.service import known_pcf_codes
 from services.careers.models import CpdRecord
-from services.careers.rows import get_or_404
 from services.careers.rules import (
     CpdFact,
     check_registration_year,
@@ -22,6 +21,7 @@ from services.common.errors import NotFound, invalid
 from services.common.models import utcnow
 from services.common.pagination import PageParams, make_page, paginate
 from services.common.registration_year import registration_year_ending, registration_year_of
+from services.common.rows import get_or_404
 
 NOT_FOUND = "No CPD record with this id was found."
 

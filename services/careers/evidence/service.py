@@ -7,11 +7,11 @@ from sqlmodel import Session, col, select
 
 from services.careers.evidence.schemas import EvidenceCreate, EvidencePublic
 from services.careers.models import ApplicationEvidence, EvidenceItem
-from services.careers.rows import flush_or_conflict
 from services.common.audit import audit
 from services.common.auth import Principal
 from services.common.errors import Conflict, NotFound, invalid
 from services.common.pagination import PageParams, paginate
+from services.common.rows import flush_or_conflict
 
 NOT_FOUND = "No evidence with this id was found."
 ATTACHED = "This evidence is attached to a progression application and cannot be deleted."

@@ -7,11 +7,11 @@ from sqlmodel import Session, select
 from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.framework.schemas import LocalGradeCreate, LocalGradePublic, LocalGradeUpdate
 from services.careers.models import LocalGrade
-from services.careers.rows import flush_or_conflict
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import Council
 from services.common.pagination import PageParams, paginate
+from services.common.rows import flush_or_conflict
 
 
 def check_member_council(session: Session, code: str, loc: list[str | int]) -> Council:

@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 from services.careers.framework import schemas
 from services.careers.framework.index import FrameworkIndex, load_framework
 from services.careers.models import CareerLevel, CareerPathway, KssStandard, LevelRequirement, PcfDomain
-from services.careers.rows import Row, flush_or_conflict, get_or_404
 from services.careers.rules import EvidenceKind
 from services.common.errors import Conflict
+from services.common.rows import Row, flush_or_conflict, get_or_404
 
 # --- Reading -----------------------------------------------------------------------------------
 

@@ -13,12 +13,12 @@ from services.careers.framework.local_grades import council_to_write
 from services.careers.models import CareerRecord, Opportunity, OpportunityInterest
 from services.careers.opportunities import schemas
 from services.careers.records.service import level_history, level_in_force
-from services.careers.rows import flush_or_conflict, get_or_404
 from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.models import Council, utcnow
 from services.common.pagination import PageParams, paginate
+from services.common.rows import flush_or_conflict, get_or_404
 
 NOT_FOUND = "No opportunity with this id was found."
 

@@ -28,7 +28,6 @@ from services.careers.progression.service import (
     visible_application,
 )
 from services.careers.records.service import NO_RECORD, add_level
-from services.careers.rows import get_or_404
 from services.careers.rules import (
     ACTORS,
     Action,
@@ -41,6 +40,7 @@ from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, invalid
 from services.common.models import utcnow
+from services.common.rows import get_or_404
 from services.common.transitions import InvalidTransition
 
 WHO_MAY = {

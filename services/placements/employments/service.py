@@ -15,6 +15,7 @@ from services.common.census_calendar import census_reference_date, census_year_o
 from services.common.dates import END_BEFORE_START, end_before_start
 from services.common.errors import Conflict, InvalidInput, NotFound, invalid
 from services.common.pagination import PageParams, paginate
+from services.common.rows import flush_or_conflict
 from services.placements.access import (
     check_member_council,
     check_writer,
@@ -32,7 +33,7 @@ from services.placements.employments.schemas import (
 )
 from services.placements.models import YEAR_FIGURES, Employment, EmploymentYear, ImportBatch, Worker
 from services.placements.versions import check_if_match, touch
-from services.placements.workers.service import WORKER_NOT_FOUND, flush_or_conflict
+from services.placements.workers.service import WORKER_NOT_FOUND
 
 EMPLOYMENT_NOT_FOUND = "No employment with this id was found."
 IMPORT, API = "import", "api"

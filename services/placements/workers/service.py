@@ -3,13 +3,13 @@
 import uuid
 
 from sqlalchemy import exists
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from services.common.audit import audit
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, NotFound, invalid
 from services.common.pagination import PageParams, paginate
+from services.common.rows import flush_or_conflict
 from services.placements.access import (
     check_member_council,
     check_writer,
@@ -23,15 +23,6 @@ from services.placements.workers.schemas import SweNumberCorrection, WorkerCreat
 
 # One body for "missing" and "not yours", so a 404 never tells another council's records exist.
 WORKER_NOT_FOUND = "No worker with this id was found."
-
-
-def flush_or_conflict(session: Session, conflict: str) -> None:
-    """A unique constraint lost to a concurrent request is a 409, not a 500; the request's session is
-    rolled back as the error leaves the endpoint, so nothing of it is written."""
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(conflict)
 
 
 def visible_worker(session: Session, principal: Principal, worker_id: uuid.UUID) -> Worker:

@@ -19,7 +19,8 @@ def get_or_404(session: Session, model: type[Row], row_id: uuid.UUID, not_found:
 
 
 def flush_or_conflict(session: Session, conflict: str) -> None:
-    """Flush; a unique constraint a concurrent request won answers 409 with `conflict`."""
+    """Flush; a unique constraint a concurrent request won answers 409 with `conflict`, not a 500 (the request's
+    session is rolled back as the error leaves the endpoint, so nothing of it is written)."""
     try:
         session.flush()
     except IntegrityError:
