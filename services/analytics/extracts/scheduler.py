@@ -175,8 +175,11 @@ def heartbeat(new_session: Callable[[], Session], held: Held, clock: Callable[[]
     try:
         yield
     finally:
+        # Not joined: on SQLite a beat under way waits for the write lock this instance holds while it writes
+        # the extract, so waiting for the beat would hold the lock until the beat gave up (a second instance
+        # asking to claim meanwhile failed: "database is locked"). A late beat changes nothing: the run is
+        # no longer "running" once this instance records how it went.
         stopping.set()
-        beating.join()
 
 
 def run_claimed(session: Session, run: ScheduledRun, job: Job, period: Period, placements: httpx.Client,
