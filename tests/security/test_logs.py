@@ -20,7 +20,8 @@ from services.common.models import AuditEvent
 from services.returners.app import app as returners_app
 
 SWE = "SW4455667"
-NAME = ("Ada", "Lovelace")
+# Letters a random request id (hex) cannot hold: "Ada" turned up inside one, 12ada83e..., and failed a run.
+NAME = ("Augusta", "Lovelace")
 EMAIL = "ada.lovelace@example.org"
 BIRTH_DATE = "1980-12-10"
 PERSONAL = (SWE, SWE[2:], *NAME, EMAIL, BIRTH_DATE, "10/12/1980")
