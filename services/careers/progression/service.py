@@ -93,19 +93,13 @@ def application_public(
     index: FrameworkIndex | None = None,
 ) -> ApplicationPublic:
     index = index or load_framework(session)
-    return ApplicationPublic(
-        **_summary(index, application).model_dump(exclude={"council", "updated_at"}),
-        statement=application.statement,
-        council=application.council,
-        effective_on=application.effective_on,
-        feedback=application.feedback,
-        resubmission_of=application.resubmission_of,
-        evidence=[EvidencePublic.model_validate(item) for item in attached_evidence(session, application.id)],
-        events=[ApplicationEventPublic.model_validate(event) for event in _events(session, application.id)],
-        allowed_actions=allowed_actions(principal, application, worker),
-        version=application.version,
-        created_at=application.created_at,
-        updated_at=application.updated_at,
+    return ApplicationPublic.model_validate(
+        {
+            **_columns(index, application),
+            "evidence": [EvidencePublic.model_validate(item) for item in attached_evidence(session, application.id)],
+            "events": [ApplicationEventPublic.model_validate(event) for event in _events(session, application.id)],
+            "allowed_actions": allowed_actions(principal, application, worker),
+        }
     )
 
 
@@ -148,16 +142,17 @@ def read_application(
     return application_public(session, principal, application, worker)
 
 
+def _columns(index: FrameworkIndex, row: ProgressionApplication) -> dict[str, object]:
+    """The application's own columns, with the level and pathway it aims at named as the framework names them."""
+    return {
+        **row.model_dump(),
+        "level": index.level_ref(row.target_level_id),
+        "pathway": index.pathway_ref(row.target_pathway_id),
+    }
+
+
 def _summary(index: FrameworkIndex, row: ProgressionApplication) -> ApplicationSummary:
-    return ApplicationSummary(
-        id=row.id,
-        swe_number=row.swe_number,
-        level=index.level_ref(row.target_level_id),
-        pathway=index.pathway_ref(row.target_pathway_id),
-        state=ApplicationState(row.state),
-        council=row.council,
-        updated_at=row.updated_at,
-    )
+    return ApplicationSummary.model_validate(_columns(index, row))
 
 
 def list_applications(
