@@ -18,6 +18,7 @@ Worker = Annotated[Principal, Depends(require_roles(Role.social_worker))]
 
 
 CONFLICT = {409: problem_response_doc(409, "Conflict: already recorded, or not allowed in the current state")}
+CREATED = {"status_code": 201, "responses": CONFLICT}  # a create: 201, or 409; @router.post(path, **CREATED)
 UNAVAILABLE = {503: problem_response_doc(503, "Placements, which holds the employment history, cannot be reached")}
 IDEMPOTENCY = {409: problem_response_doc(409, "Conflict: the Idempotency-Key was used for a different request")}
 

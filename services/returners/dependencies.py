@@ -25,6 +25,7 @@ LATEST = date(2100, 12, 31)
 
 
 CONFLICT = {409: problem_response_doc(409, "Conflict: not possible in the applicant's stage, or no capacity left")}
+CREATED = {"status_code": 201, "responses": CONFLICT}  # a create: 201, or 409; @router.post(path, **CREATED)
 UNAVAILABLE = {503: problem_response_doc(503, "Placements cannot be reached now; nothing was changed")}
 TOO_MANY = {
     429: {

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, Staff
+from services.careers.dependencies import CONFLICT, CREATED, Staff
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.framework import local_grades, service
 from services.careers.framework.schemas import (
@@ -47,7 +47,7 @@ def read_framework(session: SessionDep) -> Framework:
     return service.read_framework(session)
 
 
-@editing.post("/levels", status_code=201, summary="Add a level", responses=CONFLICT)
+@editing.post("/levels", summary="Add a level", **CREATED)
 def create_level(body: LevelCreate, session: SessionDep) -> LevelPublic:
     return service.create_level(session, body)
 
@@ -57,12 +57,7 @@ def update_level(level_id: uuid.UUID, body: LevelUpdate, session: SessionDep) ->
     return service.update_level(session, level_id, body)
 
 
-@editing.post(
-    "/levels/{level_id}/pathways",
-    status_code=201,
-    summary="Add a pathway to a level",
-    responses=CONFLICT,
-)
+@editing.post("/levels/{level_id}/pathways", summary="Add a pathway to a level", **CREATED)
 def create_pathway(level_id: uuid.UUID, body: PathwayCreate, session: SessionDep) -> PathwayPublic:
     return service.create_pathway(session, level_id, body)
 
@@ -72,12 +67,7 @@ def update_pathway(pathway_id: uuid.UUID, body: PathwayUpdate, session: SessionD
     return service.update_pathway(session, pathway_id, body)
 
 
-@editing.post(
-    "/requirements",
-    status_code=201,
-    summary="Set what a level (or one of its pathways) needs",
-    responses=CONFLICT,
-)
+@editing.post("/requirements", summary="Set what a level (or one of its pathways) needs", **CREATED)
 def create_requirement(body: RequirementCreate, session: SessionDep) -> RequirementPublic:
     return service.create_requirement(session, body)
 
@@ -93,7 +83,7 @@ def delete_requirement(requirement_id: uuid.UUID, session: SessionDep) -> Respon
     return Response(status_code=204)
 
 
-@editing.post("/pcf-domains", status_code=201, summary="Add a PCF domain", responses=CONFLICT)
+@editing.post("/pcf-domains", summary="Add a PCF domain", **CREATED)
 def create_pcf_domain(body: PcfDomainCreate, session: SessionDep) -> PcfDomainPublic:
     return service.create_pcf_domain(session, body)
 
@@ -103,7 +93,7 @@ def update_pcf_domain(domain_id: uuid.UUID, body: PcfDomainUpdate, session: Sess
     return service.update_pcf_domain(session, domain_id, body)
 
 
-@editing.post("/kss-standards", status_code=201, summary="Add a KSS standard", responses=CONFLICT)
+@editing.post("/kss-standards", summary="Add a KSS standard", **CREATED)
 def create_kss_standard(body: KssStandardCreate, session: SessionDep) -> KssStandardPublic:
     return service.create_kss_standard(session, body)
 
@@ -130,11 +120,7 @@ def list_local_grades(
 
 
 @grades.post(
-    "/local-grades",
-    status_code=201,
-    response_model=LocalGradePublic,
-    summary="Map one of your council's grades to a level",
-    responses=CONFLICT,
+    "/local-grades", response_model=LocalGradePublic, summary="Map one of your council's grades to a level", **CREATED
 )
 def create_local_grade(
     body: LocalGradeCreate, request: Request, session: SessionDep, principal: Staff, key: IdempotencyKey = None

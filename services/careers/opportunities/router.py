@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.careers.dependencies import CONFLICT, IDEMPOTENCY, Staff, Worker
+from services.careers.dependencies import CREATED, IDEMPOTENCY, Staff, Worker
 from services.careers.fields import CODE_PATTERN, CouncilCode
 from services.careers.opportunities import service
 from services.careers.opportunities.schemas import (
@@ -93,12 +93,7 @@ def update_opportunity(
     return service.update_opportunity(session, principal, opportunity_id, body, today)
 
 
-@opportunities.post(
-    "/opportunities/{opportunity_id}/interest",
-    status_code=201,
-    responses=CONFLICT,
-    summary="Register my interest",
-)
+@opportunities.post("/opportunities/{opportunity_id}/interest", summary="Register my interest", **CREATED)
 def register_interest(
     opportunity_id: uuid.UUID,
     body: Annotated[InterestCreate, Body(default_factory=InterestCreate)],

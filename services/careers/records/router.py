@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 
 from services.careers.access import check_can_manage
 from services.careers.dependencies import (
-    CONFLICT,
+    CREATED,
     UNAVAILABLE,
     ManagedWorker,
     Me,
@@ -48,10 +48,9 @@ def my_next_step(me: Me, session: SessionDep) -> NextStep:
 
 @workers.post(
     "/workers",
-    status_code=201,
     response_model=CareerRecordPublic,
-    responses=CONFLICT,
     summary="Start a worker's career record at the level they hold",
+    **CREATED,
 )
 def create_record(
     body: CareerRecordCreate,
@@ -96,9 +95,8 @@ def record_level(
 
 @workers.post(
     "/workers/{swe_number}/asye-reviews",
-    status_code=201,
-    responses=CONFLICT,
     summary="Record an ASYE review (a passed 12-month review moves the worker up)",
+    **CREATED,
 )
 def record_asye_review(
     body: AsyeReviewCreate, worker: ManagedWorker, session: SessionDep, principal: Staff

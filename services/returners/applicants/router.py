@@ -25,7 +25,7 @@ from services.returners.applicants.schemas import (
     TalentPoolEntry,
     TransitionCreate,
 )
-from services.returners.dependencies import CONFLICT, TOO_MANY, Admin, Reader
+from services.returners.dependencies import CONFLICT, CREATED, TOO_MANY, Admin, Reader
 from services.returners.rules import Stage
 
 router = service_router("returners", "applicants")
@@ -49,12 +49,7 @@ def submit_enquiry(body: EnquiryCreate, request: Request, session: SessionDep, t
     return EnquiryReceived()
 
 
-@router.post(
-    "/applicants",
-    status_code=201,
-    summary="Record an enquiry taken by academy staff",
-    responses=CONFLICT,
-)
+@router.post("/applicants", summary="Record an enquiry taken by academy staff", **CREATED)
 def create_applicant(body: ApplicantCreate, session: SessionDep, principal: Admin, today: Today) -> ApplicantPublic:
     return enquiry.create_applicant(session, principal, body, today)
 

@@ -7,12 +7,12 @@ from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, make_page
 from services.returners.cohorts import service as cohorts
 from services.returners.cohorts.schemas import CohortCreate, CohortPublic, CohortUpdate
-from services.returners.dependencies import CONFLICT, Admin, Reader
+from services.returners.dependencies import CONFLICT, CREATED, Admin, Reader
 
 router = service_router("returners", "cohorts")
 
 
-@router.post("/cohorts", status_code=201, summary="Open a cohort", responses=CONFLICT)
+@router.post("/cohorts", summary="Open a cohort", **CREATED)
 def create_cohort(body: CohortCreate, session: SessionDep, principal: Admin) -> CohortPublic:
     return cohorts.create_cohort(session, principal, body)
 

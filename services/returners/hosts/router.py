@@ -5,7 +5,7 @@ import uuid
 from services.common.app import service_router
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, CouncilPath, Reader
+from services.returners.dependencies import CONFLICT, CREATED, Admin, CouncilPath, Reader
 from services.returners.hosts import service as hosts
 from services.returners.hosts.schemas import (
     HostMatchCreate,
@@ -20,9 +20,8 @@ router = service_router("returners", "host councils")
 
 @router.post(
     "/cohorts/{cohort_id}/host-offers",
-    status_code=201,
     summary="Offer supervised-practice places in a cohort (a council's HR for its own council)",
-    responses=CONFLICT,
+    **CREATED,
 )
 def create_host_offer(
     cohort_id: uuid.UUID, body: HostOfferCreate, session: SessionDep, principal: Reader
@@ -50,9 +49,8 @@ def update_host_offer(
 
 @router.post(
     "/applicants/{applicant_id}/host-placement",
-    status_code=201,
     summary="Match an applicant to a host council's place in their cohort",
-    responses=CONFLICT,
+    **CREATED,
 )
 def match_host(
     applicant_id: uuid.UUID, body: HostMatchCreate, session: SessionDep, principal: Admin

@@ -6,7 +6,7 @@ from services.common.app import service_router
 from services.common.clock import Today
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep, page_of
-from services.returners.dependencies import CONFLICT, Admin, Reader
+from services.returners.dependencies import CONFLICT, CREATED, Admin, Reader
 from services.returners.updating import service as updating
 from services.returners.updating.schemas import (
     UpdatingActivityCreate,
@@ -19,9 +19,8 @@ router = service_router("returners", "updating")
 
 @router.post(
     "/applicants/{applicant_id}/updating-activities",
-    status_code=201,
     summary="Log supervised practice, formal study or private study",
-    responses=CONFLICT,
+    **CREATED,
 )
 def log_activity(
     applicant_id: uuid.UUID, body: UpdatingActivityCreate, session: SessionDep, principal: Admin
