@@ -4,10 +4,13 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from services.careers.fields import Code, Input, LongText, Name, Output, Title
+from services.careers.rules import CpdYearCheck
 from services.common.pagination import Page
 from services.common.updates import Changes
 
@@ -68,19 +71,13 @@ class CpdPublic(Output):
     updated_at: datetime
 
 
-class RegistrationYearCheck(BaseModel):
+# The rule's check as served: its fields are the rule's (services/careers/rules.py); the answer adds descriptions.
+@dataclass(frozen=True)
+class RegistrationYearCheck(CpdYearCheck):
     """The SWE CPD requirement for one registration year (1 December to 30 November)."""
 
-    year: int = Field(description="Named by the year it ends: 2026 is 1 Dec 2025 to 30 Nov 2026")
-    starts_on: date
-    ends_on: date
-    days_left: int = Field(description="Counting today: 1 on 30 November, 0 once the year is over")
-    records: int
-    records_required: int
-    peer_reflected: int
-    peer_reflected_required: int
-    met: bool
-    missing: list[str]
+    year: Annotated[int, Field(description="Named by the year it ends: 2026 is 1 Dec 2025 to 30 Nov 2026")]
+    days_left: Annotated[int, Field(description="Counting today: 1 on 30 November, 0 once the year is over")]
 
 
 class CpdLog(Page[CpdPublic]):

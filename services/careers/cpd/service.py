@@ -1,6 +1,7 @@
 """A worker's CPD log with the SWE registration-year check."""
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
@@ -45,7 +46,7 @@ def registration_year_check(
     year = registration_year_of(today) if year is None else year
     starts_on, ends_on = registration_year_ending(year)
     check = check_registration_year(_facts(session, swe_number, starts_on, ends_on), today, year)
-    return RegistrationYearCheck.model_validate(check, from_attributes=True)
+    return RegistrationYearCheck(**asdict(check))
 
 
 def cpd_log(session: Session, swe_number: str, page: PageParams, today: date, year: int | None = None) -> CpdLog:

@@ -86,4 +86,4 @@ def eligibility(session: Session, principal: Principal, applicant_id: uuid.UUID)
     if applicant.eligibility is None:
         raise NotFound("This applicant has not applied yet, so there is no eligibility decision.")
     audit(session, principal, "read", "applicant", str(applicant.id))
-    return EligibilityPublic.model_validate_json(applicant.eligibility)
+    return EligibilityPublic(**json.loads(applicant.eligibility))

@@ -4,14 +4,15 @@ eligibility, the stage funnel and the talent pool."""
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 from services.returners.fields import Email, Input, PastDate, RegistrationNumber, Years
 from services.returners.handover.schemas import EmploymentSummary
 from services.returners.hosts.schemas import HostPlacementPublic
-from services.returners.rules import Action, Stage
+from services.returners.rules import Action, Eligibility, RuleCheck, Stage
 
 # --- Enquiries ---------------------------------------------------------------------------------
 
@@ -50,27 +51,18 @@ class ApplicationCreate(Input):
     applied_on: PastDate | None = Field(default=None, description="Default: today")
 
 
-class RuleCheckPublic(BaseModel):
-    rule: str
-    passed: bool
-    detail: str
+# The rule's decision as served: its fields are the rule's (services/returners/rules.py); the answer
+# adds descriptions, and gives the regulator as text.
+@dataclass(frozen=True)
+class RuleCheckPublic(RuleCheck):
+    pass
 
 
-class EligibilityPublic(BaseModel):
-    eligible: bool
-    decided_by: str = Field(description="The rule that decided: the first one failed, or all_rules_met")
-    reason: str
-    regulator: str = Field(description="HCPC or SWE: the rule in force on the application date")
-    regulator_rule: str
-    counted_from: date
-    counted_from_field: str
-    application_date: date
-    complete_years_away: int
-    days_beyond: int
-    updating_band: str
-    updating_days_required: int = Field(description="0, 30 or 60")
-    updating_hours_required: Decimal
-    hours_per_day: Decimal
+@dataclass(frozen=True)
+class EligibilityPublic(Eligibility):
+    decided_by: Annotated[str, Field(description="The rule that decided: the first one failed, or all_rules_met")]
+    regulator: Annotated[str, Field(description="HCPC or SWE: the rule in force on the application date")]
+    updating_days_required: Annotated[int, Field(description="0, 30 or 60")]
     checks: list[RuleCheckPublic]
 
 

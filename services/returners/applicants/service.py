@@ -1,6 +1,7 @@
 """Reading applicants: the answer an applicant is given as, one applicant, the lists (a council's HR sees
 those placed with it and the talent pool) and the stage history."""
 
+import json
 import uuid
 
 from sqlalchemy import func
@@ -38,7 +39,7 @@ def applicant_public(session: Session, applicant: Applicant) -> ApplicantPublic:
     return ApplicantPublic(
         **applicant.model_dump(exclude={"eligibility", "stage"}),
         stage=Stage(applicant.stage),
-        eligibility=EligibilityPublic.model_validate_json(applicant.eligibility) if applicant.eligibility else None,
+        eligibility=EligibilityPublic(**json.loads(applicant.eligibility)) if applicant.eligibility else None,
         host_placement=HostPlacementPublic.model_validate(placement) if placement else None,
         employment=employment,
         allowed_actions=MOVES.allowed(Stage(applicant.stage)),

@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 from services.common.dates import end_before_start
 from services.returners.fields import Input, PastDate, Years, quantized
-from services.returners.rules import ActivityKind
+from services.returners.rules import ActivityKind, UpdatingProgress
 
 SupervisorRegulator = Literal["SWE", "HCPC", "SSSC", "SCW", "NISCC"]
 
@@ -81,16 +82,9 @@ class ExcludedActivityPublic(BaseModel):
     reason: str
 
 
-class UpdatingProgressPublic(BaseModel):
-    window_start: date
-    window_end: date
-    window_ends_at: str = Field(description="restoration application, or today before one is made")
-    required_days: int
-    hours_per_day: Decimal
-    days_by_kind: dict[str, Decimal]
-    private_study_cap_days: Decimal
-    private_study_days_counted: Decimal
-    counted_days: Decimal
-    remaining_days: Decimal
-    complete: bool
+# The rule's progress as served: its fields are the rule's (services/returners/rules.py); the answer adds a
+# description, and names each activity left out by its id.
+@dataclass(frozen=True)
+class UpdatingProgressPublic(UpdatingProgress):
+    window_ends_at: Annotated[str, Field(description="restoration application, or today before one is made")]
     excluded: list[ExcludedActivityPublic]
