@@ -2,7 +2,7 @@
 endpoints document beside the common ones.
 
 Each sub-area (cohorts, outcomes, hosts, applicants, handover, updating) has its own `router.py` whose
-`router`, made by `returners_router`, requires a token with the returners scope and names the area's tag;
+`router`, made by `service_router`, requires a token with the returners scope and names the area's tag;
 `applicants.router.public_router` holds the one endpoint anyone may call without a token (the enquiry
 form). `app.py` includes them all.
 """
