@@ -7,6 +7,7 @@ from fastapi import Header, Query, Response
 from pydantic import BaseModel
 
 from services.analytics import tables
+from services.analytics.census_years import CENSUS_YEAR, FIRST, LAST, CensusYears
 
 # --- Tables as CSV: the same answer as text/csv to a client that accepts that and not JSON ------------------
 
@@ -26,9 +27,11 @@ def answer(report: BaseModel, accept: str | None, file_name: str, table: str, *i
     )
 
 
-CensusYear = Annotated[int | None, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
+CensusYear = Annotated[int | None, Query(ge=FIRST, le=LAST, description=CENSUS_YEAR)]
 CouncilCode = Annotated[str | None, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
-RequiredCensusYear = Annotated[int, Query(ge=2010, le=2100, description="Census year N: 1 Oct N-1 to 30 Sep N")]
+RequiredCensusYear = Annotated[int, Query(ge=FIRST, le=LAST, description=CENSUS_YEAR)]
+CensusYearSeries = Annotated[CensusYears, Query()]  # from_census_year and to_census_year
+ALL_YEARS = CensusYears()  # neither given: the report's default series
 Council = Annotated[str, Query(pattern=r"^[0-9]{3}$", description="DfE code of one council")]
 
 

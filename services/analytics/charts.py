@@ -8,6 +8,7 @@ from pygal.style import Style
 from sqlmodel import Session
 
 from services.analytics import access
+from services.analytics.census_years import MOST_YEARS, CensusYears
 from services.analytics.measures import published
 from services.analytics.measures.areas import workforce_areas
 from services.analytics.measures.schemas import RankSeries
@@ -15,7 +16,7 @@ from services.analytics.projections.schemas import ProjectionReport
 from services.analytics.retention.schemas import RetentionCurveReport
 from services.analytics.workforce import tables
 from services.common.auth import Principal, Role
-from services.common.errors import NotFound, invalid
+from services.common.errors import NotFound
 from services.common.reference import ENGLAND
 
 MEASURE = "turnover_rate_fte"
@@ -44,8 +45,7 @@ def turnover_chart(
     session: Session,
     principal: Principal,
     council: str,
-    from_census_year: int | None,
-    to_census_year: int | None,
+    asked: CensusYears,
     today: date,
 ) -> bytes:
     """The council's turnover_rate_fte from its records against its region and England as the DfE published
@@ -57,20 +57,13 @@ def turnover_chart(
     known = tables.councils(session)
     if council not in known or (principal.role is Role.council_hr and council != principal.council):
         raise NotFound(f"No council {council}.")
-    first, last = from_census_year, to_census_year
-    if first is None or last is None:
+    first = last = None
+    if asked.from_census_year is None or asked.to_census_year is None:
         held = tables.census_years_held(session, council)
         if not held:
             raise NotFound(f"No census records for council {council}; give from_census_year and to_census_year.")
-        first, last = first or held[0], last or held[-1]
-    if last < first or last - first > 30:
-        raise invalid(
-            ["query", "to_census_year"],
-            "out_of_range",
-            "before from_census_year",
-            detail="to_census_year must be at or after from_census_year, at most 30 years later.",
-        )
-    years = list(range(first, last + 1))
+        first, last = held[0], held[-1]
+    years = asked.series(first, last, most=MOST_YEARS)
     areas = workforce_areas(session, principal, years, council, today=today)  # a 404 when no year has records
     region = known[council].region_code
     series: dict[str, dict[int, Decimal | None]] = {

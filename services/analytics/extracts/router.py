@@ -11,6 +11,7 @@ from services.analytics.extracts.models import ExtractRun, ScheduledRun
 from services.analytics.extracts.schemas import (
     COUNCIL_PATTERN,
     FIRST_CENSUS_YEAR,
+    PERIOD,
     PERIOD_PATTERN,
     ExtractKind,
     ExtractPublic,
@@ -52,7 +53,7 @@ def list_extracts(
     council: Annotated[str | None, Query(pattern=COUNCIL_PATTERN, description="DfE code")] = None,
     period: Annotated[
         str | None,
-        Query(max_length=7, pattern=PERIOD_PATTERN, description="2025 (census year) or 2026-08 (12 months to it)"),
+        Query(max_length=7, pattern=PERIOD_PATTERN, description=PERIOD),
     ] = None,
     status: Annotated[
         ExtractStatus | None, Query(description="succeeded, failed or superseded (succeeded: the current ones)")

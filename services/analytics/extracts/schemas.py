@@ -15,6 +15,7 @@ ExtractStatus = Literal["succeeded", "failed", "superseded"]
 FIRST_CENSUS_YEAR = 2010
 COUNCIL_PATTERN = r"^[0-9]{3}$"
 PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"  # census year N, or the 12 months to the end of a month
+PERIOD = "2025 (census year) or 2026-08 (12 months to it)"
 
 
 def last_ended_census_year(today: date) -> int:
@@ -59,7 +60,7 @@ class ExtractRequest(BaseModel):
 class ExtractPublic(BaseModel):
     id: uuid.UUID
     kind: str
-    period: str
+    period: str = Field(description=PERIOD)
     census_year: int
     as_of: date | None
     council: str | None
@@ -84,14 +85,16 @@ class ExtractPublic(BaseModel):
 
 
 class ScheduledRunPublic(BaseModel):
-    job: str
-    period: str
+    job: str = Field(description="the extract: csww:<DfE code of the council> or retention:region")
+    period: str = Field(description=PERIOD)
     status: str = Field(description="running, waiting (for the returns it is built from), succeeded or failed")
-    claimed_by: str
-    claimed_at: datetime
+    claimed_by: str = Field(description="the analytics instance that took it last (host:pid, or as configured)")
+    claimed_at: datetime = Field(description="when that instance took it")
     heartbeat_at: datetime = Field(description="when the instance running it last said it was alive")
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str | None
+    attempts: int = Field(description="runs so far: the first, retries and takeovers (not a wait asked again)")
+    next_attempt_at: datetime | None = Field(
+        description="after a failure, when it may be retried (no retry once the configured attempts are spent)"
+    )
+    last_error: str | None = Field(description="why the last run failed: the exception, or the extract's errors")
     waiting_for: str | None = Field(description="why it waits: the returns not in yet (asked again each tick)")
-    extract_id: uuid.UUID | None
+    extract_id: uuid.UUID | None = Field(description="the extract the last run produced (succeeded or failed)")

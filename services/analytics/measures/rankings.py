@@ -16,13 +16,14 @@ from typing import Literal
 from sqlmodel import Session
 
 from services.analytics.access import require_reader
+from services.analytics.census_years import CensusYears
 from services.analytics.measures import published
 from services.analytics.measures.rules import Totals, measures
 from services.analytics.measures.schemas import ComputedRank, RankingReport, RankingRow, RankPoint, RankSeries
 from services.analytics.workforce import tables
 from services.analytics.workforce.totals import council_totals
 from services.common.auth import Principal
-from services.common.errors import NotFound, invalid
+from services.common.errors import NotFound
 from services.common.reference import published_rows
 
 RankingLevel = Literal["region", "council"]
@@ -164,22 +165,14 @@ def rank_series(
     principal: Principal,
     measure: str,
     code: str,
-    from_census_year: int | None,
-    to_census_year: int | None,
+    asked: CensusYears,
 ) -> RankSeries:
     """One region's or council's rank on `measure` in each published census year (by default every one)."""
     require_reader(principal)
     level: RankingLevel = "council" if code[:1].isdigit() else "region"
     years_published = published.published_years()
-    first = from_census_year or years_published[0]
-    last = to_census_year or years_published[-1]
-    if last < first:
-        raise invalid(
-            ["query", "to_census_year"],
-            "out_of_range",
-            "before from_census_year",
-            detail="to_census_year must be at or after from_census_year.",
-        )
+    series = asked.series(years_published[0], years_published[-1])
+    first, last = series[0], series[-1]
     years = [year for year in years_published if first <= year <= last]
     members = Members.read(session, years) if years else Members([], None, {})
     points, name = [], None

@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Response
 
 from services.analytics import charts
 from services.analytics.answers import (
+    ALL_YEARS,
     BYTES,
     CSV_TABLE,
     SVG,
@@ -15,12 +16,14 @@ from services.analytics.answers import (
     SVG_FILE,
     Accept,
     CensusYear,
+    CensusYearSeries,
     Council,
     CouncilCode,
     RequiredCensusYear,
     answer,
     svg,
 )
+from services.analytics.census_years import MOST_YEARS
 from services.analytics.measures import benchmarks, rankings
 from services.analytics.measures.areas import workforce_areas, years_without_records
 from services.analytics.measures.schemas import BenchmarkReport, RankingReport, RankSeries, WorkforceReport
@@ -35,22 +38,6 @@ from services.common.reference import WEST_MIDLANDS
 router = service_router("analytics")
 
 
-def census_years(census_year: int | None, from_census_year: int | None, to_census_year: int | None) -> list[int]:
-    if census_year is not None and (from_census_year is not None or to_census_year is not None):
-        raise InvalidInput("Give either census_year or from_census_year and to_census_year, not both.")
-    first, last = (census_year, census_year) if census_year is not None else (from_census_year, to_census_year)
-    if first is None or last is None:
-        raise invalid(
-            ["query", "census_year"],
-            "missing",
-            "Field required",
-            detail="Give census_year=N, or from_census_year and to_census_year for a series.",
-        )
-    if last < first or last - first > 30:
-        raise InvalidInput("to_census_year must be at or after from_census_year, at most 30 years later.")
-    return list(range(first, last + 1))
-
-
 AsOf = Annotated[
     date | None,
     Query(
@@ -60,32 +47,54 @@ AsOf = Annotated[
 ]
 
 
-def as_of_date(as_of: date, *census_years_given: int | None) -> date:
-    if any(year is not None for year in census_years_given):
-        raise invalid(
-            ["query", "as_of"],
-            "conflict",
-            "as_of excludes census_year",
-            detail="Give either as_of or a census year, not both.",
-        )
-    if not 2010 <= as_of.year <= 2100:
-        raise invalid(
-            ["query", "as_of"], "out_of_range", "2010 to 2100", detail="as_of must fall between 2010 and 2100."
-        )
-    return as_of
+@dataclass
+class WorkforceQuery:
+    """What /workforce is asked for: one census year, a series of them, or the 12 months to a date (`as_of`)."""
+
+    census_year: CensusYear = None
+    years: CensusYearSeries = ALL_YEARS
+    council: CouncilCode = None
+    as_of: AsOf = None
+
+    def as_of_date(self) -> date | None:
+        """`as_of`, when it is given (and no census year with it)."""
+        if self.as_of is None:
+            return None
+        if self.census_year is not None or self.years.given:
+            raise invalid(
+                ["query", "as_of"],
+                "conflict",
+                "as_of excludes census_year",
+                detail="Give either as_of or a census year, not both.",
+            )
+        if not 2010 <= self.as_of.year <= 2100:
+            raise invalid(
+                ["query", "as_of"], "out_of_range", "2010 to 2100", detail="as_of must fall between 2010 and 2100."
+            )
+        return self.as_of
+
+    def census_years(self) -> list[int]:
+        """census_year alone, or from_census_year to to_census_year (both given)."""
+        if self.census_year is not None and self.years.given:
+            raise InvalidInput("Give either census_year or from_census_year and to_census_year, not both.")
+        if self.census_year is not None:
+            return [self.census_year]
+        if self.years.from_census_year is None or self.years.to_census_year is None:
+            raise invalid(
+                ["query", "census_year"],
+                "missing",
+                "Field required",
+                detail="Give census_year=N, or from_census_year and to_census_year for a series.",
+            )
+        return self.years.series(most=MOST_YEARS)
+
+
+WorkforceAsked = Annotated[WorkforceQuery, Depends()]
 
 
 @router.get("/workforce", responses=CSV_TABLE, tags=["workforce"])
 def workforce_measures(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    today: Today,
-    census_year: CensusYear = None,
-    from_census_year: CensusYear = None,
-    to_census_year: CensusYear = None,
-    council: CouncilCode = None,
-    as_of: AsOf = None,
-    accept: Accept = None,
+    session: SessionDep, principal: CurrentPrincipal, today: Today, query: WorkforceAsked, accept: Accept = None
 ) -> WorkforceReport:
     """The DfE's measures for each council with records and for its region computed from them (naming the
     councils missing), beside the region and England as the DfE published them (`source`). A year with no
@@ -93,14 +102,13 @@ def workforce_measures(
 
     With `as_of`, the same measures for the 12 months to that date: in post on that date, starters
     and leavers in the 12 months to it (one "year", the census year the date falls in)."""
-    if as_of is not None:
-        day = as_of_date(as_of, census_year, from_census_year, to_census_year)
-        areas = workforce_areas(session, principal, [], council, as_of=day, today=today)
+    if (day := query.as_of_date()) is not None:
+        areas = workforce_areas(session, principal, [], query.council, as_of=day, today=today)
         year = census_year_of(day)
         report = WorkforceReport(from_census_year=year, to_census_year=year, as_of=day.isoformat(), areas=areas)
         return answer(report, accept, f"workforce-{day.isoformat()}", "areas")
-    years = census_years(census_year, from_census_year, to_census_year)
-    areas = workforce_areas(session, principal, years, council, today=today)
+    years = query.census_years()
+    areas = workforce_areas(session, principal, years, query.council, today=today)
     missing = years_without_records(areas, years)
     report = WorkforceReport(
         from_census_year=years[0], to_census_year=years[-1], census_years_without_records=missing, areas=areas
@@ -152,17 +160,14 @@ AreaCode = Annotated[
 class RankSeriesQuery:
     measure: RankedMeasure
     code: AreaCode = WEST_MIDLANDS
-    from_census_year: CensusYear = None
-    to_census_year: CensusYear = None
+    years: CensusYearSeries = ALL_YEARS
 
 
 def rank_series(
     session: SessionDep, principal: CurrentPrincipal, query: Annotated[RankSeriesQuery, Depends()]
 ) -> RankSeries:
     """The answer of /rankings/series, which /charts/rank.svg draws."""
-    return rankings.rank_series(
-        session, principal, query.measure, query.code, query.from_census_year, query.to_census_year
-    )
+    return rankings.rank_series(session, principal, query.measure, query.code, query.years)
 
 
 RankSeriesAnswer = Annotated[RankSeries, Depends(rank_series)]
@@ -175,6 +180,15 @@ def rank_over_time(series: RankSeriesAnswer, accept: Accept = None) -> RankSerie
     return answer(series, accept, f"rank-{series.measure}-{series.code}", "points")
 
 
+@dataclass
+class TurnoverQuery:
+    council: Council
+    years: CensusYearSeries = ALL_YEARS
+
+
+TurnoverAsked = Annotated[TurnoverQuery, Depends()]
+
+
 @router.get(
     "/charts/turnover.svg",
     response_class=Response,
@@ -182,18 +196,12 @@ def rank_over_time(series: RankSeriesAnswer, accept: Accept = None) -> RankSerie
     tags=["charts"],
 )
 def turnover_chart(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    today: Today,
-    council: Council,
-    from_census_year: CensusYear = None,
-    to_census_year: CensusYear = None,
-    accept: Accept = None,
+    session: SessionDep, principal: CurrentPrincipal, today: Today, query: TurnoverAsked, accept: Accept = None
 ) -> Response:
     """The council's turnover_rate_fte against its region and England over the census years, as SVG.
     Without from_census_year or to_census_year, the years the council's records hold. The same bytes come as
     application/octet-stream to a client that accepts that and not SVG (as generated clients ask)."""
-    return svg(charts.turnover_chart(session, principal, council, from_census_year, to_census_year, today), accept)
+    return svg(charts.turnover_chart(session, principal, query.council, query.years, today), accept)
 
 
 @router.get("/charts/rank.svg", response_class=Response, responses=SVG_CHART, tags=["charts"])

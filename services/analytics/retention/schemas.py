@@ -13,6 +13,8 @@ from services.common.move_schemas import MovePairPublic
 
 Destination = Literal["moved_in_region", "agency_in_region", "moved_elsewhere", "left_social_work", "not_known"]
 ServiceBandName = Literal["under_2", "2_to_5", "5_to_10", "10_to_20", "20_and_over"]
+MOVE_WINDOW = "a start within this many days of leaving is a move"
+LEFT_FTE = "the FTE they held at the council they left"  # what the FTE of a move is, and of its sums
 
 
 class LeaverDestination(BaseModel):
@@ -79,7 +81,7 @@ class RetentionArea(BaseModel):
 
 class RetentionReport(BaseModel):
     census_year: int
-    movement_window_days: int = Field(description="a start within this many days of leaving is a move")
+    movement_window_days: int = Field(description=MOVE_WINDOW)
     areas: list[RetentionArea]
 
 
@@ -89,27 +91,32 @@ class RetentionReport(BaseModel):
 class Move(MovePairPublic):
     """Employed leavers of council `from_council` in year N whose next start was at `to_council`."""
 
-    fte: Decimal = Field(description="FTE the leavers held at the council they left")
+    fte: Decimal = Field(description=LEFT_FTE)
 
 
 class CouncilFlow(BaseModel):
-    code: str
+    """One member council's moves in and out in census year N. Its FTE figures are rounded (one place, half up)
+    once, from the unrounded sums: a net may differ by 0.1 from the rounded figures it comes from."""
+
+    code: str = Field(description="DfE code of the council")
     name: str
-    moved_in_headcount: int
-    moved_in_fte: Decimal
-    moved_out_headcount: int
-    moved_out_fte: Decimal
+    moved_in_headcount: int = Field(description="employed leavers of another member council whose next start was here")
+    moved_in_fte: Decimal = Field(description=LEFT_FTE)
+    moved_out_headcount: int = Field(description="employed leavers of this council whose next start was at another")
+    moved_out_fte: Decimal = Field(description=LEFT_FTE)
     net_headcount: int = Field(description="in minus out")
-    net_fte: Decimal
+    net_fte: Decimal = Field(description="in minus out")
 
 
 class MovementReport(BaseModel):
-    census_year: int
-    movement_window_days: int
+    """Moves between member councils in census year N; each FTE total is rounded once, from the unrounded sum."""
+
+    census_year: int = Field(description="census year N: the moves of those who left in it")
+    movement_window_days: int = Field(description=MOVE_WINDOW)
     moves: list[Move] = Field(description="the origin-destination matrix's non-empty cells")
-    councils: list[CouncilFlow]
-    total_headcount: int
-    total_fte: Decimal
+    councils: list[CouncilFlow] = Field(description="every member council, with moves or not")
+    total_headcount: int = Field(description="moves between member councils in the year")
+    total_fte: Decimal = Field(description=LEFT_FTE)
 
 
 # --- Retention curves -----------------------------------------------------------------------------------------
