@@ -23,7 +23,7 @@ from services.analytics.answers import (
     answer,
     svg,
 )
-from services.analytics.census_years import MOST_YEARS
+from services.analytics.census_years import FIRST, LAST, MOST_YEARS
 from services.analytics.measures import benchmarks, rankings
 from services.analytics.measures.areas import workforce_areas, years_without_records
 from services.analytics.measures.schemas import BenchmarkReport, RankingReport, RankSeries, WorkforceReport
@@ -67,10 +67,9 @@ class WorkforceQuery:
                 "as_of excludes census_year",
                 detail="Give either as_of or a census year, not both.",
             )
-        if not 2010 <= self.as_of.year <= 2100:
-            raise invalid(
-                ["query", "as_of"], "out_of_range", "2010 to 2100", detail="as_of must fall between 2010 and 2100."
-            )
+        if not FIRST <= self.as_of.year <= LAST:
+            problem, detail = f"{FIRST} to {LAST}", f"as_of must fall between {FIRST} and {LAST}."
+            raise invalid(["query", "as_of"], "out_of_range", problem, detail=detail)
         return self.as_of
 
     def census_years(self) -> list[int]:
