@@ -86,3 +86,20 @@ def test_no_package_imports_another_services_modules(package: str) -> None:
 )
 def test_the_import_scan_finds_imports_of_service_packages(source: str, module: str, found: list[str]) -> None:
     assert [name for _, name in imported_service_packages(source, module)] == found
+
+
+# A newcomer finds a thing by its module's name; a module past this size holds more than one thing (issue 16).
+MOST_LINES = 550
+
+
+def test_no_module_of_the_product_is_over_550_lines() -> None:
+    modules = [
+        path for root in ("services", "gateway", "web", "futuresocial") for path in (PROJECT_ROOT / root).rglob("*.py")
+    ]
+    assert len(modules) > 100, "the scan found too few modules: is PROJECT_ROOT right?"
+    too_long = {
+        str(path.relative_to(PROJECT_ROOT)): lines
+        for path in modules
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MOST_LINES
+    }
+    assert too_long == {}, f"split these by what they hold: {too_long}"
