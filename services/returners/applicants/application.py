@@ -13,7 +13,12 @@ from services.common.auth import Principal
 from services.common.errors import NotFound, invalid_fields
 from services.common.settings import get_settings
 from services.returners.access import visible_applicant
-from services.returners.applicants.schemas import ApplicantPublic, ApplicationCreate, EligibilityPublic
+from services.returners.applicants.schemas import (
+    STORED_ELIGIBILITY,
+    ApplicantPublic,
+    ApplicationCreate,
+    EligibilityPublic,
+)
 from services.returners.applicants.stages import check_transition, record_event, updated
 from services.returners.cohorts.service import cohort_rules, get_cohort_row
 from services.returners.rules import Action, ApplicationFacts, assess_eligibility
@@ -86,4 +91,4 @@ def eligibility(session: Session, principal: Principal, applicant_id: uuid.UUID)
     if applicant.eligibility is None:
         raise NotFound("This applicant has not applied yet, so there is no eligibility decision.")
     audit(session, principal, "read", "applicant", str(applicant.id))
-    return EligibilityPublic(**json.loads(applicant.eligibility))
+    return STORED_ELIGIBILITY.validate_json(applicant.eligibility)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
 
 from services.returners.fields import Email, Input, PastDate, RegistrationNumber, Years
@@ -64,6 +64,10 @@ class EligibilityPublic(Eligibility):
     regulator: Annotated[str, Field(description="HCPC or SWE: the rule in force on the application date")]
     updating_days_required: Annotated[int, Field(description="0, 30 or 60")]
     checks: list[RuleCheckPublic]
+
+
+# The decision as the applicant's row stores it (JSON), read back as the answer.
+STORED_ELIGIBILITY = TypeAdapter(EligibilityPublic)
 
 
 # --- Applicants --------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Reading applicants: the answer an applicant is given as, one applicant, the lists (a council's HR sees
 those placed with it and the talent pool) and the stage history."""
 
-import json
 import uuid
 
 from sqlalchemy import func
@@ -12,8 +11,8 @@ from services.common.auth import Principal
 from services.common.pagination import PageParams, paginate
 from services.returners.access import applicant_scope, read_applicant
 from services.returners.applicants.schemas import (
+    STORED_ELIGIBILITY,
     ApplicantPublic,
-    EligibilityPublic,
     StageEventPublic,
     TalentPoolEntry,
 )
@@ -39,7 +38,7 @@ def applicant_public(session: Session, applicant: Applicant) -> ApplicantPublic:
     return ApplicantPublic(
         **applicant.model_dump(exclude={"eligibility", "stage"}),
         stage=Stage(applicant.stage),
-        eligibility=EligibilityPublic(**json.loads(applicant.eligibility)) if applicant.eligibility else None,
+        eligibility=STORED_ELIGIBILITY.validate_json(applicant.eligibility) if applicant.eligibility else None,
         host_placement=HostPlacementPublic.model_validate(placement) if placement else None,
         employment=employment,
         allowed_actions=MOVES.allowed(Stage(applicant.stage)),
